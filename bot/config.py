@@ -1,0 +1,120 @@
+"""One Settings object, read from the environment and ``.env``; built in ``main()`` and passed down."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is wrong or missing; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str | None = None
+    telegram_api_url: str | None = None
+    database_url: str = "sqlite+aiosqlite:///./data/bot.db"
+    redis_url: str | None = None
+    timezone: str = "Europe/Moscow"
+    staff_chat_id: int | None = None
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @field_validator("bot_token", "telegram_api_url", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip():
+            return None
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _empty_chat(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip():
+            return None
+        return v
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        left, sep, right = v.partition(":")
+        if not sep or not left.isdigit() or len(right) < 20:
+            raise ValueError("похоже, это не токен бота (ожидается вид 123456:ABC…, выдаёт @BotFather)")
+        return v
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("нужен адрес вида http://host:port")
+        return v.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        v = v.strip()
+        if not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("поддерживаются sqlite+aiosqlite:///путь и postgresql+asyncpg://…")
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("нужен адрес вида redis://host:6379/0")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"неизвестный часовой пояс {v!r} (пример: Europe/Moscow)") from None
+        return v
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, v: object) -> object:
+        if isinstance(v, str):
+            parts = [p for p in v.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return [int(p) for p in parts]
+            except ValueError:
+                raise ValueError("нужны числовые id пользователей через запятую") from None
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.upper()
+        if v not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("одно из DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_staff_user(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings or raise SettingsError with one line naming the bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "?"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Настройка {name}: {msg}") from None

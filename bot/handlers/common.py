@@ -1,0 +1,87 @@
+"""/start, /menu, /help, /cancel — the frame of the conversation, reachable from every state."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.handlers.dialog import drop_dialog
+from bot.keyboards.common import main_menu
+from bot.services import users
+from bot.texts import common as t
+
+# main-menu sections whose flows are not built yet; a flow removes its button from here when it lands
+NOT_READY = (t.BTN_ACCOUNTS, t.BTN_READINGS, t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING, t.BTN_HOUSE, t.BTN_SETTINGS)
+
+
+def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
+    r = Router(name="common")
+
+    @r.message(CommandStart(), StateFilter("*"))
+    async def start(message: Message, state: FSMContext, sessions: async_sessionmaker[AsyncSession]) -> None:
+        await state.clear()
+        u = message.from_user
+        profile = await users.register(sessions, u.id, u.first_name, u.last_name, u.username, u.language_code)
+        text = t.START_NEW if profile.linked_accounts == 0 else t.START_AGAIN
+        await message.answer(text.format(name=profile.first_name or "сосед"), reply_markup=main_menu())
+
+    @r.message(Command("menu"), StateFilter("*"))
+    async def menu(message: Message, state: FSMContext) -> None:
+        had, title = await drop_dialog(state)
+        if had:
+            await message.answer(t.CANCELLED.format(flow=title) if title else t.CANCELLED_GENERIC)
+        await message.answer(t.MENU, reply_markup=main_menu())
+
+    @r.message(Command("help"), StateFilter("*"))
+    async def help_(message: Message) -> None:
+        await message.answer(t.HELP, reply_markup=main_menu())
+
+    @r.message(Command("cancel"), StateFilter("*"))
+    @r.message(F.text.casefold() == t.BTN_CANCEL.casefold(), StateFilter("*"))
+    async def cancel(message: Message, state: FSMContext) -> None:
+        had, title = await drop_dialog(state)
+        if not had:
+            await message.answer(t.NOTHING_TO_CANCEL, reply_markup=main_menu())
+            return
+        await message.answer(t.CANCELLED.format(flow=title) if title else t.CANCELLED_GENERIC,
+                             reply_markup=main_menu())
+
+    @r.message(F.text.in_(set(not_ready)), StateFilter("*"))
+    async def not_ready_section(message: Message, state: FSMContext) -> None:
+        had, title = await drop_dialog(state)
+        if had:
+            await message.answer(t.CANCELLED.format(flow=title) if title else t.CANCELLED_GENERIC)
+        await message.answer(t.NOT_READY.format(section=message.text), reply_markup=main_menu())
+
+    return r
+
+
+def fallback_router() -> Router:
+    """Whatever nobody else understood. Included last by ``setup_routers``, never by position alone."""
+    from bot.handlers.dialog import flow_title
+    from bot.texts.flows import STATE_HINTS
+
+    r = Router(name="fallback")
+
+    @r.message(F.chat.type == "private", StateFilter("*"))
+    async def unknown_message(message: Message, state: FSMContext) -> None:
+        current = await state.get_state()
+        if current is None:
+            await message.answer(t.UNKNOWN_INPUT, reply_markup=main_menu())
+            return
+        hint = STATE_HINTS.get(current) or (
+            f"Сейчас идёт «{flow_title(current)}»." if flow_title(current) else "Сейчас идёт диалог."
+        )
+        await message.answer(t.UNKNOWN_IN_STATE.format(hint=hint))
+
+    @r.callback_query()
+    async def stale_button(query: CallbackQuery) -> None:
+        await query.answer(t.STALE_BUTTON, show_alert=True)
+
+    return r
+
+
+

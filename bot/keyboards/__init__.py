@@ -1,0 +1,1 @@
+"""Keyboards: pure functions, data in, markup out; one module per flow."""

@@ -1,0 +1,1 @@
+"""Every user-facing string, in one catalog: one module per flow, shared words in ``common``."""

@@ -1,0 +1,1 @@
+"""Persistence: models, engine and sessions, migrations, FSM storage. Imports nothing from ``bot``."""

@@ -1,0 +1,63 @@
+"""aiogram FSM storage on our own database, so dialogs survive restarts without Redis.
+
+Each StorageKey is one row; every call is its own short transaction, never held across a Telegram API call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import upsert
+from storage.models import FsmRecord, utcnow
+
+
+def storage_key(key: StorageKey) -> str:
+    parts = [str(key.bot_id), str(key.chat_id), str(key.user_id)]
+    if key.thread_id:
+        parts.append(f"t{key.thread_id}")
+    if key.business_connection_id:
+        parts.append(f"b{key.business_connection_id}")
+    if key.destiny != "default":
+        parts.append(f"d{key.destiny}")
+    return ":".join(parts)
+
+
+class SqlStorage(BaseStorage):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def _write(self, key: StorageKey, values: dict[str, Any]) -> None:
+        row = {"key": storage_key(key), "updated_at": utcnow(), **values}
+        async with self._sessions.begin() as s:
+            dialect = s.bind.dialect.name
+            await s.execute(upsert(dialect, FsmRecord.__table__, [row], ["key"], update=[*values, "updated_at"]))
+
+    async def _read(self, key: StorageKey) -> FsmRecord | None:
+        async with self._sessions() as s:
+            return (await s.execute(select(FsmRecord).where(FsmRecord.key == storage_key(key)))).scalar_one_or_none()
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, {"state": value})
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        rec = await self._read(key)
+        return rec.state if rec else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise TypeError(f"Data must be a dict, got {type(data).__name__}")
+        await self._write(key, {"data": dict(data)})
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        rec = await self._read(key)
+        return dict(rec.data) if rec and rec.data else {}
+
+    async def close(self) -> None:  # the engine is owned and disposed by the application
+        return None

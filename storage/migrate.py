@@ -1,0 +1,30 @@
+"""Schema migrations: Alembic is the only way the schema is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _upgrade_on(connection, cfg: Config) -> None:  # runs inside run_sync
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Bring the database to the newest revision, on an engine the caller owns."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade_on, cfg)

@@ -1,0 +1,73 @@
+"""The frame of the conversation: /start, menu, /help, /cancel, unknown input, errors."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.texts import common as t
+from storage.models import User
+
+
+async def test_start_greets_and_shows_menu(client, sessions):
+    replies = await client.send("/start")
+    assert len(replies) == 1
+    assert "Здравствуйте, Ринат" in replies[0].text
+    for label in [t.BTN_ACCOUNTS, t.BTN_READINGS, t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING, t.BTN_HOUSE,
+                  t.BTN_SETTINGS]:
+        assert label in replies[0].buttons
+    async with sessions() as s:
+        user = (await s.execute(select(User))).scalar_one()
+    assert user.id == client.user.id and user.first_name == "Ринат" and user.is_active
+
+
+async def test_second_start_does_not_duplicate_user(client, sessions):
+    await client.send("/start")
+    await client.send("/start")
+    async with sessions() as s:
+        assert len((await s.execute(select(User))).scalars().all()) == 1
+
+
+async def test_help_lists_sections(client):
+    (reply,) = await client.send("/help")
+    assert t.BTN_READINGS in reply.text and "/cancel" in reply.text
+
+
+async def test_cancel_outside_dialog(client):
+    (reply,) = await client.send("/cancel")
+    assert reply.text == t.NOTHING_TO_CANCEL
+
+
+async def test_nonsense_gets_hint(client):
+    (reply,) = await client.send("абырвалг")
+    assert reply.text == t.UNKNOWN_INPUT
+    assert t.BTN_ACCOUNTS in reply.buttons
+
+
+async def test_sticker_like_input_is_answered(client):
+    from aiogram.types import Location
+
+    replies = await client.feed(message=client._message(location=Location(latitude=55.7, longitude=37.6)))
+    assert replies and replies[0].text == t.UNKNOWN_INPUT
+
+
+async def test_forged_callback_is_answered(client):
+    (reply,) = await client.click_data("nonsense:1:2")
+    assert reply.method == "answerCallbackQuery" and reply.text == t.STALE_BUTTON
+
+
+async def test_group_chatter_is_ignored(staff):
+    assert await staff.send("коллеги, привет") == []
+
+
+async def test_handler_error_apologises_and_bot_keeps_running(dp, client, monkeypatch):
+    from bot.services import users
+
+    async def boom(*args, **kwargs):
+        raise RuntimeError("database is on fire")
+
+    monkeypatch.setattr(users, "register", boom)
+    (reply,) = await client.send("/start")
+    assert reply.text == t.ERROR
+    monkeypatch.undo()
+    (reply,) = await client.send("/start")
+    assert "Здравствуйте" in reply.text
