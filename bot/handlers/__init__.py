@@ -5,18 +5,25 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from bot.config import Settings
+from bot.filters import IsStaff
 from bot.handlers import common
 
 
 def setup_routers(settings: Settings) -> Router:
     root = Router(name="root")
 
+    # the УК's staff: commands in the staff chat (any member) or from ADMIN_IDS; their buttons
+    staff = Router(name="staff")
+    staff.message.filter(IsStaff())
+    staff.callback_query.filter(IsStaff())
+
+    # residents, in private chats
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_router(common.router())
 
-    root.include_router(residents)
+    root.include_routers(staff, residents)
     # the catch-all goes last, explicitly
     root.include_router(common.fallback_router())
     return root

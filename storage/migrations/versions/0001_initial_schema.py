@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:37:40.597426
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('fsm_records',
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('state', sa.String(length=200), nullable=True),
@@ -474,11 +474,11 @@ def upgrade() -> None:
     with op.batch_alter_table('readings', schema=None) as batch_op:
         batch_op.create_index('ix_readings_meter_period', ['meter_id', 'period'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('readings', schema=None) as batch_op:
         batch_op.drop_index('ix_readings_meter_period')
 
@@ -562,4 +562,4 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('organizations')
     op.drop_table('fsm_records')
-    
+

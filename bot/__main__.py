@@ -1,0 +1,97 @@
+"""``python -m bot run | migrate | import PATH | chat | export … | jobs …``"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("aiogram.event").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
+
+
+async def _migrate(settings: Settings) -> None:
+    from storage.db import create_engine
+    from storage.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(_migrate(settings))
+    print("Схема базы данных обновлена до последней версии.")
+    return 0
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    if not settings.bot_token:
+        raise SettingsError("Настройка BOT_TOKEN: не задана (получите токен у @BotFather и впишите в .env); "
+                            "без токена попробуйте бота в терминале: python -m bot chat")
+    from bot.runner import run_polling
+
+    asyncio.run(_migrate(settings))
+    asyncio.run(run_polling(settings))
+    return 0
+
+
+def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    asyncio.run(_migrate(settings))
+    asyncio.run(run_chat(settings))
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.registry import import_path
+
+    asyncio.run(_migrate(settings))
+    report = asyncio.run(import_path(settings.database_url, args.path, settings.tz, progress=not args.quiet))
+    stream = sys.stdout if report.ok else sys.stderr
+    print(report.render(), file=stream)
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Бот ГИС ЖКХ: жители и управляющая организация")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="запустить бота (long polling); перед стартом применяет миграции").set_defaults(
+        func=cmd_run)
+    sub.add_parser("migrate", help="создать или обновить схему базы данных").set_defaults(func=cmd_migrate)
+    imp = sub.add_parser("import", help="загрузить реестр: папка CSV или файл .xlsx (формат: FORMAT.md)")
+    imp.add_argument("path", help="папка с CSV-файлами или книга .xlsx")
+    imp.add_argument("-q", "--quiet", action="store_true", help="без индикатора хода загрузки")
+    imp.set_defaults(func=cmd_import)
+    sub.add_parser("chat", help="поговорить с ботом в терминале, без Telegram").set_defaults(func=cmd_chat)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _setup_logging(settings)
+        return args.func(settings, args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Address words, normalised so that «ул Ленина д 5 к2», «Ленина, 5 корп. 2» and «улица ленина дом 5к2» meet.
+
+The importer stores ``house_search_text`` in ``houses.search_text``; house search matches query words against it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# type words that say nothing about which street or house it is
+TYPE_WORDS = frozenset(
+    """ул улица пр проезд прд пр-д проспект пр-т прт пер переулок ш шоссе б-р бр бульвар наб набережная пл площадь
+    туп тупик аллея ал мкр микрорайон кв-л квартал линия тер территория г город гор пос поселок пгт с село дер
+    деревня д дом вл владение респ республика обл область край р-н район ао мо""".split()
+)
+_HOUSING = {"к": "к", "корп": "к", "корпус": "к", "стр": "с", "строение": "с", "с": "с", "лит": "л", "литера": "л"}
+_TOKEN = re.compile(r"[0-9]+[а-я]?|[а-яa-z]+")
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.lower().replace("ё", "е")
+    # «5к2», «7стр1» → «5 к2», «7 стр1»
+    text = re.sub(r"(\d)(к|корп|корпус|стр|строение|с)(?=\.?\s*\d)", r"\1 \2", text)
+    return _TOKEN.findall(text)
+
+
+def normalize(text: str) -> list[str]:
+    """Meaningful lower-case words and numbers; «5 к2» → ['5', 'к2'], «7 стр. 1» → ['7', 'с1']."""
+    raw = _tokens(text)
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        tok = raw[i]
+        # «к2», «корп 2», «стр 1», «с1»
+        m = re.fullmatch(r"(к|корп|корпус|стр|строение|с|лит|литера)([0-9]+[а-я]?)?", tok)
+        if m and (m.group(2) or (i + 1 < len(raw) and raw[i + 1][0].isdigit())):
+            if m.group(2):
+                out.append(_HOUSING[m.group(1)] + m.group(2))
+                i += 1
+            else:
+                out.append(_HOUSING[m.group(1)] + raw[i + 1])
+                i += 2
+            continue
+        if tok in TYPE_WORDS:
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def house_search_text(*parts: str | None) -> str:
+    """What is stored for a house: its city, settlement, street and building words, space-separated."""
+    words: list[str] = []
+    for part in parts:
+        if part:
+            for w in normalize(part):
+                if w not in words:
+                    words.append(w)
+    return " ".join(words)
+
+
+def match_score(query: list[str], house_words: list[str]) -> int | None:
+    """None when the house does not match; otherwise higher is better.
+
+    Every query word must match a house word: numbers exactly (a house number «5» also matches «5а» only when
+    typed so), other words as a prefix of at least 3 letters (or the whole word when shorter).
+    """
+    score = 0
+    for q in query:
+        if q[0].isdigit() or (len(q) > 1 and q[0] in "кслл" and q[1].isdigit()):
+            if q in house_words:
+                score += 3
+                continue
+            return None
+        hit = next((w for w in house_words if w == q or (len(q) >= 3 and w.startswith(q))), None)
+        if hit is None:
+            return None
+        score += 2 if hit == q else 1
+    return score
+
+
+def longest_word(query: list[str]) -> str | None:
+    """The query word to prefilter by in SQL (LIKE %word%): the longest one."""
+    return max(query, key=len) if query else None
