@@ -1,13 +1,14 @@
 """A Bot API session that never leaves the process: every call is answered here with what Telegram would
-plausibly return (a Message with a fresh id for send*, True for the rest). The terminal chat prints the calls;
-the tests record them."""
+plausibly return (a Message with a fresh id for send*, True for the rest), unless an answer was queued.
+Every call is recorded: the terminal chat prints them, the tests assert on them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import typing
-from collections.abc import AsyncGenerator, Callable
+from collections import deque
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiogram import Bot
@@ -29,12 +30,20 @@ BOT_USER = User(id=1000001, is_bot=True, first_name="ЖКХ", username="gis_zhkh
 
 
 class LocalSession(BaseSession):
-    def __init__(self, on_request: Callable[[TelegramMethod[Any]], None] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._ids = itertools.count(1000)
-        self._on_request = on_request
         self.files: dict[str, bytes] = {}  # file_id → content, for downloads
         self.commands: list[BotCommand] = []
+        # every call and what it was answered, in order
+        self.requests: list[TelegramMethod[Any]] = []
+        self.results: list[Any] = []
+        # explicit answers, first-in-first-out per API method: a value, or an exception to raise
+        self.queue: deque[tuple[str, Any]] = deque()
+
+    def add_result(self, api_method: str, result: Any) -> None:
+        """Queue ``result`` (a value, or an exception to raise) for the next call of ``api_method``."""
+        self.queue.append((api_method, result))
 
     def next_message_id(self) -> int:
         return next(self._ids)
@@ -87,9 +96,17 @@ class LocalSession(BaseSession):
         return Message in typing.get_args(returning)
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> TelegramType:
-        if self._on_request is not None:
-            self._on_request(method)
-        return self.default_result(bot, method)
+        self.requests.append(method)
+        for i, (name, result) in enumerate(self.queue):
+            if name == method.__api_method__:
+                del self.queue[i]
+                self.results.append(result)
+                if isinstance(result, BaseException):
+                    raise result
+                return result
+        result = self.default_result(bot, method)
+        self.results.append(result)
+        return result
 
     async def stream_content(
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
