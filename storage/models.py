@@ -466,7 +466,8 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','sent','failed','skipped')", name="status"),
+        # 'sending': claimed by the sender just before the API call (a crash there must not repeat the push)
+        CheckConstraint("status IN ('pending','sending','sent','failed','skipped')", name="status"),
         Index("ix_notifications_due", "status", "not_before"),
     )
 

@@ -136,7 +136,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.CheckConstraint("status IN ('pending','sent','failed','skipped')", name=op.f('ck_notifications_status')),
+    sa.CheckConstraint("status IN ('pending','sending','sent','failed','skipped')", name=op.f('ck_notifications_status')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
     sa.UniqueConstraint('key', name=op.f('uq_notifications_key'))
