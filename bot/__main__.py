@@ -17,7 +17,7 @@ def _setup_logging(settings: Settings) -> None:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("aiogram.event").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 async def _migrate(settings: Settings) -> None:
@@ -41,16 +41,27 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.bot_token:
         raise SettingsError("Настройка BOT_TOKEN: не задана (получите токен у @BotFather и впишите в .env); "
                             "без токена попробуйте бота в терминале: python -m bot chat")
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from bot.runner import run_polling
 
     asyncio.run(_migrate(settings))
-    asyncio.run(run_polling(settings))
+    try:
+        asyncio.run(run_polling(settings))
+    except TelegramUnauthorizedError:
+        raise SettingsError("Настройка BOT_TOKEN: Telegram не принял токен (проверьте его у @BotFather)") from None
+    except TelegramNetworkError as exc:
+        where = settings.telegram_api_url or "api.telegram.org"
+        name = "TELEGRAM_API_URL" if settings.telegram_api_url else "сеть"
+        raise SettingsError(f"Настройка {name}: не удаётся связаться с Bot API ({where}): {exc.message}") from None
     return 0
 
 
 def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
+    if settings.log_level != "DEBUG":  # the conversation is the output; keep the logs to problems
+        logging.getLogger().setLevel(logging.WARNING)
     asyncio.run(_migrate(settings))
     asyncio.run(run_chat(settings))
     return 0

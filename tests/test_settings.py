@@ -1,0 +1,60 @@
+"""A wrong or missing setting: one clear line naming it, non-zero exit, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "REDIS_URL", "TIMEZONE", "STAFF_CHAT_ID",
+                 "ADMIN_IDS", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+
+
+def test_defaults():
+    s = load_settings()
+    assert s.database_url == "sqlite+aiosqlite:///./data/bot.db"
+    assert s.timezone == "Europe/Moscow" and s.redis_url is None and s.admin_ids == []
+
+
+def test_env_values(monkeypatch):
+    monkeypatch.setenv("ADMIN_IDS", "1, 2;3")
+    monkeypatch.setenv("STAFF_CHAT_ID", "-100123")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    s = load_settings()
+    assert s.admin_ids == [1, 2, 3] and s.staff_chat_id == -100123
+    assert s.telegram_api_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TIMEZONE", "Europe/Atlantis"),
+        ("DATABASE_URL", "mysql://x"),
+        ("BOT_TOKEN", "not-a-token"),
+        ("ADMIN_IDS", "alice,bob"),
+        ("STAFF_CHAT_ID", "staff"),
+        ("REDIS_URL", "localhost:6379"),
+        ("TELEGRAM_API_URL", "127.0.0.1:8081"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_setting_names_itself(monkeypatch, capsys, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value).startswith(f"Настройка {name}:")
+    assert main(["migrate"]) == 2
+    printed = capsys.readouterr().err.strip().splitlines()
+    assert len(printed) == 1 and printed[0].startswith(f"Настройка {name}:")
+
+
+def test_run_without_token_says_so(capsys):
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "BOT_TOKEN" in err[0]

@@ -1,0 +1,75 @@
+"""The schema is made by migrations and agrees with the models; SQLite is tuned; dialogs persist."""
+
+from __future__ import annotations
+
+from aiogram.fsm.storage.base import StorageKey
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from storage.fsm import SqlStorage
+from storage.models import Base, Organization
+
+
+async def test_models_and_migrations_agree(engine):
+    def diff(conn):
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(ctx, Base.metadata)
+
+    async with engine.connect() as conn:
+        changes = await conn.run_sync(diff)
+    assert changes == [], f"models differ from migrations: {changes}"
+
+
+async def test_sqlite_pragmas(engine, backend):
+    if backend != "sqlite":
+        return
+    async with engine.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+async def test_constraints_live_in_the_database(sessions):
+    # a natural key and a foreign key, enforced by the database itself (raw SQL, no ORM checks)
+    async with sessions() as s:
+        await s.execute(text("INSERT INTO organizations (ogrn, inn, name, kind, created_at, updated_at) "
+                             "VALUES ('1027700132195', '7707083893', 'x', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        await s.commit()
+        try:
+            await s.execute(text("INSERT INTO organizations (ogrn, inn, name, kind, created_at, updated_at) "
+                                 "VALUES ('1027700132195', '1', 'y', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            await s.commit()
+            raise AssertionError("duplicate ОГРН accepted")
+        except IntegrityError:
+            await s.rollback()
+        try:
+            await s.execute(text("INSERT INTO account_links (user_id, account_id, method, proven_at) "
+                                 "VALUES (1, 1, 'phone', CURRENT_TIMESTAMP)"))
+            await s.commit()
+            raise AssertionError("dangling foreign key accepted")
+        except IntegrityError:
+            await s.rollback()
+        assert len((await s.execute(text("SELECT id FROM organizations"))).all()) == 1
+        assert await s.get(Organization, 1) is not None
+
+
+async def test_fsm_state_and_data_survive_a_new_storage(sessions):
+    key = StorageKey(bot_id=42, chat_id=111, user_id=111)
+    first = SqlStorage(sessions)
+    await first.set_state(key, "LinkAccount:account")
+    await first.set_data(key, {"house_id": 5, "query": "баумана 44"})
+    await first.close()
+
+    second = SqlStorage(sessions)  # as after a restart
+    assert await second.get_state(key) == "LinkAccount:account"
+    assert await second.get_data(key) == {"house_id": 5, "query": "баумана 44"}
+    await second.update_data(key, {"account": "123"})
+    assert (await second.get_data(key))["account"] == "123"
+    await second.set_state(key, None)
+    await second.set_data(key, {})
+    assert await second.get_state(key) is None and await second.get_data(key) == {}
+    # other users are not affected
+    assert await second.get_state(StorageKey(bot_id=42, chat_id=222, user_id=222)) is None
