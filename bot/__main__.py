@@ -43,11 +43,11 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
                             "без токена попробуйте бота в терминале: python -m bot chat")
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from bot.runner import run_polling
+    from bot.runner import run_polling, run_webhook
 
     asyncio.run(_migrate(settings))
     try:
-        asyncio.run(run_polling(settings))
+        asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except TelegramUnauthorizedError:
         raise SettingsError("Настройка BOT_TOKEN: Telegram не принял токен (проверьте его у @BotFather)") from None
     except TelegramNetworkError as exc:
@@ -80,7 +80,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Бот ГИС ЖКХ: жители и управляющая организация")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="запустить бота (long polling); перед стартом применяет миграции").set_defaults(
+    sub.add_parser("run", help="запустить бота (long polling, или webhook при WEBHOOK_URL); перед стартом применяет миграции").set_defaults(
         func=cmd_run)
     sub.add_parser("migrate", help="создать или обновить схему базы данных").set_defaults(func=cmd_migrate)
     imp = sub.add_parser("import", help="загрузить реестр: папка CSV или файл .xlsx (формат: FORMAT.md)")

@@ -24,8 +24,18 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # webhook mode (several replicas behind a load balancer); long polling when WEBHOOK_URL is empty
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
+    run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
+    send_rate: float = 25  # pushes per second, all chats together (Telegram allows about 30)
+    quiet_hours: str = "22:00-09:00"  # local time when ordinary pushes wait; emergencies go at once
+    reading_window_from: int = 20
+    reading_window_to: int = 25
 
-    @field_validator("bot_token", "telegram_api_url", "redis_url", mode="before")
+    @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip():
@@ -100,6 +110,54 @@ class Settings(BaseSettings):
         if v not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("одно из DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return v
+
+    @field_validator("send_rate")
+    @classmethod
+    def _send_rate(cls, v: float) -> float:
+        if not 0 < v <= 30:
+            raise ValueError("от 0 до 30 сообщений в секунду (предел Telegram — около 30)")
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, v: str) -> str:
+        from bot.services.notify.quiet import parse_quiet_hours
+
+        parse_quiet_hours(v)  # raises ValueError with a readable message
+        return v.strip()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith("https://"):
+            raise ValueError("Telegram принимает только https-адрес, например https://bot.example.ru/telegram")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, v: str | None) -> str | None:
+        import re
+
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v):
+            raise ValueError("1–256 символов: латинские буквы, цифры, _ и -")
+        return v
+
+    @field_validator("web_port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError("порт от 1 до 65535")
+        return v
+
+    @property
+    def webhook_token(self) -> str:
+        """The secret Telegram sends with every webhook call: WEBHOOK_SECRET, or one derived from the token so
+        that every replica agrees without configuring it."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        import hashlib
+
+        return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()
 
     @property
     def tz(self) -> ZoneInfo:

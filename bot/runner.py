@@ -1,10 +1,18 @@
-"""Long polling with a clean stop: on SIGTERM/SIGINT polling stops taking updates, the handlers already running
-finish (aiogram has confirmed their updates to Telegram, so they would otherwise be lost), then we exit."""
+"""Serving Telegram, with a clean stop on SIGTERM/SIGINT.
+
+Long polling (the default): polling stops taking updates, the handlers already running finish (aiogram has
+confirmed their updates to Telegram, so they would otherwise be lost), then we exit.
+
+Webhook (WEBHOOK_URL set; several replicas behind a load balancer): Telegram's request is answered only when its
+handler has finished, so an update whose replica dies is delivered again; on stop the server takes no new
+requests and waits for the ones in flight."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+from urllib.parse import urlparse
 
 from aiogram import Bot
 
@@ -37,6 +45,7 @@ async def run_polling(settings: Settings) -> None:
         log.info("bot @%s (id %s) starting, database %s", me.username, me.id,
                  app.engine.url.render_as_string(hide_password=True))
         await set_commands(bot)
+        await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
         scheduler = start_scheduler(app, bot)
         dp = app.dispatcher
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False,
@@ -50,8 +59,61 @@ async def run_polling(settings: Settings) -> None:
         log.info("stopped")
 
 
+async def run_webhook(settings: Settings) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    app = build_app(settings)
+    bot: Bot = build_bot(settings)
+    dp = app.dispatcher
+    path = urlparse(settings.webhook_url).path or "/"
+    web_app = web.Application()
+    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token=settings.webhook_token).register(
+        web_app, path=path)
+    web_app.router.add_get("/healthz", _healthz)
+    setup_application(web_app, dp, bot=bot)
+    runner = web.AppRunner(web_app)
+    scheduler = None
+    try:
+        me = await bot.get_me()
+        log.info("bot @%s (id %s) serving webhook %s on %s:%s", me.username, me.id, settings.webhook_url,
+                 settings.web_host, settings.web_port)
+        await set_commands(bot)
+        await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_token,
+                              allowed_updates=dp.resolve_used_update_types(), drop_pending_updates=False)
+        await runner.setup()
+        await web.TCPSite(runner, settings.web_host, settings.web_port, shutdown_timeout=DRAIN_TIMEOUT).start()
+        scheduler = start_scheduler(app, bot)
+        await _until_signal()
+        log.info("stopping: finishing requests in flight")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await runner.cleanup()  # no new requests; waits for those in flight
+        await bot.session.close()
+        await app.close()
+        log.info("stopped")
+
+
+async def _healthz(_request):
+    from aiohttp import web
+
+    return web.Response(text="ok")
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
 def start_scheduler(app: App, bot: Bot):
-    """The reminders' scheduler and the push sender, in this process (None until they exist)."""
+    """The reminders' scheduler and the push sender, in this process (None until they exist, or when this
+    replica was told not to run them: RUN_SCHEDULER=false)."""
+    if not app.settings.run_scheduler:
+        return None
     try:
         from bot.scheduler import build_scheduler
     except ImportError:

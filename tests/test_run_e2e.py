@@ -73,3 +73,40 @@ async def test_sigterm_lets_the_handler_in_flight_finish(api, tmp_path):
     assert code == 0, err
     assert finished - asked >= 1.5, "exited before the handler in flight finished"
     assert "Session is closed" not in err and "Traceback" not in err, err
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(api, tmp_path, monkeypatch):
+    import aiohttp
+
+    from tests.fake_bot_api import _free_port
+
+    port = _free_port()
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.invalid/tg")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("WEB_HOST", "127.0.0.1")
+    monkeypatch.setenv("WEB_PORT", str(port))
+    proc = await start_bot(api, tmp_path / "bot.db")
+    try:
+        hook = await api.wait_for(lambda c: c.method == "setWebhook")
+        assert hook.params["url"] == "https://bot.example.invalid/tg" and hook.params["secret_token"] == "s3cret"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/start",
+                  "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                  "chat": {"id": USER, "type": "private"}, "from": {"id": USER, "is_bot": False, "first_name": "Р"}}}
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the server is up once setWebhook was called; give it a moment anyway
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            async with http.post(f"http://127.0.0.1:{port}/tg", json=update) as r:
+                assert r.status == 401  # no secret: refused
+            async with http.post(f"http://127.0.0.1:{port}/tg", json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as r:
+                assert r.status == 200
+        reply = await api.wait_for(lambda c: c.method == "sendMessage" and "Здравствуйте" in c.text)
+        assert t.BTN_ACCOUNTS in reply.buttons
+    finally:
+        code, err = await stop(proc, tmp_path / "bot.log")
+    assert code == 0, err
