@@ -1,0 +1,90 @@
+"""Registry import (``python -m bot import PATH``): a folder of CSVs or one XLSX workbook, as FORMAT.md says.
+
+``parse`` reads and validates the files, ``load`` checks references and writes; all or nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.registry.load import Progress, check_references, preload, write
+from bot.services.registry.parse import ParsedFile, Problem, open_tables, parse_table
+from bot.services.registry.report import Counts, ImportReport
+
+__all__ = ["Counts", "ImportReport", "import_path", "import_registry"]
+
+BIG_FILE = 5_000  # rows; bigger files get a progress bar
+
+def _progress_bar(enabled: bool) -> Progress:
+    """Wraps an iteration in a tqdm bar on stderr when enabled and the file is big; ``chunked`` items are lists
+    of rows and advance the bar by their length."""
+
+    def progress(items: Iterable[Any], total: int, label: str, chunked: bool = False) -> Iterator[Any]:
+        if not enabled or total < BIG_FILE:
+            yield from items
+            return
+        from tqdm import tqdm
+
+        with tqdm(total=total, desc=label, file=sys.stderr, unit=" стр.", leave=False) as bar:
+            for item in items:
+                yield item
+                bar.update(len(item) if chunked else 1)
+
+    return progress
+
+
+def _rejected(problems: list[Problem]) -> ImportReport:
+    return ImportReport(ok=False, errors=[str(p) for p in sorted(problems)])
+
+
+async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str | Path, tz: ZoneInfo,
+                          progress: bool = False) -> ImportReport:
+    """Validate the whole registry, then write it in one transaction — or write nothing and list every problem."""
+    problems: list[Problem] = []
+    bar = _progress_bar(progress)
+    tables, close = open_tables(Path(path), problems)
+    files: dict[str, ParsedFile] = {}
+    try:
+        for table in tables:
+            parsed = parse_table(table, tz, problems, bar)
+            if parsed is not None:
+                files[table.spec.name] = parsed
+    finally:
+        close()
+    async with sessions() as session:
+        conn = await session.connection()
+        try:
+            ids = await preload(conn)
+            check_references(files, ids, problems)
+            if problems:
+                await session.rollback()
+                return _rejected(problems)
+            written = await write(conn, files, ids, bar)
+            await session.commit()
+        except DBAPIError as exc:
+            await session.rollback()
+            reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
+            return _rejected([Problem(-1, 1, str(path), "—", f"база данных отклонила запись: {reason}")])
+        except BaseException:
+            await session.rollback()
+            raise
+    return ImportReport(ok=True, counts=written.counts, changed_outage_ids=written.changed_outage_ids,
+                        changed_meeting_ids=written.changed_meeting_ids)
+
+
+async def import_path(database_url: str, path: str | Path, tz: ZoneInfo, progress: bool = True) -> ImportReport:
+    """The CLI's entry: its own engine for one import."""
+    from storage.db import create_engine, session_factory
+
+    engine = create_engine(database_url)
+    try:
+        return await import_registry(session_factory(engine), path, tz, progress=progress)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,347 @@
+"""Writing a validated registry: references checked against the import and the database, then a bulk upsert.
+
+Everything happens in one transaction. First the existing keys are read and every reference is checked; only
+when there is no problem at all are rows written, table by table in dependency order. Each row is compared with
+the stored one: unchanged rows are not touched (``updated_at`` stays), changed rows are updated by id, new rows
+are inserted with executemany in chunks. Columns absent from a file's header are left as stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.services.address import house_search_text
+from bot.services.registry.parse import ORDER, SPEC_BY_NAME, ParsedFile, Problem
+from bot.services.registry.report import Counts
+from storage.models import (
+    Account,
+    AgendaItem,
+    Charge,
+    House,
+    Meeting,
+    Meter,
+    Organization,
+    Outage,
+    Owner,
+    Payment,
+    Premises,
+    utcnow,
+)
+
+CHUNK = 5_000  # rows per executemany: bounded memory, a progress bar that moves
+
+
+
+class Progress(Protocol):
+    def __call__(self, items: Iterable[Any], total: int, label: str, chunked: bool = False) -> Iterator[Any]: ...
+
+
+@dataclass
+class Ids:
+    """Natural keys → ids of the parent rows, kept current while tables are written."""
+
+    org: dict[str, int] = field(default_factory=dict)  # ogrn
+    house: dict[str, int] = field(default_factory=dict)  # house_guid
+    premises: dict[tuple[int, str], int] = field(default_factory=dict)  # (house_id, number)
+    account: dict[tuple[str, int], int] = field(default_factory=dict)  # (account_number, provider_id)
+    meeting: dict[str, int] = field(default_factory=dict)  # meeting_id
+
+    async def refresh(self, conn: AsyncConnection, what: str) -> None:
+        if what == "organizations":
+            t = Organization.__table__
+            self.org = {r.ogrn: r.id for r in await conn.execute(select(t.c.id, t.c.ogrn))}
+        elif what == "houses":
+            t = House.__table__
+            self.house = {r.house_guid: r.id for r in await conn.execute(select(t.c.id, t.c.house_guid))}
+        elif what == "premises":
+            t = Premises.__table__
+            self.premises = {(r.house_id, r.number): r.id
+                             for r in await conn.execute(select(t.c.id, t.c.house_id, t.c.number))}
+        elif what == "accounts":
+            t = Account.__table__
+            self.account = {(r.account_number, r.provider_id): r.id
+                            for r in await conn.execute(select(t.c.id, t.c.account_number, t.c.provider_id))}
+        elif what == "meetings":
+            t = Meeting.__table__
+            self.meeting = {r.meeting_id: r.id for r in await conn.execute(select(t.c.id, t.c.meeting_id))}
+
+    # natural keys → ids (None when unknown)
+    def premises_id(self, guid: str, number: str) -> int | None:
+        house_id = self.house.get(guid)
+        return None if house_id is None else self.premises.get((house_id, number))
+
+    def account_id(self, number: str, ogrn: str) -> int | None:
+        provider_id = self.org.get(ogrn)
+        return None if provider_id is None else self.account.get((number, provider_id))
+
+
+# ----------------------------------------------------------------------------------------------- references
+
+
+def check_references(files: dict[str, ParsedFile], ids: Ids, problems: list[Problem]) -> None:
+    """Every house, premises, account, organization and meeting a row names must be in this import or stored."""
+
+    def imported(name: str) -> dict[tuple, int]:
+        return files[name].keys if name in files else {}
+
+    orgs, houses, premises = imported("organizations"), imported("houses"), imported("premises")
+    accounts, meetings = imported("accounts"), imported("meetings")
+
+    def has_org(ogrn: str) -> bool:
+        return (ogrn,) in orgs or ogrn in ids.org
+
+    def has_house(guid: str) -> bool:
+        return (guid,) in houses or guid in ids.house
+
+    def has_premises(guid: str, number: str) -> bool:
+        return (guid, number) in premises or ids.premises_id(guid, number) is not None
+
+    def has_account(number: str, ogrn: str) -> bool:
+        return (number, ogrn) in accounts or ids.account_id(number, ogrn) is not None
+
+    def refs(name: str, v: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        def given(*cols: str) -> bool:
+            return all(isinstance(v.get(c), str) for c in cols)
+
+        for col in ("manager_ogrn", "provider_ogrn"):
+            if name in ("houses", "accounts") and given(col) and not has_org(v[col]):
+                yield col, f"организация с ОГРН {v[col]} не найдена ни в organizations.csv, ни в базе"
+        if name in ("premises", "outages", "meetings") and given("house_guid") and not has_house(v["house_guid"]):
+            yield "house_guid", f"дом {v['house_guid']} не найден ни в houses.csv, ни в базе"
+        if name in ("accounts", "owners") and given("house_guid", "premises_number"):
+            if not has_house(v["house_guid"]):
+                yield "house_guid", f"дом {v['house_guid']} не найден ни в houses.csv, ни в базе"
+            elif not has_premises(v["house_guid"], v["premises_number"]):
+                yield "premises_number", (f"помещение «{v['premises_number']}» дома {v['house_guid']} "
+                                          "не найдено ни в premises.csv, ни в базе")
+        if name in ("meters", "charges", "payments") and given("account_number", "provider_ogrn"):
+            if not has_account(v["account_number"], v["provider_ogrn"]):
+                yield "account_number", (f"лицевой счёт {v['account_number']} (поставщик ОГРН "
+                                         f"{v['provider_ogrn']}) не найден ни в accounts.csv, ни в базе")
+        if name == "agenda" and given("meeting_id") and not (
+                (v["meeting_id"],) in meetings or v["meeting_id"] in ids.meeting):
+            yield "meeting_id", f"собрание {v['meeting_id']} не найдено ни в meetings.csv, ни в базе"
+
+    for name, pf in files.items():
+        for row in pf.rows:
+            for column, reason in refs(name, row.values):
+                problems.append(Problem(ORDER[name], row.line, pf.label, column, reason))
+
+
+# ----------------------------------------------------------------------------------------------- tables
+
+
+def _next_month_10th(period: str) -> dt.date:
+    y, m = int(period[:4]), int(period[5:7])
+    return dt.date(y + m // 12, m % 12 + 1, 10)
+
+
+DIGITS = {"electricity": 6}  # water, gas, heat: 5
+
+
+@dataclass(frozen=True)
+class Target:
+    table: Table
+    unique: tuple[str, ...]
+    # file values (present columns only) → model attributes; parents resolved through Ids
+    build: Callable[[dict[str, Any], Ids], dict[str, Any]]
+    # fills defaults and derived attributes on a full row (insert) or a stored row overlaid with the file's
+    derive: Callable[[dict[str, Any]], None] = lambda row: None
+    insert_extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _same(values: dict[str, Any], *skip: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in skip}
+
+
+def _default(**defaults: Any) -> Callable[[dict[str, Any]], None]:
+    def derive(row: dict[str, Any]) -> None:
+        for k, v in defaults.items():
+            if row.get(k) is None:
+                row[k] = v
+
+    return derive
+
+
+def _build_house(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = _same(v, "manager_ogrn")
+    row["manager_id"] = ids.org[v["manager_ogrn"]]
+    return row
+
+
+def _derive_house(row: dict[str, Any]) -> None:
+    if row.get("kind") is None:
+        row["kind"] = "mkd"
+    row["search_text"] = house_search_text(row.get("city"), row.get("settlement"), row["street"], row["building"])
+
+
+def _build_premises(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    return {**_same(v, "house_guid"), "house_id": ids.house[v["house_guid"]]}
+
+
+def _build_account(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = _same(v, "provider_ogrn", "house_guid", "premises_number")
+    row["provider_id"] = ids.org[v["provider_ogrn"]]
+    row["premises_id"] = ids.premises_id(v["house_guid"], v["premises_number"])
+    return row
+
+
+def _build_by_account(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = _same(v, "account_number", "provider_ogrn")
+    row["account_id"] = ids.account_id(v["account_number"], v["provider_ogrn"])
+    return row
+
+
+def _derive_meter(row: dict[str, Any]) -> None:
+    if row.get("tariff_zones") is None:
+        row["tariff_zones"] = 1
+    if row.get("digits") is None:
+        row["digits"] = DIGITS.get(row["resource"], 5)
+
+
+def _build_owner(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = _same(v, "house_guid", "premises_number", "share")
+    row["premises_id"] = ids.premises_id(v["house_guid"], v["premises_number"])
+    row["share_num"], row["share_den"] = v["share"]
+    return row
+
+
+def _derive_charge(row: dict[str, Any]) -> None:
+    if row.get("due_on") is None:
+        row["due_on"] = _next_month_10th(row["period"])
+
+
+def _build_payment(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = _build_by_account(_same(v, "payment_id"), ids)
+    row["external_id"] = v["payment_id"]
+    return row
+
+
+def _build_outage(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    return {**_same(v, "house_guid"), "house_id": ids.house[v["house_guid"]]}
+
+
+def _build_agenda(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    return {**v, "meeting_id": ids.meeting[v["meeting_id"]]}
+
+
+TARGETS: dict[str, Target] = {
+    "organizations": Target(Organization.__table__, ("ogrn",), lambda v, ids: dict(v)),
+    "houses": Target(House.__table__, ("house_guid",), _build_house, _derive_house),
+    "premises": Target(Premises.__table__, ("house_id", "number"), _build_premises,
+                       _default(kind="residential")),
+    "accounts": Target(Account.__table__, ("account_number", "provider_id"), _build_account),
+    "meters": Target(Meter.__table__, ("serial_number", "account_id"), _build_by_account, _derive_meter),
+    "owners": Target(Owner.__table__, ("premises_id", "owner_name"), _build_owner),
+    "charges": Target(Charge.__table__, ("account_id", "period", "service"), _build_by_account, _derive_charge),
+    "payments": Target(Payment.__table__, ("external_id",), _build_payment, insert_extra={"source": "registry"}),
+    "outages": Target(Outage.__table__, ("house_id", "resource", "starts_at"), _build_outage,
+                      _default(kind="planned"), insert_extra={"status": "active", "source": "registry",
+                                                              "revision": 1}),
+    "meetings": Target(Meeting.__table__, ("meeting_id",), _build_outage),
+    "agenda": Target(AgendaItem.__table__, ("meeting_id", "number"), _build_agenda, _default(majority="simple")),
+}
+PARENTS = ("organizations", "houses", "premises", "accounts", "meetings")
+SKIP = ("id", "created_at", "updated_at")
+
+
+@dataclass
+class Written:
+    counts: dict[str, Counts] = field(default_factory=dict)
+    changed_outage_ids: list[int] = field(default_factory=list)
+    changed_meeting_ids: list[int] = field(default_factory=list)
+
+
+async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, progress: Progress) -> Written:
+    out = Written()
+    meetings_changed: set[int] = set()
+    for name in SPEC_BY_NAME:
+        if name not in files:
+            continue
+        pf, target = files[name], TARGETS[name]
+        t = target.table
+        value_cols = [c.name for c in t.columns if c.name not in SKIP]
+        existing = {tuple(r[k] for k in target.unique): r
+                    for r in (await conn.execute(select(t))).mappings()}
+        now = utcnow()
+        counts = Counts()
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        changed_ids: list[int] = []
+        for row in pf.rows:
+            new = target.build(row.values, ids)
+            key = tuple(new[k] for k in target.unique)
+            old = existing.get(key)
+            if old is None:
+                full = {c: None for c in value_cols if c not in target.insert_extra}
+                full.update(target.insert_extra)
+                full.update(new)
+                target.derive(full)
+                full["created_at"] = full["updated_at"] = now
+                inserts.append(full)
+                counts.inserted += 1
+                continue
+            merged = {c: old[c] for c in value_cols}
+            merged.update(new)
+            target.derive(merged)
+            if all(merged[c] == old[c] for c in value_cols):
+                counts.unchanged += 1
+                continue
+            if name == "outages":
+                merged["revision"] = (old["revision"] or 1) + 1
+            changed_ids.append(old["id"])
+            updates.append(merged | {"id": old["id"]})
+            counts.updated += 1
+        if inserts:
+            stmt = insert(t)
+            for chunk in progress(_chunks(inserts), len(inserts), f"{pf.label}: запись", chunked=True):
+                await conn.execute(stmt, chunk)
+        if updates:
+            cols = sorted({c for u in updates for c in u} - {"id"}) + ["updated_at"]
+            stmt = (update(t).where(t.c.id == bindparam("_id"))
+                    .values({c: bindparam(f"_{c}") for c in cols}))
+            params = [{"_id": u["id"], **{f"_{c}": u.get(c, now) for c in cols if c != "updated_at"},
+                       "_updated_at": now} for u in updates]
+            for chunk in progress(_chunks(params), len(params), f"{pf.label}: обновление", chunked=True):
+                await conn.execute(stmt, chunk)
+        if name in PARENTS and inserts:
+            await ids.refresh(conn, name)
+        if name in ("outages", "meetings", "agenda") and (inserts or changed_ids):
+            new_ids = await _ids_of(conn, t, target.unique, inserts)
+            if name == "outages":
+                out.changed_outage_ids = sorted(set(changed_ids) | set(new_ids))
+            elif name == "meetings":
+                meetings_changed |= set(changed_ids) | set(new_ids)
+            else:
+                rows = await conn.execute(select(t.c.meeting_id).where(t.c.id.in_(set(changed_ids) | set(new_ids))))
+                meetings_changed |= {r.meeting_id for r in rows}
+        out.counts[pf.spec.file] = counts
+    out.changed_meeting_ids = sorted(meetings_changed)
+    return out
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), CHUNK):
+        yield rows[i:i + CHUNK]
+
+
+async def _ids_of(conn: AsyncConnection, t: Table, unique: tuple[str, ...], rows: list[dict[str, Any]]) -> list[int]:
+    """Ids of just-inserted rows (few: outages, meetings, agenda items), found by their unique key."""
+    if not rows:
+        return []
+    wanted = {tuple(r[k] for k in unique) for r in rows}
+    found = await conn.execute(select(t.c.id, *(t.c[k] for k in unique)))
+    return [r[0] for r in found if tuple(r[1:]) in wanted]
+
+
+async def preload(conn: AsyncConnection) -> Ids:
+    ids = Ids()
+    for name in PARENTS:
+        await ids.refresh(conn, name)
+    return ids
