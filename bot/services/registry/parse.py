@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,13 +32,19 @@ class Invalid(ValueError):
     """A value that does not fit its column; the message is the reason shown to staff (Russian)."""
 
 
+_seq = itertools.count()
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    order: int  # the file's position in the import order, so problems print file by file
+    """Sorted file by file (in import order), row by row, and within a row in the order found."""
+
+    order: int  # the file's position in the import order
     line: int
-    label: str
-    column: str
-    reason: str
+    label: str = field(compare=False)
+    column: str = field(compare=False)
+    reason: str = field(compare=False)
+    seq: int = field(default_factory=lambda: next(_seq))
 
     def __str__(self) -> str:
         return f"{self.label}:{self.line}: {self.column}: {self.reason}"
