@@ -1,0 +1,118 @@
+"""Registry import benchmark: 100k accounts + 100k meters (and the 100k premises and 1k houses they need).
+
+    .venv/bin/python bench/import_registry.py [--accounts 100000] [--pg postgresql+asyncpg://…]
+
+Generates a valid registry the way staff export it (semicolons, a BOM, DD.MM.YYYY dates, decimal commas) into a
+temp folder, imports it into a fresh migrated database, prints the time and rows/s, then imports the same folder
+again (which must change nothing) and prints that time too. Figures only; no thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from bot.services.registry import import_registry
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import Base
+
+UK_OGRN, UK_INN = "1167746123456", "7701234560"
+RSO_OGRN, RSO_INN = "1057746886427", "7736451206"
+PER_HOUSE = 100
+
+
+def write(folder: Path, name: str, header: str, lines) -> int:
+    n = 0
+    with (folder / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        f.write(header + "\r\n")
+        for line in lines:
+            f.write(line + "\r\n")
+            n += 1
+    return n
+
+
+def generate(folder: Path, accounts: int) -> int:
+    rnd = random.Random(42)
+    houses = [str(uuid.UUID(int=rnd.getrandbits(128), version=4)) for _ in range(-(-accounts // PER_HOUSE))]
+    streets = ["ул. Бауманская", "проезд Петровско-Разумовский", "ул. Ленина", "Ленинградский пр-т", "ул. Мира"]
+    rows = write(folder, "organizations", "ogrn;inn;kpp;name;short_name;kind", [
+        f"{UK_OGRN};{UK_INN};770101001;Общество с ограниченной ответственностью «УК Бенчмарк»;ООО «УК Бенчмарк»;uk",
+        f"{RSO_OGRN};{RSO_INN};773601001;Акционерное общество «Энергосбыт Бенчмарк»;АО «Энергосбыт Бенчмарк»;rso",
+    ])
+    rows += write(folder, "houses", "house_guid;region;city;street;building;manager_ogrn;year_built;total_area", (
+        f"{g};Москва;Москва;{streets[i % len(streets)]};{i // len(streets) + 1} к{i % 3 + 1};{UK_OGRN};"
+        f"{1950 + i % 70};{PER_HOUSE * 52},5" for i, g in enumerate(houses)))
+    flats = [(houses[i // PER_HOUSE], str(i % PER_HOUSE + 1)) for i in range(accounts)]
+    rows += write(folder, "premises", "house_guid;number;total_area;living_area;residents", (
+        f"{g};{n};{30 + int(n) % 60},{int(n) % 10};{20 + int(n) % 30},5;{int(n) % 5}" for g, n in flats))
+    rows += write(folder, "accounts", "account_number;provider_ogrn;house_guid;premises_number;payer_name;payer_phone",
+                  (f"{1_000_000 + i};{UK_OGRN};{g};{n};Плательщик {i} Иванович;8 (9{i % 100:02d}) {i % 1000:03d}-"
+                   f"{i // 1000 % 100:02d}-{i % 97:02d}" for i, (g, n) in enumerate(flats)))
+    rows += write(folder, "meters", "serial_number;account_number;provider_ogrn;resource;tariff_zones;installed_on;"
+                                    "next_verification_on;last_value;last_read_on", (
+        f"СЧ-{i:08d};{1_000_000 + i};{UK_OGRN};{'cold_water' if i % 2 else 'hot_water'};1;"
+        f"{i % 28 + 1:02d}.0{i % 9 + 1}.2022;{i % 28 + 1:02d}.0{i % 9 + 1}.2028;{i % 1000},{i % 1000:03d};20.10.2026"
+        for i in range(accounts)))
+    return rows
+
+
+async def fresh_engine(url: str):
+    engine = create_engine(url)
+    await upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    return engine
+
+
+async def run(url: str, folder: Path, rows: int) -> None:
+    engine = await fresh_engine(url)
+    sessions = session_factory(engine)
+    tz = ZoneInfo("Europe/Moscow")
+    try:
+        for label in ("first import", "same folder again"):
+            start = time.perf_counter()
+            report = await import_registry(sessions, folder, tz, progress=True)
+            took = time.perf_counter() - start
+            if not report.ok:
+                print(report.render())
+                raise SystemExit(1)
+            changed = sum(c.inserted + c.updated for c in report.counts.values())
+            print(f"{engine.dialect.name:10} {label:18} {took:7.1f} s  {rows / took:9,.0f} rows/s  "
+                  f"rows written: {changed:,}")
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--accounts", type=int, default=100_000, help="accounts (and meters, and premises)")
+    p.add_argument("--pg", metavar="URL", help="also run against this PostgreSQL database (it is TRUNCATEd!)")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+        folder = Path(tmp) / "registry"
+        folder.mkdir()
+        start = time.perf_counter()
+        rows = generate(folder, args.accounts)
+        print(f"generated {rows:,} rows ({args.accounts:,} accounts + {args.accounts:,} meters) "
+              f"in {time.perf_counter() - start:.1f} s")
+        asyncio.run(run(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}", folder, rows))
+        if args.pg:
+            asyncio.run(run(args.pg, folder, rows))
+
+
+if __name__ == "__main__":
+    main()
