@@ -419,3 +419,15 @@ def test_every_registry_table_is_covered():
     """Keeps REGISTRY_TABLES in step with the model (the rejection test counts these)."""
     names = {t.name for t in Base.metadata.sorted_tables}
     assert {m.__tablename__ for m in REGISTRY_TABLES} <= names
+
+
+async def test_trailing_delimiters_quotes_and_iso_dates(sessions, tmp_path):
+    """Excel's trailing «;», quoted values with the delimiter inside, ISO dates, an upper-case header."""
+    folder = tmp_path / "r"
+    write_csv(folder, "organizations", ["OGRN;INN;Name;Kind;Registered_On;;",
+                                        f'{UK};7701234560;"ООО ""УК; Дом""";uk;2016-03-14;;'], bom=False)
+    report = await import_registry(sessions, folder, TZ)
+    assert report.ok, report.render()
+    async with sessions() as s:
+        org = await s.scalar(select(Organization))
+        assert (org.name, org.registered_on) == ('ООО "УК; Дом"', dt.date(2016, 3, 14))

@@ -277,7 +277,7 @@ account_number = _pattern(r"[0-9A-Za-zА-Яа-яЁё-]{1,30}", "лицевой �
 postal_code = _pattern(r"\d{6}", "индекс состоит из 6 цифр")
 els = _pattern(r"[0-9A-ZА-ЯЁ]{10}", "ЕЛС состоит из 10 букв и цифр", upper=True)
 cadastral = _pattern(r"\d{2}:\d{2}:\d{1,7}:\d{1,10}", "кадастровый номер вида 77:09:0004011:1234")
-email = _pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "не адрес электронной почты")
+email = _pattern(r"(?=.{3,254}$)[^@\s]+@[^@\s]+\.[^@\s]+", "не адрес электронной почты")
 
 
 def guid(raw: Any) -> str:
@@ -309,6 +309,8 @@ def share(raw: Any) -> tuple[int, int]:
         raise Invalid(f"«{s}» — доля нужна в виде 1, 1/2 или 0,25") from exc
     if not 0 < value <= 1:
         raise Invalid(f"«{s}»: доля должна быть больше 0 и не больше 1")
+    if value.denominator > 1_000_000:
+        raise Invalid(f"«{s}»: слишком мелкая доля (знаменатель больше миллиона)")
     return value.numerator, value.denominator
 
 
@@ -393,6 +395,7 @@ RESOURCES = ("cold_water", "hot_water", "electricity", "gas", "heat")
 OUTAGE_RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")
 MAJORITIES = ("simple", "more_than_half_all", "two_thirds_all", "unanimous")
 YEAR = integer(1700, 2100)
+READING = decimal(3, nonnegative=True, maximum=Decimal("999999999999.999"))  # Numeric(15, 3)
 
 SPECS: tuple[FileSpec, ...] = (
     FileSpec("organizations", (
@@ -431,8 +434,8 @@ SPECS: tuple[FileSpec, ...] = (
         _req("serial_number", text(64)), _req("account_number", account_number), _req("provider_ogrn", ogrn),
         _req("resource", enum(*RESOURCES)), _opt("tariff_zones", integer(1, 3)), _opt("digits", integer(1, 12)),
         _opt("installed_on", date), _req("next_verification_on", date),
-        _opt("last_value", decimal(3, nonnegative=True)), _opt("last_value_t2", decimal(3, nonnegative=True)),
-        _opt("last_value_t3", decimal(3, nonnegative=True)), _opt("last_read_on", date),
+        _opt("last_value", READING), _opt("last_value_t2", READING),
+        _opt("last_value_t3", READING), _opt("last_read_on", date),
     ), key=("serial_number", "account_number", "provider_ogrn"), check=_check_meter),
     FileSpec("owners", (
         _req("house_guid", guid), _req("premises_number", text(32)), _req("owner_name", text()),
@@ -504,7 +507,10 @@ def _csv_tables(folder: Path, problems: list[Problem]) -> list[Table]:
             problems.append(Problem(ORDER[spec.name], 1, path.name, "файл", "пустой файл: нет строки заголовка"))
             continue
         data = [(i, r) for i, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
-        tables.append(Table(spec, path.name, records[0], iter(data), len(data)))
+        header = records[0]
+        while header and not header[-1].strip():  # Excel's trailing «;;;»
+            header.pop()
+        tables.append(Table(spec, path.name, header, iter(data), len(data)))
     return tables
 
 
