@@ -6,7 +6,7 @@ from aiogram import F, Router
 
 from bot.config import Settings
 from bot.filters import IsStaff
-from bot.handlers import common
+from bot.handlers import accounts, common, house, staff_links
 
 
 def setup_routers(settings: Settings) -> Router:
@@ -16,12 +16,15 @@ def setup_routers(settings: Settings) -> Router:
     staff = Router(name="staff")
     staff.message.filter(IsStaff())
     staff.callback_query.filter(IsStaff())
+    staff.include_router(staff_links.router())
 
     # residents, in private chats
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_router(common.router())
+    residents.include_router(accounts.router())
+    residents.include_router(house.router())
 
     root.include_routers(staff, residents)
     # the catch-all goes last, explicitly

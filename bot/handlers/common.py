@@ -14,7 +14,7 @@ from bot.services import users
 from bot.texts import common as t
 
 # main-menu sections whose flows are not built yet; a flow removes its button from here when it lands
-NOT_READY = (t.BTN_ACCOUNTS, t.BTN_READINGS, t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING, t.BTN_HOUSE, t.BTN_SETTINGS)
+NOT_READY = (t.BTN_READINGS, t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING, t.BTN_SETTINGS)
 
 
 def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
@@ -27,6 +27,11 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
         profile = await users.register(sessions, u.id, u.first_name, u.last_name, u.username, u.language_code)
         text = t.START_NEW if profile.linked_accounts == 0 else t.START_AGAIN
         await message.answer(text.format(name=profile.first_name or "сосед"), reply_markup=main_menu())
+        if profile.linked_accounts == 0:
+            from bot.keyboards.accounts import link_offer
+            from bot.texts.accounts import START_OFFER
+
+            await message.answer(START_OFFER, reply_markup=link_offer())
 
     @r.message(Command("menu"), StateFilter("*"))
     async def menu(message: Message, state: FSMContext) -> None:

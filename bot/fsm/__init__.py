@@ -1,0 +1,1 @@
+"""One StatesGroup per flow with its typed CallbackData."""

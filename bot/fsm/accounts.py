@@ -1,0 +1,109 @@
+"""«Подключить лицевой счёт» and «Лицевые счета»: states, the flow's data, callback data (ids only)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
+
+
+class LinkAccount(StatesGroup):
+    address = State()  # шаг 1: адрес дома
+    number = State()  # шаг 2: номер лицевого счёта
+    proof = State()  # шаг 3: подтверждение (телефон / сумма / запрос в УК)
+    bill_total = State()  # шаг 3б: сумма последней квитанции
+    confirm = State()  # шаг 4: «Проверьте данные»
+
+
+class LinkData(BaseModel):
+    """The flow's data in the FSM storage: read and written only through ``load``/``save``."""
+
+    query: str = ""
+    house_id: int | None = None
+    wrong_numbers: int = 0
+    account_id: int | None = None
+    proof: str | None = None  # phone | bill_total, once proven
+
+
+async def load(state: FSMContext) -> LinkData:
+    return LinkData.model_validate(await state.get_data())
+
+
+async def save(state: FSMContext, data: LinkData) -> None:
+    await state.set_data(data.model_dump())
+
+
+class LinkStartCD(CallbackData, prefix="lks"):
+    """«Подключить лицевой счёт» (from the list and from /start)."""
+
+
+class HouseAction(StrEnum):
+    pick = "p"
+    page = "g"
+    missing = "m"
+
+
+class HouseCD(CallbackData, prefix="lkh"):
+    action: HouseAction
+    house_id: int = 0
+    page: int = 0
+
+
+class Proof(StrEnum):
+    bill = "b"
+    staff = "s"
+
+
+class ProofCD(CallbackData, prefix="lkp"):
+    method: Proof
+
+
+class Confirm(StrEnum):
+    link = "y"
+    cancel = "n"
+
+
+class ConfirmCD(CallbackData, prefix="lkc"):
+    action: Confirm
+
+
+class AccountAction(StrEnum):
+    open = "o"
+    unlink = "u"
+    unlink_yes = "y"
+    back = "b"
+
+
+class AccountCD(CallbackData, prefix="acc"):
+    action: AccountAction
+    account_id: int = 0
+
+
+class Decision(StrEnum):
+    approve = "a"
+    reject = "r"
+
+
+class StaffLinkCD(CallbackData, prefix="slr"):
+    decision: Decision
+    request_id: int
+
+
+class HousePage(StrEnum):
+    """«Мой дом» pages (the section has no dialog state)."""
+
+    card = "c"
+    premises = "p"
+    manager = "m"
+    contract = "d"
+    council = "s"
+    outages = "o"
+    choose = "h"
+
+
+class HouseInfoCD(CallbackData, prefix="hin"):
+    page: HousePage
+    house_id: int = 0

@@ -1,0 +1,105 @@
+"""Keyboards of «Лицевые счета» and «Подключить лицевой счёт»: data in, markup out."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.fsm.accounts import (
+    AccountAction,
+    AccountCD,
+    Confirm,
+    ConfirmCD,
+    Decision,
+    HouseAction,
+    HouseCD,
+    LinkStartCD,
+    Proof,
+    ProofCD,
+    StaffLinkCD,
+)
+from bot.services.accounts import AccountCard, HouseSearch
+from bot.texts import accounts as t
+from bot.texts import common as ct
+
+
+def _btn(text: str, cd) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=cd.pack())
+
+
+def link_offer() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_LINK, LinkStartCD())]])
+
+
+def no_house() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_NO_HOUSE, HouseCD(action=HouseAction.missing))]])
+
+
+def houses(found: HouseSearch) -> InlineKeyboardMarkup:
+    rows = [[_btn(h.address, HouseCD(action=HouseAction.pick, house_id=h.id))] for h in found.items]
+    nav = []
+    if found.page > 0:
+        nav.append(_btn(t.BTN_PREV, HouseCD(action=HouseAction.page, page=found.page - 1)))
+    if found.page + 1 < found.pages:
+        nav.append(_btn(t.BTN_NEXT, HouseCD(action=HouseAction.page, page=found.page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([_btn(t.BTN_NO_HOUSE, HouseCD(action=HouseAction.missing))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def dialog_cancel() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=ct.BTN_CANCEL)]], resize_keyboard=True)
+
+
+def share_phone() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=t.BTN_SHARE_PHONE, request_contact=True)], [KeyboardButton(text=ct.BTN_CANCEL)]],
+        resize_keyboard=True,
+    )
+
+
+def other_proofs(bill: bool = True) -> InlineKeyboardMarkup:
+    rows = []
+    if bill:
+        rows.append([_btn(t.BTN_BILL, ProofCD(method=Proof.bill))])
+    rows.append([_btn(t.BTN_STAFF, ProofCD(method=Proof.staff))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def check() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(t.BTN_CONNECT, ConfirmCD(action=Confirm.link)),
+        _btn(t.BTN_CANCEL, ConfirmCD(action=Confirm.cancel)),
+    ]])
+
+
+def account_list(cards: list[AccountCard]) -> InlineKeyboardMarkup:
+    rows = [[_btn(f"{'❗ ' if c.in_debt else ''}№ {c.number} — {c.premises}",
+                  AccountCD(action=AccountAction.open, account_id=c.account_id))] for c in cards]
+    rows.append([_btn(t.BTN_LINK, LinkStartCD())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def account_card(card: AccountCard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_btn(t.BTN_UNLINK, AccountCD(action=AccountAction.unlink, account_id=card.account_id))],
+        [_btn(t.BTN_TO_LIST, AccountCD(action=AccountAction.back))],
+    ])
+
+
+def unlink_confirm(card: AccountCard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(t.BTN_UNLINK_YES, AccountCD(action=AccountAction.unlink_yes, account_id=card.account_id)),
+        _btn(t.BTN_UNLINK_NO, AccountCD(action=AccountAction.open, account_id=card.account_id)),
+    ]])
+
+
+def to_list() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_TO_LIST, AccountCD(action=AccountAction.back))]])
+
+
+def staff_decision(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(t.BTN_APPROVE, StaffLinkCD(decision=Decision.approve, request_id=request_id)),
+        _btn(t.BTN_REJECT, StaffLinkCD(decision=Decision.reject, request_id=request_id)),
+    ]])

@@ -1,0 +1,588 @@
+"""Лицевые счета: house search, finding an account in a house, proofs that it is the resident's, requests to the
+УК's staff, linking and unlinking, the list of linked accounts and their debts.
+
+Every function that acts on an account for a user re-checks that the user may: callback data can be forged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.address import longest_word, match_score, normalize
+from bot.services.users import ensure_user
+from storage.models import (
+    Account,
+    AccountLink,
+    Charge,
+    House,
+    LinkAttempt,
+    LinkRequest,
+    Organization,
+    Owner,
+    Payment,
+    Premises,
+    User,
+)
+
+Sessions = async_sessionmaker[AsyncSession]
+
+MAX_BILL_FAILURES = 5
+SEARCH_PAGE_SIZE = 6
+SEARCH_CANDIDATES = 2000
+PENALTY_SERVICE = "Пени"
+MANAGER_KINDS = ("uk", "tsj", "zhsk")
+
+# --------------------------------------------------------------------------------------------- formatting
+
+
+def house_address(h: House) -> str:
+    """«г. Москва, ул. Бауманская, д. 44»."""
+    parts: list[str] = []
+    if h.city:
+        parts.append(h.city if h.city.lower().startswith(("г.", "г ")) else f"г. {h.city}")
+    elif h.settlement:
+        parts.append(h.settlement)
+    elif h.region:
+        parts.append(h.region)
+    parts.append(h.street)
+    parts.append(f"д. {h.building}")
+    return ", ".join(parts)
+
+
+def premises_label(p: Premises) -> str:
+    """«кв. 12» for a flat, the number as given otherwise («пом. 3»)."""
+    number = p.number.strip()
+    if p.kind == "residential" and re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", number):
+        return f"кв. {number}"
+    if re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", number):
+        return f"пом. {number}"
+    return number
+
+
+def short_person(name: str) -> str:
+    """«Хабибуллин Ринат Ильдарович» → «Хабибуллин Р. И.»; an organization's name stays as it is."""
+    words = name.split()
+    if len(words) < 2 or any(c in name for c in "«\"'") or not all(w[:1].isupper() for w in words):
+        return name.strip()
+    return words[0] + " " + " ".join(f"{w[0]}." for w in words[1:3])
+
+
+def org_name(o: Organization) -> str:
+    return o.short_name or o.name
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Any Russian way of writing a number → +7XXXXXXXXXX; None when it is not a Russian mobile/landline."""
+    digits = re.sub(r"\D", "", raw or "")
+    if len(digits) == 11 and digits[0] in "78":
+        return "+7" + digits[1:]
+    if len(digits) == 10:
+        return "+7" + digits
+    return None
+
+
+_MONEY = re.compile(r"^(\d{1,12})(?:[.,](\d{1,2}))?$")
+_CURRENCY = re.compile(r"(руб(лей|ля|ль)?\.?|р\.|₽|rub)", re.IGNORECASE)
+
+
+def parse_money(text: str) -> Decimal | None:
+    """«4 908,94», «4908.94», «4908,94 руб», «4908» → Decimal; anything else → None."""
+    s = _CURRENCY.sub("", text or "").strip()
+    s = re.sub(r"[\s\u00a0\u202f']", "", s)
+    m = _MONEY.fullmatch(s)
+    if not m:
+        return None
+    try:
+        return Decimal(f"{m.group(1)}.{(m.group(2) or '0').ljust(2, '0')}")
+    except InvalidOperation:  # pragma: no cover - the regex admits only digits
+        return None
+
+
+def normalize_account_number(raw: str) -> str | None:
+    """Spaces and dashes dropped, upper case; None unless 1–30 letters and digits remain."""
+    s = re.sub(r"[\s\-‐-―_./№#]", "", raw or "").upper().replace("Ё", "Е")
+    if not re.fullmatch(r"[0-9A-ZА-Я]{1,30}", s):
+        return None
+    return s
+
+
+# --------------------------------------------------------------------------------------------- house search
+
+# endings cut from a query word so that «баумана» finds «Бауманская», «разумовского» finds «Разумовский»
+_ENDINGS = sorted(
+    "ская ский ской ского скому ское ая ой ий ый ого ому ым ом ов ев ина ена ы и а я е у ю".split(), key=len, reverse=True
+)
+
+
+def _stem(word: str) -> str:
+    if word[:1].isdigit():
+        return word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def house_score(query: list[str], house_words: list[str]) -> int | None:
+    """The address module's score; a word that matches only by its stem costs a point."""
+    exact = match_score(query, house_words)
+    if exact is not None:
+        return exact + 1
+    return match_score([_stem(q) for q in query], house_words)
+
+
+@dataclass(frozen=True)
+class HouseItem:
+    id: int
+    address: str
+
+
+@dataclass(frozen=True)
+class HouseSearch:
+    items: list[HouseItem]
+    total: int
+    page: int
+    pages: int
+    query_ok: bool = True  # False: nothing searchable was typed
+
+
+async def search_houses(sessions: Sessions, query: str, page: int = 0,
+                        page_size: int = SEARCH_PAGE_SIZE) -> HouseSearch:
+    words = normalize(query)
+    if not words:
+        return HouseSearch([], 0, 0, 0, query_ok=False)
+    letters = [_stem(w) for w in words if not w[0].isdigit() and not re.fullmatch(r"[ксл]\d.*", w)]
+    key = longest_word(letters) if letters else longest_word(words)
+    async with sessions() as s:
+        stmt = select(House).where(House.search_text.like(f"%{key}%")).limit(SEARCH_CANDIDATES)
+        houses = (await s.execute(stmt)).scalars().all()
+    ranked: list[tuple[int, str, int]] = []
+    for h in houses:
+        score = house_score(words, (h.search_text or "").split())
+        if score is not None:
+            ranked.append((score, house_address(h), h.id))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    total = len(ranked)
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 0), pages - 1)
+    chunk = ranked[page * page_size:(page + 1) * page_size]
+    return HouseSearch([HouseItem(id=i, address=a) for _, a, i in chunk], total, page, pages)
+
+
+async def get_house(sessions: Sessions, house_id: int) -> HouseItem | None:
+    async with sessions() as s:
+        h = await s.get(House, house_id)
+        return HouseItem(h.id, house_address(h)) if h else None
+
+
+@dataclass(frozen=True)
+class OrgContact:
+    name: str
+    kind: str
+    phone: str | None
+    dispatcher_phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+
+
+def _contact(o: Organization) -> OrgContact:
+    return OrgContact(name=org_name(o), kind=o.kind, phone=o.phone, dispatcher_phone=o.dispatcher_phone,
+                      email=o.email, website=o.website, address=o.actual_address or o.legal_address)
+
+
+async def help_contacts(sessions: Sessions, limit: int = 5) -> list[OrgContact]:
+    """«Нет моего дома»: the housing inspectorate (ГЖИ) and the managing organizations in the registry."""
+    async with sessions() as s:
+        gzhi = (await s.execute(select(Organization).where(Organization.kind == "gzhi")
+                                .order_by(Organization.id).limit(limit))).scalars().all()
+        managers = (await s.execute(select(Organization).where(Organization.kind.in_(MANAGER_KINDS))
+                                    .order_by(Organization.id).limit(limit))).scalars().all()
+    return [_contact(o) for o in [*gzhi, *managers]]
+
+
+async def manager_contact(sessions: Sessions, account_id: int) -> OrgContact | None:
+    """The УК of the house the account is in (who confirms accounts when the bot cannot reach it)."""
+    async with sessions() as s:
+        row = (await s.execute(
+            select(Organization).join(House, House.manager_id == Organization.id)
+            .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
+            .where(Account.id == account_id)
+        )).scalar_one_or_none()
+    return _contact(row) if row else None
+
+
+# --------------------------------------------------------------------------------------------- finding
+
+
+@dataclass(frozen=True)
+class FoundAccount:
+    status: str  # found | not_found | bad_number | already_linked
+    account_id: int | None = None
+    number: str = ""
+
+
+async def find_account(sessions: Sessions, user_id: int, house_id: int, raw_number: str) -> FoundAccount:
+    """An account of a premises in this house by its number (or ЕЛС, or ИЖКУ). Tells nothing else about it."""
+    wanted = normalize_account_number(raw_number)
+    if wanted is None:
+        return FoundAccount("bad_number")
+    async with sessions() as s:
+        rows = (await s.execute(
+            select(Account.id, Account.account_number, Account.els, Account.jku_id)
+            .join(Premises, Premises.id == Account.premises_id)
+            .where(Premises.house_id == house_id).order_by(Account.id)
+        )).all()
+        match = next((r for r in rows if wanted in {normalize_account_number(v or "") for v in r[1:]}), None)
+        if match is None:
+            return FoundAccount("not_found", number=wanted)
+        linked = (await s.execute(select(AccountLink.id).where(
+            AccountLink.user_id == user_id, AccountLink.account_id == match.id))).first()
+    return FoundAccount("already_linked" if linked else "found", match.id, match.account_number)
+
+
+# --------------------------------------------------------------------------------------------- proofs
+
+
+async def prove_by_phone(sessions: Sessions, user_id: int, account_id: int, raw_phone: str) -> bool:
+    """The user's own phone (from the contact button) against the payer's and the owners' phones on record.
+
+    The phone is saved on the user either way: the user chose to share it."""
+    phone = normalize_phone(raw_phone)
+    async with sessions.begin() as s:
+        user = await ensure_user(s, user_id)
+        if phone:
+            user.phone = phone
+        else:
+            digits = re.sub(r"\D", "", raw_phone or "")
+            if digits:
+                user.phone = ("+" + digits)[:16]
+        if phone is None:
+            return False
+        acc = await s.get(Account, account_id)
+        if acc is None:
+            return False
+        if normalize_phone(acc.payer_phone or "") == phone:
+            return True
+        owners = (await s.execute(select(Owner.phone).where(Owner.premises_id == acc.premises_id))).scalars()
+        return any(normalize_phone(p or "") == phone for p in owners)
+
+
+async def _failures(s: AsyncSession, user_id: int, account_id: int, day: dt.date) -> int:
+    return (await s.execute(select(LinkAttempt.failures).where(
+        LinkAttempt.user_id == user_id, LinkAttempt.account_id == account_id, LinkAttempt.day == day
+    ))).scalar_one_or_none() or 0
+
+
+async def bill_attempts_left(sessions: Sessions, user_id: int, account_id: int, today: dt.date) -> int:
+    async with sessions() as s:
+        return max(0, MAX_BILL_FAILURES - await _failures(s, user_id, account_id, today))
+
+
+async def _latest_period_total(s: AsyncSession, account_id: int) -> Decimal | None:
+    period = (await s.execute(select(func.max(Charge.period)).where(Charge.account_id == account_id))).scalar()
+    if period is None:
+        return None
+    total = (await s.execute(select(func.sum(Charge.amount)).where(
+        Charge.account_id == account_id, Charge.period == period))).scalar()
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class BillCheck:
+    status: str  # ok | wrong | blocked | no_bill
+    left: int
+
+
+async def check_bill_total(sessions: Sessions, user_id: int, account_id: int, amount: Decimal,
+                           today: dt.date) -> BillCheck:
+    """The total of the last bill (all charges of the latest period), to the kopeck; 5 wrong a day, then no."""
+    async with sessions.begin() as s:
+        await ensure_user(s, user_id)
+        failures = await _failures(s, user_id, account_id, today)
+        if failures >= MAX_BILL_FAILURES:
+            return BillCheck("blocked", 0)
+        total = await _latest_period_total(s, account_id)
+        if total is None:
+            return BillCheck("no_bill", MAX_BILL_FAILURES - failures)
+        if amount.quantize(Decimal("0.01")) == total:
+            return BillCheck("ok", MAX_BILL_FAILURES - failures)
+        if failures == 0:
+            try:
+                async with s.begin_nested():
+                    s.add(LinkAttempt(account_id=account_id, user_id=user_id, day=today, failures=1))
+            except IntegrityError:  # a parallel wrong answer created the row first
+                failures = -1
+        if failures != 0:
+            await s.execute(update(LinkAttempt).where(
+                LinkAttempt.user_id == user_id, LinkAttempt.account_id == account_id, LinkAttempt.day == today
+            ).values(failures=LinkAttempt.failures + 1))
+        now_failures = await _failures(s, user_id, account_id, today)
+    left = max(0, MAX_BILL_FAILURES - now_failures)
+    return BillCheck("blocked" if left == 0 else "wrong", left)
+
+
+# --------------------------------------------------------------------------------------------- check and link
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """«Проверьте данные»: shown only after the proof."""
+
+    account_id: int
+    number: str
+    address: str
+    premises: str
+    provider: str
+    payer: str  # «Хабибуллин Р. И.»
+
+
+async def _summary(s: AsyncSession, account_id: int) -> AccountSummary | None:
+    row = (await s.execute(
+        select(Account, Premises, House, Organization)
+        .join(Premises, Premises.id == Account.premises_id).join(House, House.id == Premises.house_id)
+        .join(Organization, Organization.id == Account.provider_id).where(Account.id == account_id)
+    )).first()
+    if row is None:
+        return None
+    acc, prem, house, org = row
+    return AccountSummary(acc.id, acc.account_number, house_address(house), premises_label(prem), org_name(org),
+                          short_person(acc.payer_name))
+
+
+async def account_summary(sessions: Sessions, account_id: int) -> AccountSummary | None:
+    async with sessions() as s:
+        return await _summary(s, account_id)
+
+
+async def link_account(sessions: Sessions, user_id: int, account_id: int, method: str,
+                       now_utc: dt.datetime, approved_by: int | None = None) -> bool:
+    """Link; False when it was linked already."""
+    async with sessions.begin() as s:
+        await ensure_user(s, user_id)
+        return await _link(s, user_id, account_id, method, now_utc, approved_by)
+
+
+async def _link(s: AsyncSession, user_id: int, account_id: int, method: str, now_utc: dt.datetime,
+                approved_by: int | None) -> bool:
+    exists = (await s.execute(select(AccountLink.id).where(
+        AccountLink.user_id == user_id, AccountLink.account_id == account_id))).first()
+    if exists:
+        return False
+    try:
+        async with s.begin_nested():
+            s.add(AccountLink(user_id=user_id, account_id=account_id, method=method, proven_at=now_utc,
+                              approved_by=approved_by))
+    except IntegrityError:  # linked by a parallel update
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------- staff requests
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    user_id: int
+    user_name: str
+    username: str | None
+    summary: AccountSummary
+    payer_full: str
+    status: str
+    decided_by: int | None
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    view: RequestView
+    created: bool  # False: this user already has a pending request for this account
+
+
+async def _view(s: AsyncSession, req: LinkRequest) -> RequestView:
+    user = await s.get(User, req.user_id)
+    acc = await s.get(Account, req.account_id)
+    summary = await _summary(s, req.account_id)
+    name = " ".join(p for p in (user.first_name if user else "", user.last_name if user else None) if p)
+    return RequestView(req.id, req.user_id, name or str(req.user_id), user.username if user else None,
+                       summary, acc.payer_name if acc else "", req.status, req.decided_by, req.decided_at)
+
+
+async def create_link_request(sessions: Sessions, user_id: int, account_id: int, first_name: str,
+                              last_name: str | None, username: str | None) -> NewRequest:
+    async with sessions.begin() as s:
+        user = await ensure_user(s, user_id, first_name)
+        if (user.first_name, user.last_name, user.username) != (first_name or "", last_name, username):
+            user.first_name, user.last_name, user.username = first_name or "", last_name, username
+        pending = (await s.execute(select(LinkRequest).where(
+            LinkRequest.user_id == user_id, LinkRequest.account_id == account_id, LinkRequest.status == "pending"
+        ))).scalar_one_or_none()
+        created = pending is None
+        if pending is None:
+            pending = LinkRequest(user_id=user_id, account_id=account_id, status="pending")
+            s.add(pending)
+            await s.flush()
+        return NewRequest(await _view(s, pending), created)
+
+
+async def set_request_message(sessions: Sessions, request_id: int, message_id: int) -> None:
+    async with sessions.begin() as s:
+        await s.execute(update(LinkRequest).where(LinkRequest.id == request_id)
+                        .values(staff_message_id=message_id))
+
+
+async def drop_request(sessions: Sessions, request_id: int) -> None:
+    """The request never reached the staff chat: forget it, so the resident can ask again."""
+    async with sessions.begin() as s:
+        req = await s.get(LinkRequest, request_id)
+        if req is not None and req.status == "pending":
+            await s.delete(req)
+
+
+@dataclass(frozen=True)
+class StaffDecision:
+    outcome: str  # decided | already | missing
+    view: RequestView | None = None
+    linked: bool = False  # approved and the link was created now
+    staff_message_id: int | None = None
+
+
+async def decide_request(sessions: Sessions, request_id: int, staff_id: int, approve: bool,
+                         now_utc: dt.datetime) -> StaffDecision:
+    async with sessions.begin() as s:
+        req = await s.get(LinkRequest, request_id)
+        if req is None:
+            return StaffDecision("missing")
+        if req.status != "pending":
+            return StaffDecision("already", await _view(s, req), staff_message_id=req.staff_message_id)
+        # only one of two staff members pressing at once wins
+        done = await s.execute(update(LinkRequest).where(LinkRequest.id == request_id,
+                                                         LinkRequest.status == "pending")
+                               .values(status="approved" if approve else "rejected", decided_by=staff_id,
+                                       decided_at=now_utc))
+        if done.rowcount != 1:
+            await s.refresh(req)
+            return StaffDecision("already", await _view(s, req), staff_message_id=req.staff_message_id)
+        await s.refresh(req)
+        linked = False
+        if approve:
+            linked = await _link(s, req.user_id, req.account_id, "staff", now_utc, staff_id)
+        return StaffDecision("decided", await _view(s, req), linked, req.staff_message_id)
+
+
+# --------------------------------------------------------------------------------------------- list and debts
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    service: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Debt:
+    charged: Decimal
+    paid: Decimal
+    due: Decimal  # charges − payments; negative is an overpayment
+    period: str | None  # latest period, YYYY-MM
+    lines: list[ServiceLine] = field(default_factory=list)  # latest period without Пени
+    penalties: Decimal = Decimal("0.00")  # Пени of the latest period
+    period_total: Decimal = Decimal("0.00")
+    due_on: dt.date | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class AccountCard:
+    account_id: int
+    number: str
+    address: str
+    premises: str
+    provider: str
+    payer: str
+    debt: Debt
+
+    @property
+    def in_debt(self) -> bool:
+        return self.debt.due > 0
+
+
+_CENT = Decimal("0.01")
+
+
+async def _debt(s: AsyncSession, account_id: int, today: dt.date) -> Debt:
+    charged = Decimal((await s.execute(select(func.sum(Charge.amount))
+                                       .where(Charge.account_id == account_id))).scalar() or 0)
+    paid = Decimal((await s.execute(select(func.sum(Payment.amount))
+                                    .where(Payment.account_id == account_id))).scalar() or 0)
+    charged, paid = charged.quantize(_CENT), paid.quantize(_CENT)
+    due = charged - paid
+    period = (await s.execute(select(func.max(Charge.period)).where(Charge.account_id == account_id))).scalar()
+    if period is None:
+        return Debt(charged, paid, due, None)
+    rows = (await s.execute(select(Charge.service, Charge.amount, Charge.due_on).where(
+        Charge.account_id == account_id, Charge.period == period).order_by(Charge.id))).all()
+    lines = [ServiceLine(r.service, Decimal(r.amount).quantize(_CENT)) for r in rows
+             if r.service.strip().casefold() != PENALTY_SERVICE.casefold()]
+    penalties = sum((Decimal(r.amount) for r in rows if r.service.strip().casefold() == PENALTY_SERVICE.casefold()),
+                    Decimal("0")).quantize(_CENT)
+    period_total = sum((Decimal(r.amount) for r in rows), Decimal("0")).quantize(_CENT)
+    due_on = min((r.due_on for r in rows if r.due_on), default=None)
+    return Debt(charged, paid, due, period, lines, penalties, period_total, due_on,
+                overdue=bool(due > 0 and due_on and today > due_on))
+
+
+async def _card(s: AsyncSession, account_id: int, today: dt.date) -> AccountCard | None:
+    summary = await _summary(s, account_id)
+    if summary is None:
+        return None
+    return AccountCard(summary.account_id, summary.number, summary.address, summary.premises, summary.provider,
+                       summary.payer, await _debt(s, account_id, today))
+
+
+async def _linked(s: AsyncSession, user_id: int, account_id: int) -> bool:
+    return (await s.execute(select(AccountLink.id).where(
+        AccountLink.user_id == user_id, AccountLink.account_id == account_id))).first() is not None
+
+
+async def list_accounts(sessions: Sessions, user_id: int, today: dt.date) -> list[AccountCard]:
+    async with sessions() as s:
+        ids = (await s.execute(select(AccountLink.account_id).where(AccountLink.user_id == user_id)
+                               .order_by(AccountLink.id))).scalars().all()
+        cards = [await _card(s, i, today) for i in ids]
+    return [c for c in cards if c is not None]
+
+
+async def account_card(sessions: Sessions, user_id: int, account_id: int, today: dt.date) -> AccountCard | None:
+    """The card of a linked account; None when the account is not linked to this user."""
+    async with sessions() as s:
+        if not await _linked(s, user_id, account_id):
+            return None
+        return await _card(s, account_id, today)
+
+
+async def unlink_account(sessions: Sessions, user_id: int, account_id: int) -> AccountSummary | None:
+    """Unlink; None when it was not linked to this user."""
+    async with sessions.begin() as s:
+        link = (await s.execute(select(AccountLink).where(
+            AccountLink.user_id == user_id, AccountLink.account_id == account_id))).scalar_one_or_none()
+        if link is None:
+            return None
+        summary = await _summary(s, account_id)
+        await s.delete(link)
+        return summary
+
+
+async def linked_count(sessions: Sessions, user_id: int) -> int:
+    async with sessions() as s:
+        return (await s.execute(select(func.count(AccountLink.id))
+                                .where(AccountLink.user_id == user_id))).scalar() or 0
