@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -125,6 +125,16 @@ class Settings(BaseSettings):
 
         parse_quiet_hours(v)  # raises ValueError with a readable message
         return v.strip()
+
+    @field_validator("reading_window_from", "reading_window_to")
+    @classmethod
+    def _window_day(cls, v: int, info: ValidationInfo) -> int:
+        if not 1 <= v <= 31:
+            raise ValueError("день месяца от 1 до 31")
+        start = info.data.get("reading_window_from")
+        if info.field_name == "reading_window_to" and isinstance(start, int) and v < start:
+            raise ValueError(f"окно приёма показаний кончается раньше, чем начинается (READING_WINDOW_FROM={start})")
+        return v
 
     @field_validator("webhook_url")
     @classmethod
