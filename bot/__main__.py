@@ -77,6 +77,42 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+async def _run_jobs(settings: Settings, name: str) -> list[str]:
+    from bot.app import build_bot
+    from bot.scheduler import run_job
+    from bot.services.clock import Clock
+    from storage.db import create_engine, session_factory
+
+    engine = create_engine(settings.database_url)
+    bot = build_bot(settings) if settings.bot_token else None
+    try:
+        return await run_job(name, session_factory(engine), settings, Clock(settings.tz), bot)
+    finally:
+        if bot is not None:
+            await bot.session.close()
+        await engine.dispose()
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.scheduler import JOBS
+
+    if args.action == "list" or not args.name:
+        if args.action == "run":
+            print("Укажите задачу: python -m bot jobs run NAME", file=sys.stderr)
+        for job in JOBS.values():
+            print(f"{job.name:<13} {job.schedule}")
+        return 0 if args.action == "list" else 2
+    if args.name not in JOBS:
+        print(f"Нет задачи {args.name!r}. Есть: {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    asyncio.run(_migrate(settings))
+    for line in asyncio.run(_run_jobs(settings, args.name)):
+        print(line)
+    if not settings.bot_token:
+        print("Уведомления поставлены в очередь; чтобы отправить их, задайте BOT_TOKEN.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Бот ГИС ЖКХ: жители и управляющая организация")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -88,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("-q", "--quiet", action="store_true", help="без индикатора хода загрузки")
     imp.set_defaults(func=cmd_import)
     sub.add_parser("chat", help="поговорить с ботом в терминале, без Telegram").set_defaults(func=cmd_chat)
+    jobs = sub.add_parser("jobs", help="задачи по расписанию: jobs list | jobs run NAME (запустить сейчас)")
+    jobs.add_argument("action", choices=["list", "run"])
+    jobs.add_argument("name", nargs="?", help="имя задачи из jobs list")
+    jobs.set_defaults(func=cmd_jobs)
     return p
 
 

@@ -1,0 +1,142 @@
+"""The reminders' scheduler and the push sender, in the bot's process.
+
+Jobs are built at start from this registry (no pickled job store), each with a fixed id, ``coalesce`` and a misfire
+grace of hours, so a restart never skips a reminder; a job that runs twice adds nothing (unique push keys).
+``python -m bot jobs list`` / ``jobs run NAME`` use the same registry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.services import outages
+from bot.services.clock import Clock
+from bot.services.notify import reminders
+from bot.services.notify.sender import Sender
+
+log = logging.getLogger(__name__)
+
+MISFIRE_GRACE = 6 * 3600  # seconds: a daily reminder still runs when the bot comes back within 6 hours
+
+
+@dataclass
+class JobContext:
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    clock: Clock
+    sender: Sender | None  # None when there is no bot to send with (jobs run without BOT_TOKEN)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    schedule: str  # for people (jobs list)
+    trigger: Callable[[Settings], Any]
+    func: Callable[[JobContext], Awaitable[str]]
+    misfire_grace: int = MISFIRE_GRACE
+    max_instances: int = 1
+
+
+async def _send(ctx: JobContext) -> str:
+    if ctx.sender is None:
+        return "отправка не запущена: нужен BOT_TOKEN"
+    if ctx.sender.busy:  # the running drain will pick new rows up; never two at once
+        return "отправка уже идёт"
+    st = await ctx.sender.drain()
+    if st.sent or st.failed or st.blocked or st.flood_waits or st.interrupted:
+        log.info("pushes: sent %d, retry later %d, failed %d, blocked %d, 429 %d, deferred %d, interrupted %d",
+                 st.sent, st.retried, st.failed, st.blocked, st.flood_waits, st.deferred, st.interrupted)
+    return (f"отправлено {st.sent}, повтор позже {st.retried}, не доставлено {st.failed}, "
+            f"заблокировали бота {st.blocked}, ждут конца тихих часов {st.deferred}")
+
+
+async def _readings(ctx: JobContext) -> str:
+    n = await reminders.remind_readings(ctx.sessions, ctx.clock, ctx.settings.reading_window_from,
+                                        ctx.settings.reading_window_to)
+    return f"напоминаний о показаниях в очереди: {n}"
+
+
+async def _verification(ctx: JobContext) -> str:
+    return f"напоминаний о поверке в очереди: {await reminders.remind_verification(ctx.sessions, ctx.clock)}"
+
+
+async def _outages(ctx: JobContext) -> str:
+    return f"уведомлений об отключениях в очереди: {await outages.publish_active(ctx.sessions, ctx.clock)}"
+
+
+async def _outages_eve(ctx: JobContext) -> str:
+    return f"напоминаний накануне отключения в очереди: {await outages.remind_eve(ctx.sessions, ctx.clock)}"
+
+
+async def _meetings(ctx: JobContext) -> str:
+    return f"напоминаний о голосовании в очереди: {await reminders.remind_meetings(ctx.sessions, ctx.clock)}"
+
+
+def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
+    return lambda s: CronTrigger(hour=hour, minute=minute, timezone=s.tz)
+
+
+JOBS: dict[str, Job] = {j.name: j for j in (
+    Job("sender", "каждую секунду: отправка очереди уведомлений",
+        lambda s: IntervalTrigger(seconds=1, timezone=s.tz), _send, misfire_grace=30, max_instances=3),
+    Job("readings", "ежедневно 10:00: окно приёма показаний открылось / завтра последний день",
+        _cron("10"), _readings),
+    Job("verification", "ежедневно 10:00: поверка счётчика через 30 и 7 дней и в день срока",
+        _cron("10", 5), _verification),
+    Job("outages", "каждые 5 минут: новые, изменённые и отменённые отключения",
+        lambda s: IntervalTrigger(minutes=5, timezone=s.tz), _outages, misfire_grace=600),
+    Job("outages_eve", "ежедневно 18:00: отключения, которые начнутся завтра", _cron("18"), _outages_eve),
+    Job("meetings", "ежечасно 9–20: началось голосование / завтра заканчивается", _cron("9-20", 15), _meetings),
+)}
+
+
+def build_sender(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock, bot: Any) -> Sender:
+    from bot.notify_adapter import telegram_sender
+
+    return Sender(sessions, telegram_sender(bot), clock, rate=settings.send_rate, quiet_hours=settings.quiet_hours)
+
+
+def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,
+                    bot: Any) -> AsyncIOScheduler:
+    """All jobs, fresh from the registry; the caller starts it (``scheduler.start()``) inside the running loop."""
+    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None)
+    scheduler = AsyncIOScheduler(timezone=settings.tz)
+    for job in JOBS.values():
+        scheduler.add_job(_runner(job, ctx), job.trigger(settings), id=job.name, name=job.schedule,
+                          replace_existing=True, coalesce=True, max_instances=job.max_instances,
+                          misfire_grace_time=job.misfire_grace)
+    return scheduler
+
+
+def _runner(job: Job, ctx: JobContext) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            result = await job.func(ctx)
+        except Exception:
+            log.exception("job %s failed", job.name)
+            return
+        if job.name != "sender":
+            log.info("job %s: %s", job.name, result)
+
+    return run
+
+
+async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,
+                  bot: Any) -> list[str]:
+    """Run one job now (``jobs run NAME``); then, with a bot, send what it queued. Returns lines for people."""
+    if name not in JOBS:
+        raise KeyError(name)
+    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None)
+    lines = [f"{name}: {await JOBS[name].func(ctx)}"]
+    if name != "sender":
+        lines.append(f"sender: {await _send(ctx)}")
+    return lines

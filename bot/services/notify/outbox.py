@@ -1,0 +1,102 @@
+"""The outbox: every push is a row with a unique key ``user:kind:subject:period``; enqueueing the same key twice
+inserts nothing (INSERT … ON CONFLICT DO NOTHING), so a job that runs twice, or again after a crash, repeats
+nothing. Users who blocked the bot or turned the kind off in «Настройки» get no row at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from storage.db import dialect_insert
+from storage.models import Notification, User
+
+# kind of push → the User column that turns it on or off
+KIND_SETTING: dict[str, str] = {
+    "readings_open": "notify_readings",
+    "readings_last": "notify_readings",
+    "verification": "notify_verification",
+    "outage": "notify_outages",
+    "outage_eve": "notify_outages",
+    "meeting_open": "notify_meetings",
+    "meeting_end": "notify_meetings",
+    "news": "notify_news",
+}
+
+CHUNK = 1000  # rows per INSERT (SQLite allows 32766 bound parameters; a row has 10)
+
+
+def push_key(user_id: int, kind: str, subject: str, period: str) -> str:
+    return f"{user_id}:{kind}:{subject}:{period}"
+
+
+@dataclass(frozen=True)
+class Push:
+    """One push to one user. ``buttons``: rows of ``{"text": …, "action": …, "arg": …}`` (or ``{"text", "url"}``);
+    the Telegram adapter turns an action into typed callback data: menu (arg: section), outage, meter (arg: id)."""
+
+    user_id: int
+    kind: str
+    subject: str
+    period: str
+    text: str
+    buttons: list[list[dict[str, str]]] | None = field(default=None, hash=False)
+    urgent: bool = False
+
+    @property
+    def key(self) -> str:
+        return push_key(self.user_id, self.kind, self.subject, self.period)
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[Push], clock: Clock,
+                  not_before: dt.datetime | None = None) -> int:
+    """Put pushes into the outbox; return how many new rows were written (already known keys are skipped)."""
+    if not pushes:
+        return 0
+    now = clock.utcnow()
+    due = not_before or now
+    written = 0
+    async with sessions.begin() as s:
+        dialect = s.bind.dialect.name
+        for chunk in _chunks(list(pushes), CHUNK):
+            allowed = await _allowed(s, chunk)
+            rows = [
+                {"key": p.key, "user_id": p.user_id, "kind": p.kind, "text": p.text, "buttons": p.buttons,
+                 "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
+                for p in chunk if (p.user_id, p.kind) in allowed
+            ]
+            if not rows:
+                continue
+            stmt = dialect_insert(dialect, Notification.__table__).values(rows)
+            result = await s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+            written += max(result.rowcount or 0, 0)
+    return written
+
+
+async def _allowed(s: AsyncSession, pushes: Sequence[Push]) -> set[tuple[int, str]]:
+    """(user, kind) pairs that may be sent: the user exists, has not blocked the bot and wants this kind."""
+    ids = sorted({p.user_id for p in pushes})
+    cols = sorted(set(KIND_SETTING.values()))
+    rows = (await s.execute(
+        select(User.id, User.is_active, *[getattr(User, c) for c in cols]).where(User.id.in_(ids))
+    )).all()
+    prefs = {r[0]: (r[1], dict(zip(cols, r[2:], strict=True))) for r in rows}
+    out: set[tuple[int, str]] = set()
+    for p in pushes:
+        pref = prefs.get(p.user_id)
+        if pref is None or not pref[0]:
+            continue
+        setting = KIND_SETTING.get(p.kind)
+        if setting is None or pref[1][setting]:
+            out.add((p.user_id, p.kind))
+    return out

@@ -1,0 +1,201 @@
+"""Who gets which reminder. Each function looks at the database and the clock, builds pushes with keys that make
+a second run (or a run after a restart) add nothing, and returns how many new pushes went into the outbox.
+
+Every stage is a window of days, not a single day, so a job that ran late (the bot was down at 10:00) still sends
+what was due, and never twice.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from bot.services.notify.outbox import Push, enqueue
+from bot.services.outages import address_of
+from bot.texts import notify as t
+from storage.models import (
+    Account,
+    AccountLink,
+    AgendaItem,
+    House,
+    Meeting,
+    Meter,
+    Organization,
+    Owner,
+    Premises,
+    Reading,
+    User,
+    Vote,
+)
+
+READINGS_BUTTON = [[{"text": t.BTN_READINGS, "action": "menu", "arg": "readings"}]]
+VOTE_BUTTON = [[{"text": t.BTN_VOTE, "action": "menu", "arg": "voting"}]]
+VERIFICATION_STAGES = (("d30", 30, 7), ("d7", 7, 0), ("d0", 0, -3))  # name, from days before, until days before
+
+
+def current_period(today: dt.date) -> str:
+    """The billing period a reading taken today counts for."""
+    return f"{today:%Y-%m}"
+
+
+def window_days(today: dt.date, org_from: int | None, org_to: int | None, default_from: int,
+                default_to: int) -> tuple[int, int]:
+    last = calendar.monthrange(today.year, today.month)[1]
+    first = min(max(org_from or default_from, 1), last)
+    final = min(max(org_to or default_to, first), last)
+    return first, final
+
+
+def _meter_line(resource: str, serial: str) -> str:
+    return t.METER_LINE.format(resource=t.METER_RESOURCES.get(resource, resource).capitalize(), serial=serial)
+
+
+async def _meters_missing(s: AsyncSession, period: str, since: dt.date) -> list[tuple]:
+    """(user, provider, org window, meter) for linked active users' meters with no reading for ``period``."""
+    has_reading = exists().where(Reading.meter_id == Meter.id, Reading.period == period)
+    rows = await s.execute(
+        select(AccountLink.user_id, Organization.id, Organization.reading_window_from,
+               Organization.reading_window_to, Meter.id, Meter.resource, Meter.serial_number)
+        .join(Account, Account.id == AccountLink.account_id)
+        .join(Organization, Organization.id == Account.provider_id)
+        .join(Meter, Meter.account_id == Account.id)
+        .join(User, User.id == AccountLink.user_id)
+        .where(User.is_active.is_(True), User.notify_readings.is_(True), ~has_reading,
+               # a reading taken this month (e.g. imported from the registry) counts too
+               (Meter.last_read_on.is_(None)) | (Meter.last_read_on < since))
+        .order_by(AccountLink.user_id, Meter.id)
+    )
+    return list(rows)
+
+
+async def remind_readings(sessions: async_sessionmaker[AsyncSession], clock: Clock, default_from: int = 20,
+                          default_to: int = 25) -> int:
+    """First days of the window: «открыт приём»; the day before its last day: «завтра последний день».
+
+    Only meters without a reading for this period are named; users with none such get nothing.
+    """
+    today = clock.today()
+    period = current_period(today)
+    async with sessions() as s:
+        rows = await _meters_missing(s, period, today.replace(day=1))
+    # (user, provider) → stage, last day, meters
+    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    stage_of: dict[tuple[int, int], tuple[str, dt.date]] = {}
+    for user_id, org_id, w_from, w_to, _meter_id, resource, serial in rows:
+        first, final = window_days(today, w_from, w_to, default_from, default_to)
+        if final > first and today.day == final - 1:
+            stage = "readings_last"
+        elif first <= today.day < final - 1 or (today.day == first == final):
+            stage = "readings_open"
+        else:
+            continue
+        key = (user_id, org_id)
+        stage_of[key] = (stage, today.replace(day=final))
+        groups[key].append(_meter_line(resource, serial))
+    pushes = []
+    for (user_id, org_id), meters in groups.items():
+        stage, last_day = stage_of[(user_id, org_id)]
+        template = t.READINGS_LAST if stage == "readings_last" else t.READINGS_OPEN
+        text = template.format(period=t.period_name(period), last_day=t.day_month(last_day),
+                               meters="\n".join(meters))
+        pushes.append(Push(user_id, stage, f"org{org_id}", period, text, READINGS_BUTTON))
+    return await enqueue(sessions, pushes, clock)
+
+
+async def remind_verification(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    """30 and 7 days before ``next_verification_on``, and on the day (until 3 days after, if the bot was down)."""
+    today = clock.today()
+    async with sessions() as s:
+        rows = (await s.execute(
+            select(AccountLink.user_id, Meter.id, Meter.resource, Meter.serial_number, Meter.next_verification_on)
+            .join(Account, Account.id == AccountLink.account_id)
+            .join(Meter, Meter.account_id == Account.id)
+            .join(User, User.id == AccountLink.user_id)
+            .where(User.is_active.is_(True), User.notify_verification.is_(True),
+                   Meter.next_verification_on >= today - dt.timedelta(days=3),
+                   Meter.next_verification_on <= today + dt.timedelta(days=30))
+            .order_by(AccountLink.user_id, Meter.id)
+        )).all()
+    pushes = []
+    for user_id, meter_id, resource, serial, due in rows:
+        days_left = (due - today).days
+        for name, start, until in VERIFICATION_STAGES:
+            if until < days_left <= start:
+                meter = f"{t.METER_RESOURCES.get(resource, resource)}, № {serial}"
+                text = t.VERIFICATION[name].format(date=t.day_month(due), meter=meter) + t.VERIFICATION_TAIL
+                button = [[{"text": t.BTN_MORE, "action": "meter", "arg": str(meter_id)}]]
+                pushes.append(Push(user_id, "verification", f"m{meter_id}", f"{due:%Y%m%d}-{name}", text, button))
+                break
+    return await enqueue(sessions, pushes, clock)
+
+
+# ------------------------------------------------------------------------------------------------ meetings
+async def _owners_not_voted(s: AsyncSession, meeting: Meeting) -> list[int]:
+    """Active users linked to an account of premises in the house that has registered owners, who have cast no
+    vote on this meeting's agenda yet."""
+    voted = exists().where(Vote.user_id == AccountLink.user_id,
+                           Vote.agenda_item_id.in_(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)))
+    has_owner = exists().where(Owner.premises_id == Premises.id)
+    rows = await s.execute(
+        select(AccountLink.user_id).distinct()
+        .join(Account, Account.id == AccountLink.account_id)
+        .join(Premises, Premises.id == Account.premises_id)
+        .join(User, User.id == AccountLink.user_id)
+        .where(and_(Premises.house_id == meeting.house_id, User.is_active.is_(True), has_owner, ~voted))
+        .order_by(AccountLink.user_id)
+    )
+    return [r[0] for r in rows]
+
+
+async def _meeting_pushes(s: AsyncSession, meeting: Meeting, house: House, clock: Clock) -> list[Push]:
+    now = clock.utcnow()
+    if not (meeting.starts_at <= now < meeting.ends_at):
+        return []
+    ends_local = clock.to_local(meeting.ends_at)
+    eve_from = dt.datetime.combine(ends_local.date() - dt.timedelta(days=1), dt.time(0), tzinfo=ends_local.tzinfo)
+    kind = "meeting_end" if clock.now() >= eve_from else "meeting_open"
+    template = t.MEETING_END if kind == "meeting_end" else t.MEETING_OPEN
+    text = template.format(address=address_of(house), title=meeting.title, ends=t.when(ends_local))
+    return [Push(u, kind, f"mt{meeting.id}", "-", text, VOTE_BUTTON) for u in await _owners_not_voted(s, meeting)]
+
+
+async def publish_meetings(sessions: async_sessionmaker[AsyncSession], meeting_ids: Iterable[int], clock: Clock) -> int:
+    """«Началось голосование» (or «завтра заканчивается») for meetings whose voting is on now."""
+    ids = list(meeting_ids)
+    if not ids:
+        return 0
+    pushes: list[Push] = []
+    async with sessions() as s:
+        rows = (await s.execute(select(Meeting, House).join(House, House.id == Meeting.house_id)
+                                .where(Meeting.id.in_(ids)))).all()
+        for meeting, house in rows:
+            pushes += await _meeting_pushes(s, meeting, house, clock)
+    return await enqueue(sessions, pushes, clock)
+
+
+async def remind_meetings(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    now = clock.utcnow()
+    async with sessions() as s:
+        ids = (await s.execute(select(Meeting.id).where(Meeting.starts_at <= now, Meeting.ends_at > now)))
+        ids = ids.scalars().all()
+    return await publish_meetings(sessions, ids, clock)
+
+
+# ------------------------------------------------------------------------------------------------ «Подробнее»
+async def meter_for_user(sessions: async_sessionmaker[AsyncSession], user_id: int, meter_id: int) -> str | None:
+    async with sessions() as s:
+        row = (await s.execute(
+            select(Meter.resource, Meter.serial_number, Meter.next_verification_on)
+            .join(AccountLink, AccountLink.account_id == Meter.account_id)
+            .where(Meter.id == meter_id, AccountLink.user_id == user_id)
+        )).first()
+    if row is None:
+        return None
+    meter = f"{t.METER_RESOURCES.get(row[0], row[0]).capitalize()}, № {row[1]}"
+    return t.VERIFICATION_INFO.format(meter=meter, date=t.day_month(row[2]) + f" {row[2].year}")

@@ -1,0 +1,330 @@
+"""The one sender: takes due rows from the outbox and hands them to ``send`` at a steady rate.
+
+* at most ``rate`` messages per second in all (a pacing slot every 1/rate s), at most one per chat per
+  ``per_chat`` seconds;
+* ``RetryAfter`` (Telegram's 429): everything waits that long, the row is retried, the attempt is not counted;
+* ``RecipientGone`` (the user blocked the bot, deleted the account): the user becomes inactive, this and every
+  other pending push of theirs is skipped, nothing is retried;
+* ``PermanentFailure`` (Telegram refused the message itself): failed at once, reason logged;
+* any other error: retried with growing pauses, failed after ``max_attempts`` with the reason logged;
+* quiet hours: an ordinary push that comes due at night waits until the user's quiet hours end; urgent ones
+  (emergency outages) go at once.
+
+Exactly once, as near as Telegram allows: a row is claimed (status ``sending``) in its own short transaction
+just before the API call and marked ``sent`` right after it; no transaction is held across the call. If the process
+dies between the two, the row stays ``sending``; the next start marks it failed ("interrupted") rather than send
+it again — a push that might come twice is worse than a lost one.
+
+No aiogram here: ``send`` is any ``async (Outgoing) -> None`` raising the exceptions below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from bot.services.notify.outbox import KIND_SETTING
+from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
+from storage.models import Notification, User
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED_AFTER = dt.timedelta(minutes=2)  # a claim older than this belongs to a process that died
+BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
+
+
+class RetryAfter(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = float(seconds)
+
+
+class RecipientGone(Exception):
+    """The user cannot receive messages from the bot any more (blocked it, deactivated the account)."""
+
+
+class PermanentFailure(Exception):
+    """Telegram refused this message; sending it again will not help."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    user_id: int
+    kind: str
+    text: str
+    buttons: list[list[dict[str, str]]] | None
+    urgent: bool
+
+
+SendFn = Callable[[Outgoing], Awaitable[None]]
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    retried: int = 0  # transient errors, to be tried again later
+    failed: int = 0
+    blocked: int = 0  # users found to have blocked the bot
+    skipped: int = 0  # inactive user or kind turned off
+    deferred: int = 0  # waiting for the end of quiet hours
+    flood_waits: int = 0  # 429 answers
+    interrupted: int = 0  # claimed by a process that died mid-send
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: SenderStats) -> None:
+        for name in ("sent", "retried", "failed", "blocked", "skipped", "deferred", "flood_waits", "interrupted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+
+
+class Sender:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        send: SendFn,
+        clock: Clock,
+        *,
+        rate: float = 25.0,
+        per_chat: float = 1.0,
+        quiet_hours: str = DEFAULT_QUIET,
+        max_attempts: int = 5,
+        concurrency: int | None = None,
+        batch: int = 200,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.sessions, self.send, self.clock = sessions, send, clock
+        self.interval = 1.0 / rate
+        self.per_chat = per_chat
+        self.quiet = parse_quiet_hours(quiet_hours)
+        self.max_attempts = max_attempts
+        self.concurrency = concurrency or max(1, int(rate))
+        self.batch = batch
+        self.monotonic, self.sleep = monotonic, sleep
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._last_sent: dict[int, float] = {}  # user → monotonic time of the last send
+        self._lock = asyncio.Lock()
+        self._stop = False
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    def stop(self) -> None:
+        """Ask a running drain to stop after the messages already handed to Telegram."""
+        self._stop = True
+
+    # ------------------------------------------------------------------------------------------ the loop
+    async def drain(self, limit: int | None = None) -> SenderStats:
+        """Send everything due now (or ``limit`` messages), then return. One drain at a time."""
+        async with self._lock:
+            self._stop = False
+            stats = SenderStats()
+            stats.interrupted = await self._recover_interrupted()
+            inflight: set[asyncio.Task[None]] = set()
+            inflight_users: set[int] = set()
+            sem = asyncio.Semaphore(self.concurrency)
+            dispatched = 0
+            try:
+                while not self._stop and (limit is None or dispatched < limit):
+                    rows = await self._due(stats)
+                    rows = [r for r in rows if r.user_id not in inflight_users]
+                    if not rows:
+                        if inflight:
+                            await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+                            continue
+                        break
+                    progressed = False
+                    wake_at: float | None = None
+                    for row in rows:
+                        if self._stop or (limit is not None and dispatched >= limit):
+                            break
+                        if row.user_id in inflight_users:
+                            continue
+                        ready = self._last_sent.get(row.user_id, -1e18) + self.per_chat
+                        if ready > self.monotonic():
+                            wake_at = ready if wake_at is None else min(wake_at, ready)
+                            continue
+                        await sem.acquire()
+                        await self._pace()
+                        if not await self._claim(row.id):
+                            sem.release()
+                            continue
+                        progressed = True
+                        dispatched += 1
+                        inflight_users.add(row.user_id)
+                        self._last_sent[row.user_id] = self.monotonic()
+                        task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users))
+                        inflight.add(task)
+                        task.add_done_callback(inflight.discard)
+                    if not progressed:
+                        if inflight:
+                            await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+                        elif wake_at is not None:
+                            await self.sleep(max(0.0, wake_at - self.monotonic()))
+                        else:
+                            break
+            finally:
+                if inflight:
+                    # the messages already claimed are finished (sent and marked) even when we are cancelled
+                    await asyncio.shield(asyncio.gather(*inflight, return_exceptions=True))
+            return stats
+
+    async def run_forever(self, poll: float = 1.0) -> None:
+        while True:
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("push sender failed; retrying")
+            await self.sleep(poll)
+
+    # ------------------------------------------------------------------------------------------ pieces
+    async def _pace(self) -> None:
+        now = self.monotonic()
+        slot = max(self._next_slot, now, self._paused_until)
+        self._next_slot = slot + self.interval
+        if slot > now:
+            await self.sleep(slot - now)
+
+    async def _recover_interrupted(self) -> int:
+        cutoff = self.clock.utcnow() - INTERRUPTED_AFTER
+        async with self.sessions.begin() as s:
+            result = await s.execute(
+                update(Notification)
+                .where(Notification.status == "sending", Notification.not_before < cutoff)
+                .values(status="failed", error="прервано при отправке (процесс остановлен); не повторяем, "
+                                                "чтобы не прислать дважды")
+            )
+        n = max(result.rowcount or 0, 0)
+        if n:
+            log.warning("%d push(es) were being sent when the process stopped; marked failed, not repeated", n)
+        return n
+
+    async def _due(self, stats: SenderStats) -> list[Outgoing]:
+        """Due pending rows, urgent first. Rows of inactive users or turned-off kinds are skipped here; ordinary
+        rows that come due in the user's quiet hours are moved to the end of them."""
+        now_utc = self.clock.utcnow()
+        local_now = self.clock.now()
+        settings_cols = sorted(set(KIND_SETTING.values()))
+        async with self.sessions.begin() as s:
+            rows = (await s.execute(
+                select(Notification.id, Notification.user_id, Notification.kind, Notification.text,
+                       Notification.buttons, Notification.urgent, User.is_active, User.quiet_from, User.quiet_to,
+                       *[getattr(User, c) for c in settings_cols])
+                .join(User, User.id == Notification.user_id)
+                .where(Notification.status == "pending", Notification.not_before <= now_utc)
+                .order_by(Notification.urgent.desc(), Notification.id)
+                .limit(self.batch)
+            )).all()
+            out: list[Outgoing] = []
+            skip: list[int] = []
+            defer: dict[dt.datetime, list[int]] = {}
+            for r in rows:
+                prefs = dict(zip(settings_cols, r[9:], strict=True))
+                setting = KIND_SETTING.get(r.kind)
+                if not r.is_active or (setting is not None and not prefs[setting]):
+                    skip.append(r.id)
+                    continue
+                if not r.urgent:
+                    until = quiet_until(local_now, *effective(r.quiet_from, r.quiet_to, self.quiet))
+                    if until is not None:
+                        defer.setdefault(self.clock.to_utc(until), []).append(r.id)
+                        continue
+                out.append(Outgoing(r.id, r.user_id, r.kind, r.text, r.buttons, r.urgent))
+            if skip:
+                await s.execute(update(Notification).where(Notification.id.in_(skip))
+                                .values(status="skipped", error="пользователь отключил уведомления или бота"))
+                stats.skipped += len(skip)
+            for until, ids in defer.items():
+                await s.execute(update(Notification).where(Notification.id.in_(ids)).values(not_before=until))
+                stats.deferred += len(ids)
+        return out
+
+    async def _claim(self, notification_id: int) -> bool:
+        async with self.sessions.begin() as s:
+            result = await s.execute(
+                update(Notification)
+                .where(Notification.id == notification_id, Notification.status == "pending")
+                .values(status="sending", not_before=self.clock.utcnow())
+            )
+        return result.rowcount == 1
+
+    async def _deliver(self, row: Outgoing, stats: SenderStats, sem: asyncio.Semaphore,
+                       inflight_users: set[int]) -> None:
+        try:
+            try:
+                await self.send(row)
+            except RetryAfter as exc:
+                stats.flood_waits += 1
+                self._paused_until = max(self._paused_until, self.monotonic() + exc.seconds)
+                log.warning("Telegram asks to wait %.0f s (flood control); push %s will be retried",
+                            exc.seconds, row.id)
+                await self._finish(row.id, status="pending", error=str(exc),
+                                   not_before=self.clock.utcnow() + dt.timedelta(seconds=exc.seconds))
+            except RecipientGone as exc:
+                stats.blocked += 1
+                log.info("user %s cannot receive pushes (%s); marked inactive", row.user_id, exc)
+                await self._gone(row, str(exc))
+            except PermanentFailure as exc:
+                stats.failed += 1
+                stats.errors.append(f"{row.id}: {exc}")
+                log.warning("push %s to user %s refused by Telegram: %s", row.id, row.user_id, exc)
+                await self._finish(row.id, status="failed", error=str(exc), attempt=True)
+            except Exception as exc:  # network, 5xx, anything else: try again later
+                await self._transient(row, exc, stats)
+            else:
+                stats.sent += 1
+                await self._finish(row.id, status="sent", error=None, sent_at=self.clock.utcnow())
+        finally:
+            self._last_sent[row.user_id] = self.monotonic()
+            inflight_users.discard(row.user_id)
+            sem.release()
+
+    async def _transient(self, row: Outgoing, exc: Exception, stats: SenderStats) -> None:
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        async with self.sessions.begin() as s:
+            attempts = (await s.execute(select(Notification.attempts).where(Notification.id == row.id))).scalar_one()
+        attempts += 1
+        if attempts >= self.max_attempts:
+            stats.failed += 1
+            stats.errors.append(f"{row.id}: {reason}")
+            log.error("push %s to user %s given up after %d attempts: %s", row.id, row.user_id, attempts, reason)
+            await self._finish(row.id, status="failed", error=reason, attempts=attempts)
+            return
+        stats.retried += 1
+        pause = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+        log.warning("push %s to user %s failed (%s); retry %d in %d s", row.id, row.user_id, reason, attempts, pause)
+        await self._finish(row.id, status="pending", error=reason, attempts=attempts,
+                           not_before=self.clock.utcnow() + dt.timedelta(seconds=pause))
+
+    async def _finish(self, notification_id: int, *, status: str, error: str | None,
+                      attempt: bool = False, **values: Any) -> None:
+        if attempt:
+            values["attempts"] = Notification.attempts + 1
+        async with self.sessions.begin() as s:
+            await s.execute(update(Notification).where(Notification.id == notification_id)
+                            .values(status=status, error=error, **values))
+
+    async def _gone(self, row: Outgoing, reason: str) -> None:
+        now = self.clock.utcnow()
+        async with self.sessions.begin() as s:
+            await s.execute(update(User).where(User.id == row.user_id, User.is_active.is_(True))
+                            .values(is_active=False, blocked_at=now))
+            await s.execute(update(Notification).where(Notification.id == row.id)
+                            .values(status="skipped", error=reason[:500]))
+            await s.execute(update(Notification)
+                            .where(Notification.user_id == row.user_id, Notification.status == "pending")
+                            .values(status="skipped", error="пользователь заблокировал бота"))
