@@ -1,0 +1,220 @@
+"""The accounts service called directly, with hand-computed expectations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.services import accounts as svc
+from bot.texts.accounts import money, period_name
+from storage.models import AccountLink, Charge, LinkRequest, Payment
+from tests.factories import PAYER_PHONE, link, world
+
+TODAY = dt.date(2026, 11, 19)
+NOW = dt.datetime(2026, 11, 19, 9, 0)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("4 907,94", "4907.94"), ("4907.94", "4907.94"), ("4907,94 руб", "4907.94"), ("4907,94 руб.", "4907.94"),
+    ("4 907,94 ₽", "4907.94"), ("4907", "4907.00"), ("4907,9", "4907.90"), ("4\u00a0907,94", "4907.94"),
+    ("4907 р.", "4907.00"),
+])
+def test_parse_money_accepts(text, value):
+    assert svc.parse_money(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "сорок", "4907,945", "-5", "4.907,94", "1e3", "4907,94 $"])
+def test_parse_money_refuses(text):
+    assert svc.parse_money(text) is None
+
+
+@pytest.mark.parametrize(("raw", "phone"), [
+    ("+7 916 123-45-67", "+79161234567"), ("89161234567", "+79161234567"), ("79161234567", "+79161234567"),
+    ("9161234567", "+79161234567"), ("+1 202 555 0100", None), ("123", None),
+])
+def test_normalize_phone(raw, phone):
+    assert svc.normalize_phone(raw) == phone
+
+
+@pytest.mark.parametrize(("raw", "norm"), [
+    ("1234 567-890", "1234567890"), ("эл-0012", "ЭЛ0012"), ("№ 777", "777"), ("!!", None), ("x" * 31, None),
+])
+def test_normalize_account_number(raw, norm):
+    assert svc.normalize_account_number(raw) == norm
+
+
+def test_short_person_and_money():
+    assert svc.short_person("Хабибуллин Ринат Ильдарович") == "Хабибуллин Р. И."
+    assert svc.short_person("Смирнова Анна") == "Смирнова А."
+    assert svc.short_person("ООО «Ромашка»") == "ООО «Ромашка»"
+    assert money(Decimal("1234.5")) == "1 234,50 ₽"
+    assert money(Decimal("1234567.891")) == "1 234 567,89 ₽"
+    assert money(Decimal("0")) == "0,00 ₽"
+    assert money(Decimal("-15.07")) == "−15,07 ₽"
+    assert period_name("2026-10") == "октябрь 2026"
+
+
+@pytest.mark.parametrize("query", [
+    "баумана 44", "Бауманская 44", "ул Бауманская д 44", "БАУМАНСКАЯ, дом 44", "44 бауманская", "москва баум 44",
+])
+async def test_search_finds_house_from_spellings(sessions, query):
+    w = await world(sessions)
+    found = await svc.search_houses(sessions, query)
+    assert [h.id for h in found.items] == [w.house.id]
+
+
+async def test_search_ranking_and_refusals(sessions):
+    w = await world(sessions)
+    found = await svc.search_houses(sessions, "Петровско-Разумовский 12")
+    assert [h.id for h in found.items] == [w.other_house.id]
+    assert found.items[0].address == "г. Москва, проезд Петровско-Разумовский, д. 12"
+    assert (await svc.search_houses(sessions, "Бауманская 4")).items == []  # numbers match exactly
+    assert (await svc.search_houses(sessions, "Ленина 5 к2")).items == []
+    assert not (await svc.search_houses(sessions, "ул. д.")).query_ok
+    both = await svc.search_houses(sessions, "москва")
+    assert both.total == 2
+
+
+async def test_search_housing_parts(sessions):
+    w = await world(sessions)
+    from bot.services.address import house_search_text
+    from storage.models import House
+
+    async with sessions.begin() as s:
+        s.add(House(house_guid="g-lenina-5k2", region="Татарстан Респ", city="Казань", street="ул. Ленина",
+                    building="5 к2", manager_id=w.uk.id,
+                    search_text=house_search_text("Казань", None, "ул. Ленина", "5 к2")))
+    for q in ("ул Ленина д 5 к2", "ленина 5к2", "Ленина, 5 корп. 2", "улица ленина дом 5 корпус 2"):
+        found = await svc.search_houses(sessions, q)
+        assert [h.address for h in found.items] == ["г. Казань, ул. Ленина, д. 5 к2"], q
+
+
+async def test_search_paginates(sessions):
+    w = await world(sessions)
+    from bot.services.address import house_search_text
+    from storage.models import House
+
+    async with sessions.begin() as s:
+        for n in range(1, 14):
+            s.add(House(house_guid=f"g-sad-{n}", region="Москва", city="Москва", street="ул. Садовая",
+                        building=str(n), manager_id=w.uk.id,
+                        search_text=house_search_text("Москва", None, "ул. Садовая", str(n))))
+    first = await svc.search_houses(sessions, "садовая", page=0, page_size=6)
+    last = await svc.search_houses(sessions, "садовая", page=2, page_size=6)
+    assert (first.total, first.pages, len(first.items), len(last.items), last.page) == (13, 3, 6, 1, 2)
+    beyond = await svc.search_houses(sessions, "садовая", page=99, page_size=6)
+    assert beyond.page == 2
+
+
+async def test_find_account(sessions):
+    w = await world(sessions)
+    found = await svc.find_account(sessions, 111, w.house.id, " 1234-567-890 ")
+    assert (found.status, found.account_id) == ("found", w.account.id)
+    assert (await svc.find_account(sessions, 111, w.house.id, "эл 0012")).account_id == w.power_account.id
+    assert (await svc.find_account(sessions, 111, w.house.id, "777")).status == "not_found"
+    assert (await svc.find_account(sessions, 111, w.house.id, "--")).status == "bad_number"
+    await link(sessions, 111, w.account)
+    assert (await svc.find_account(sessions, 111, w.house.id, "1234567890")).status == "already_linked"
+
+
+async def test_prove_by_phone(sessions):
+    w = await world(sessions)
+    assert await svc.prove_by_phone(sessions, 111, w.account.id, "89161234567")
+    assert not await svc.prove_by_phone(sessions, 111, w.other_account.id, PAYER_PHONE)
+    # the power account has no payer phone; the flat's owner's phone proves it
+    assert await svc.prove_by_phone(sessions, 111, w.power_account.id, PAYER_PHONE)
+    assert not await svc.prove_by_phone(sessions, 111, w.account.id, "+1 202 555 0100")
+
+
+async def test_bill_total_limits(sessions):
+    w = await world(sessions)
+    # the latest period: 2450.30 + 612.45 + 1830.12 + 15.07 (Пени)
+    right = Decimal("4907.94")
+    assert (await svc.check_bill_total(sessions, 222, w.account.id, right, TODAY)).status == "ok"
+    for left in (4, 3, 2, 1):
+        res = await svc.check_bill_total(sessions, 222, w.account.id, Decimal("4892.87"), TODAY)
+        assert (res.status, res.left) == ("wrong", left)
+    res = await svc.check_bill_total(sessions, 222, w.account.id, Decimal("1"), TODAY)
+    assert (res.status, res.left) == ("blocked", 0)
+    assert (await svc.check_bill_total(sessions, 222, w.account.id, right, TODAY)).status == "blocked"
+    assert await svc.bill_attempts_left(sessions, 222, w.account.id, TODAY) == 0
+    # another user, another day: their own counts
+    assert await svc.bill_attempts_left(sessions, 333, w.account.id, TODAY) == 5
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert (await svc.check_bill_total(sessions, 222, w.account.id, right, tomorrow)).status == "ok"
+    # no charges at all
+    assert (await svc.check_bill_total(sessions, 222, w.power_account.id, right, TODAY)).status == "no_bill"
+
+
+async def test_link_and_unlink(sessions):
+    w = await world(sessions)
+    assert await svc.link_account(sessions, 111, w.account.id, "phone", NOW)
+    assert not await svc.link_account(sessions, 111, w.account.id, "bill_total", NOW)
+    assert await svc.unlink_account(sessions, 222, w.account.id) is None
+    gone = await svc.unlink_account(sessions, 111, w.account.id)
+    assert gone.number == "1234567890"
+    async with sessions() as s:
+        assert (await s.execute(select(AccountLink))).first() is None
+
+
+async def test_debts_to_the_kopeck(sessions):
+    w = await world(sessions)
+    await link(sessions, 111, w.account, w.power_account)
+    cards = await svc.list_accounts(sessions, 111, TODAY)
+    acc, power = cards
+    # charges: 2 × (2450.30 + 612.45 + 1830.12) + 15.07 = 9800.81; paid 4892.87
+    assert (acc.debt.charged, acc.debt.paid, acc.debt.due) == (
+        Decimal("9800.81"), Decimal("4892.87"), Decimal("4907.94"))
+    assert acc.debt.period == "2026-10" and acc.debt.penalties == Decimal("15.07")
+    assert [(line.service, line.amount) for line in acc.debt.lines] == [
+        ("Содержание жилого помещения", Decimal("2450.30")), ("Холодное водоснабжение", Decimal("612.45")),
+        ("Горячее водоснабжение", Decimal("1830.12"))]
+    assert acc.debt.period_total == Decimal("4907.94") and acc.debt.due_on == dt.date(2026, 11, 10)
+    assert acc.in_debt and acc.debt.overdue
+    assert not power.in_debt and power.debt.period is None and power.debt.due == 0
+    assert acc.payer == "Хабибуллин Р. И." and acc.premises == "кв. 12"
+    # a recalculation, a payment in the bot, then an overpayment
+    async with sessions.begin() as s:
+        s.add(Charge(account_id=w.account.id, period="2026-10", service="Перерасчёт", amount=Decimal("-7.94"),
+                     due_on=dt.date(2026, 11, 10)))
+        s.add(Payment(source="bot", account_id=w.account.id, paid_on=TODAY, amount=Decimal("4900.00"),
+                      user_id=111))
+    card = await svc.account_card(sessions, 111, w.account.id, TODAY)
+    assert card.debt.due == Decimal("0.00") and not card.in_debt
+    async with sessions.begin() as s:
+        s.add(Payment(source="bot", account_id=w.account.id, paid_on=TODAY, amount=Decimal("0.01"), user_id=111))
+    assert (await svc.account_card(sessions, 111, w.account.id, TODAY)).debt.due == Decimal("-0.01")
+    assert await svc.account_card(sessions, 222, w.account.id, TODAY) is None
+
+
+async def test_staff_request_lifecycle(sessions):
+    w = await world(sessions)
+    new = await svc.create_link_request(sessions, 222, w.account.id, "Иван", "Петров", "ivan")
+    assert new.created and new.view.user_name == "Иван Петров" and new.view.payer_full.startswith("Хабибуллин")
+    again = await svc.create_link_request(sessions, 222, w.account.id, "Иван", "Петров", "ivan")
+    assert not again.created and again.view.id == new.view.id
+    res = await svc.decide_request(sessions, new.view.id, 900, False, NOW)
+    assert (res.outcome, res.view.status, res.view.decided_by, res.linked) == ("decided", "rejected", 900, False)
+    res = await svc.decide_request(sessions, new.view.id, 901, True, NOW)
+    assert (res.outcome, res.view.status) == ("already", "rejected")
+    assert (await svc.decide_request(sessions, 999, 900, True, NOW)).outcome == "missing"
+    # a fresh request can be approved and links the account
+    new = await svc.create_link_request(sessions, 222, w.account.id, "Иван", None, None)
+    assert new.created
+    res = await svc.decide_request(sessions, new.view.id, 900, True, NOW)
+    assert res.linked
+    async with sessions() as s:
+        (row,) = (await s.execute(select(AccountLink))).scalars()
+        statuses = sorted((await s.execute(select(LinkRequest.status))).scalars())
+    assert (row.user_id, row.method, row.approved_by) == (222, "staff", 900)
+    assert statuses == ["approved", "rejected"]
+
+
+async def test_help_contacts(sessions):
+    await world(sessions)
+    contacts = await svc.help_contacts(sessions)
+    assert [c.kind for c in contacts] == ["gzhi", "uk"]
+    assert contacts[0].phone == "+74956811111"
