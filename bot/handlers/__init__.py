@@ -7,6 +7,8 @@ from aiogram import F, Router
 from bot.config import Settings
 from bot.filters import IsStaff
 from bot.handlers import accounts, common, house, staff_links
+from bot.handlers import notify as push_buttons
+from bot.handlers import settings as notify_settings
 
 
 def setup_routers(settings: Settings) -> Router:
@@ -25,6 +27,8 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(common.router())
     residents.include_router(accounts.router())
     residents.include_router(house.router())
+    residents.include_router(notify_settings.router())
+    residents.include_router(push_buttons.router())
 
     root.include_routers(staff, residents)
     # the catch-all goes last, explicitly
