@@ -7,8 +7,10 @@ from aiogram import F, Router
 from bot.config import Settings
 from bot.filters import IsStaff
 from bot.handlers import accounts, common, house, staff_links
+from bot.handlers import meters, readings, staff_export
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
+from bot.handlers import staff_broadcast, staff_outages
 
 
 def setup_routers(settings: Settings) -> Router:
@@ -19,6 +21,9 @@ def setup_routers(settings: Settings) -> Router:
     staff.message.filter(IsStaff())
     staff.callback_query.filter(IsStaff())
     staff.include_router(staff_links.router())
+    staff.include_router(staff_outages.router())
+    staff.include_router(staff_broadcast.router())
+    staff.include_router(staff_export.router())
 
     # residents, in private chats
     residents = Router(name="residents")
@@ -27,6 +32,8 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(common.router())
     residents.include_router(accounts.router())
     residents.include_router(house.router())
+    residents.include_router(readings.router())
+    residents.include_router(meters.router())
     residents.include_router(notify_settings.router())
     residents.include_router(push_buttons.router())
 

@@ -6,6 +6,7 @@ Keys: the StatesGroup's class name (titles), the full state name ``Group:state``
 from __future__ import annotations
 
 FLOW_TITLES: dict[str, str] = {
+    "SubmitReading": "Передача показаний",
     "NotifySettings": "Настройки уведомлений",
     "StaffOutage": "Новое отключение",
     "StaffOutageEdit": "Изменение отключения",
@@ -14,6 +15,10 @@ FLOW_TITLES: dict[str, str] = {
 }
 
 STATE_HINTS: dict[str, str] = {
+    "SubmitReading:value": "Передача показаний: введите показание прибора цифрами, например 123,45.",
+    "SubmitReading:date": "Передача показаний: когда снято показание? «Сегодня», «Вчера» или дата ДД.ММ.ГГГГ.",
+    "SubmitReading:spike": "Передача показаний: расход необычно большой — нажмите «Всё верно» или «Исправить».",
+    "SubmitReading:confirm": "Передача показаний: проверьте показания и нажмите «Сохранить» или «Отменить».",
     "NotifySettings:quiet": "Настройки: напишите тихие часы в виде 22:00-09:00 или «нет».",
     "StaffOutage:house": "Новое отключение, шаг 1: напишите адрес дома, например «Бауманская 44».",
     "StaffOutage:resource": "Новое отключение, шаг 2: выберите ресурс кнопкой.",

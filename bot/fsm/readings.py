@@ -1,0 +1,90 @@
+"""«Передать показания» and «Приборы учёта»: states, the flow's data, callback data (ids only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
+
+
+class SubmitReading(StatesGroup):
+    value = State()  # шаг 1: показание (по одной зоне за раз)
+    date = State()  # шаг 2: дата снятия
+    spike = State()  # расход намного больше обычного: «Всё верно» / «Исправить»
+    confirm = State()  # шаг 3: «Проверьте показания» → «Сохранить» / «Отменить»
+
+
+class ReadingData(BaseModel):
+    """The flow's data in the FSM storage: read and written only through ``load``/``save``.
+
+    Values are kept as strings of Decimals (JSON has no Decimal); the date as ISO text.
+    """
+
+    meter_id: int | None = None
+    queue: list[int] = []  # meters still to go in «Передать все по очереди»
+    values: list[str] = []  # one per zone entered so far
+    taken_on: str | None = None
+    in_round: bool = False  # «Передать все по очереди»
+    saved: int = 0  # readings saved in this round
+
+    def decimals(self) -> tuple[Decimal, ...]:
+        return tuple(Decimal(v) for v in self.values)
+
+    def date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.taken_on) if self.taken_on else None
+
+
+async def load(state: FSMContext) -> ReadingData:
+    return ReadingData.model_validate(await state.get_data())
+
+
+async def save(state: FSMContext, data: ReadingData) -> None:
+    await state.set_data(data.model_dump())
+
+
+class MeterAction(StrEnum):
+    submit = "s"  # start submitting for one meter
+    all = "a"  # «Передать все по очереди»
+    meters = "m"  # «Приборы учёта» list
+    card = "c"
+    history = "h"
+    chart = "g"
+    readings = "r"  # back to the «Передать показания» screen
+
+
+class MeterCD(CallbackData, prefix="rdm"):
+    action: MeterAction
+    meter_id: int = 0
+
+
+class DateChoice(StrEnum):
+    today = "t"
+    yesterday = "y"
+
+
+class DateCD(CallbackData, prefix="rdd"):
+    choice: DateChoice
+
+
+class SpikeChoice(StrEnum):
+    ok = "o"
+    fix = "f"
+
+
+class SpikeCD(CallbackData, prefix="rds"):
+    choice: SpikeChoice
+
+
+class ConfirmAction(StrEnum):
+    save = "s"
+    cancel = "c"
+    skip = "k"  # next meter in «по очереди»
+
+
+class ConfirmCD(CallbackData, prefix="rdc"):
+    action: ConfirmAction

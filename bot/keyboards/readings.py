@@ -1,0 +1,75 @@
+"""Keyboards of «Передать показания» and «Приборы учёта»: data in, markup out."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.fsm.readings import (
+    ConfirmAction,
+    ConfirmCD,
+    DateCD,
+    DateChoice,
+    MeterAction,
+    MeterCD,
+    SpikeCD,
+    SpikeChoice,
+)
+from bot.texts import readings as t
+
+
+def _btn(text: str, cd) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=cd.pack())
+
+
+def meter_list(meters: list[tuple[int, str]], can_submit: bool) -> InlineKeyboardMarkup:
+    """One button per meter (id, label), «Передать все по очереди», «Приборы учёта»."""
+    rows = [[_btn(label, MeterCD(action=MeterAction.submit, meter_id=mid))] for mid, label in meters]
+    if can_submit and len(meters) > 1:
+        rows.append([_btn(t.BTN_ALL, MeterCD(action=MeterAction.all))])
+    rows.append([_btn(t.BTN_METERS, MeterCD(action=MeterAction.meters))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def value_step(in_queue: bool) -> InlineKeyboardMarkup:
+    row = [_btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel))]
+    if in_queue:
+        row.insert(0, _btn(t.BTN_SKIP, ConfirmCD(action=ConfirmAction.skip)))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def date_step(in_queue: bool) -> InlineKeyboardMarkup:
+    rows = [[_btn(t.BTN_TODAY, DateCD(choice=DateChoice.today)),
+             _btn(t.BTN_YESTERDAY, DateCD(choice=DateChoice.yesterday))]]
+    rows += value_step(in_queue).inline_keyboard
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def spike() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_RIGHT, SpikeCD(choice=SpikeChoice.ok)),
+                                                  _btn(t.BTN_FIX, SpikeCD(choice=SpikeChoice.fix))]])
+
+
+def confirm() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.SAVE, ConfirmCD(action=ConfirmAction.save)),
+                                                  _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel))]])
+
+
+def meters_menu(meters: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_btn(label, MeterCD(action=MeterAction.card, meter_id=mid))] for mid, label in meters]
+    if meters:
+        rows.append([_btn(t.BTN_CHART, MeterCD(action=MeterAction.chart))])
+    rows.append([_btn(t.BACK, MeterCD(action=MeterAction.readings))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def card(meter_id: int, can_submit: bool) -> InlineKeyboardMarkup:
+    rows = [[_btn(t.BTN_HISTORY, MeterCD(action=MeterAction.history, meter_id=meter_id))],
+            [_btn(t.BTN_CHART, MeterCD(action=MeterAction.chart, meter_id=meter_id))]]
+    if can_submit:
+        rows.append([_btn(t.BTN_SUBMIT_ONE, MeterCD(action=MeterAction.submit, meter_id=meter_id))])
+    rows.append([_btn(t.BACK, MeterCD(action=MeterAction.meters))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def history(meter_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BACK, MeterCD(action=MeterAction.card, meter_id=meter_id))]])

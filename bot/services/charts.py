@@ -1,0 +1,53 @@
+"""Consumption charts rendered off-screen (matplotlib's Agg backend, no display needed), returned as PNG bytes.
+
+Plain data in (labels and Decimal values); Decimals become floats here for plotting only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # after choosing the backend
+
+COLORS = {"cold_water": "#2f7fc1", "hot_water": "#d9534f", "electricity": "#f0ad4e", "gas": "#5cb85c",
+          "heat": "#8e6bbf"}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One resource: a title (with its unit), month labels and a value per month."""
+
+    key: str
+    title: str
+    labels: list[str]
+    values: list[Decimal]
+
+
+def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
+    """One bar chart per resource, stacked vertically; each bar labelled with its value."""
+    n = max(len(panels), 1)
+    fig = Figure(figsize=(8, 2.6 * n + 0.6), dpi=100)
+    axes = fig.subplots(n, 1, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels, strict=False):
+        ys = [float(v) for v in panel.values]
+        bars = ax.bar(panel.labels, ys, color=COLORS.get(panel.key, "#607d8b"))
+        ax.set_title(panel.title, fontsize=11, loc="left")
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="x", labelsize=8)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        ax.bar_label(bars, labels=[f"{y:g}".replace(".", ",") if y else "" for y in ys], fontsize=7, padding=2)
+        ax.margins(y=0.15)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,545 @@
+"""Meter readings: the resident's meters, parsing a value, the checks a billing clerk makes, the submission window
+and billing period, saving (one reading per meter and period counts), history and monthly consumption.
+
+What «last reading» means
+-------------------------
+``Meter.last_value*`` / ``last_read_on`` come from the registry: the last reading the billing system *accepted*,
+overwritten by every import. The bot never writes them. The readings the bot received live in ``Reading``; a
+reading that a later one of the same meter and period replaced keeps its row and gets ``superseded_by_id``.
+
+The *points* of a meter are the registry value (when it has one per zone and a date) and every reading not
+superseded. The meter's **last reading** (shown in lists and cards) is the newest point: latest date; on the same
+date a bot reading wins over the registry (it was submitted after the billing system's export), then the later
+submission. A new reading for billing period P is checked against the **base**: the newest point that is not a
+reading of P itself — a second reading in the same period corrects the first, so it is compared with what was
+there before the first (otherwise a mistyped, too-high first reading could never be corrected).
+
+Average monthly consumption: from the same points (again without period P), consumption between consecutive
+points divided by the days between them gives a daily rate; a month is 365.25 / 12 days. With fewer than two
+points there is no average and the «3× more than usual» check is skipped.
+
+Services take plain values and a session factory, own their transaction and return plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
+
+Sessions = async_sessionmaker[AsyncSession]
+
+MONTH_DAYS = Decimal("365.25") / 12
+SPIKE_FACTOR = Decimal(3)
+DECIMALS = 3
+QUANT = Decimal("0.001")
+HISTORY_LIMIT = 12
+RESOURCE_ORDER = ("cold_water", "hot_water", "electricity", "gas", "heat")
+
+
+# --------------------------------------------------------------------------------------------- values
+
+
+class ValueProblem(StrEnum):
+    empty = "empty"
+    negative = "negative"
+    letters = "letters"
+    format = "format"
+    too_many_digits = "too_many_digits"
+    too_many_decimals = "too_many_decimals"
+
+
+class BadValue(ValueError):
+    def __init__(self, problem: ValueProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+_NUMBER = re.compile(r"(\d+)(?:[.,](\d+))?")
+
+
+def parse_value(text: str | None, digits: int) -> Decimal:
+    """A dial value as a resident types it: digits, one `,` or `.`, at most ``digits`` whole digits (leading
+    zeros of the dial do not count) and 3 decimals. Raises BadValue naming the problem."""
+    s = (text or "").strip()
+    if not s:
+        raise BadValue(ValueProblem.empty)
+    if s[0] in "-−–":
+        raise BadValue(ValueProblem.negative)
+    if any(c.isalpha() for c in s):
+        raise BadValue(ValueProblem.letters)
+    m = _NUMBER.fullmatch(s)
+    if m is None:
+        raise BadValue(ValueProblem.format)
+    whole, frac = m.group(1), m.group(2) or ""
+    if len(whole.lstrip("0")) > digits:
+        raise BadValue(ValueProblem.too_many_digits)
+    if len(frac) > DECIMALS:
+        raise BadValue(ValueProblem.too_many_decimals)
+    return Decimal(f"{whole}.{frac or '0'}").quantize(QUANT)
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """ДД.ММ.ГГГГ (also Д.М.ГГГГ and with `/` or `-`); None when it is not a real date."""
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", (text or "").strip())
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------- window / period
+
+
+@dataclass(frozen=True)
+class Window:
+    """Days of the month (inclusive) when readings are taken for the current month's bill."""
+
+    from_day: int = 20
+    to_day: int = 25
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    period: str  # YYYY-MM
+    in_window: bool
+    window: Window
+
+
+def period_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def next_period(period: str) -> str:
+    y, m = int(period[:4]), int(period[5:7])
+    return period_key(y + m // 12, m % 12 + 1)
+
+
+def period_for(day: dt.date, window: Window) -> PeriodInfo:
+    """The billing period a reading submitted on ``day`` counts for. Inside the window: this month. Before it:
+    this month too (it waits for this month's window). After it: next month. A window day past the month's end
+    (``to_day`` 31 in a 30-day month) means the month's last day."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    start, end = min(window.from_day, last), min(window.to_day, last)
+    this = period_key(day.year, day.month)
+    if start <= day.day <= end:
+        return PeriodInfo(this, True, window)
+    if day.day > end:
+        return PeriodInfo(next_period(this), False, window)
+    return PeriodInfo(this, False, window)
+
+
+def org_window(org: Organization, default: Window) -> Window:
+    return Window(org.reading_window_from or default.from_day, org.reading_window_to or default.to_day)
+
+
+# --------------------------------------------------------------------------------------------- points
+
+
+@dataclass(frozen=True)
+class Point:
+    """A known reading of a meter: the registry's (reading_id None) or one the bot received."""
+
+    values: tuple[Decimal, ...]  # one per tariff zone
+    taken_on: dt.date
+    reading_id: int | None = None
+    period: str | None = None
+    submitted_at: dt.datetime | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.values, Decimal(0))
+
+    def sort_key(self) -> tuple:
+        return (self.taken_on, self.reading_id is not None, self.submitted_at or dt.datetime.min,
+                self.reading_id or 0)
+
+
+def reading_values(r: Reading, zones: int) -> tuple[Decimal, ...]:
+    return tuple(v if v is not None else Decimal(0) for v in (r.value, r.value_t2, r.value_t3)[:zones])
+
+
+def registry_point(m: Meter) -> Point | None:
+    values = (m.last_value, m.last_value_t2, m.last_value_t3)[: m.tariff_zones]
+    if m.last_read_on is None or any(v is None for v in values):
+        return None
+    return Point(tuple(Decimal(v) for v in values), m.last_read_on)
+
+
+def reading_point(r: Reading, zones: int) -> Point:
+    return Point(reading_values(r, zones), r.taken_on, r.id, r.period, r.submitted_at)
+
+
+def meter_points(m: Meter, effective: list[Reading]) -> list[Point]:
+    """Registry point + readings not superseded, oldest first."""
+    pts = [reading_point(r, m.tariff_zones) for r in effective]
+    reg = registry_point(m)
+    if reg is not None:
+        pts.append(reg)
+    return sorted(pts, key=Point.sort_key)
+
+
+def base_point(points: list[Point], period: str, up_to: dt.date | None = None) -> Point | None:
+    """The newest point that is not a reading of ``period`` (optionally taken on or before ``up_to``)."""
+    cands = [p for p in points if p.period != period and (up_to is None or p.taken_on <= up_to)]
+    return cands[-1] if cands else None
+
+
+def average_daily(points: list[Point]) -> Decimal | None:
+    """Consumption per day over consecutive points (days between them as weights); None without two points a
+    day or more apart. A drop between points (a replaced meter) is left out."""
+    used = Decimal(0)
+    days = 0
+    for a, b in zip(points, points[1:], strict=False):
+        d = (b.taken_on - a.taken_on).days
+        delta = b.total - a.total
+        if d <= 0 or delta < 0:
+            continue
+        used += delta
+        days += d
+    if days == 0:
+        return None
+    return used / days
+
+
+def average_monthly(points: list[Point]) -> Decimal | None:
+    daily = average_daily(points)
+    return None if daily is None else (daily * MONTH_DAYS).quantize(QUANT, ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------------------------- meters
+
+
+@dataclass(frozen=True)
+class MeterInfo:
+    id: int
+    serial: str
+    resource: str
+    zones: int
+    digits: int
+    installed_on: dt.date | None
+    next_verification_on: dt.date
+    overdue: bool  # past next_verification_on today
+    account_id: int
+    account_number: str
+    provider: str
+    provider_ogrn: str
+    address: str
+    premises: str
+    last: Point | None  # newest point
+    base: Point | None  # what a reading submitted today is compared with
+    current: Point | None  # a reading of today's period that a new one would replace
+    period: PeriodInfo
+    points: tuple[Point, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class MeterList:
+    has_accounts: bool
+    meters: list[MeterInfo]
+
+
+def house_address(h: House) -> str:
+    place = h.city or h.settlement or h.region
+    if place and not place.lower().startswith(("г.", "г ")) and h.city:
+        place = f"г. {place}"
+    return ", ".join(p for p in (place, h.street, f"д. {h.building}") if p)
+
+
+def premises_label(p: Premises) -> str:
+    n = p.number.strip()
+    if re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", n):
+        return f"кв. {n}" if p.kind == "residential" else f"пом. {n}"
+    return n
+
+
+def _meters_stmt(user_id: int):
+    return (
+        select(Meter, Account, Organization, Premises, House)
+        .join(Account, Meter.account_id == Account.id)
+        .join(AccountLink, (AccountLink.account_id == Account.id) & (AccountLink.user_id == user_id))
+        .join(Organization, Account.provider_id == Organization.id)
+        .join(Premises, Account.premises_id == Premises.id)
+        .join(House, Premises.house_id == House.id)
+    )
+
+
+async def _effective(s: AsyncSession, meter_ids: list[int]) -> dict[int, list[Reading]]:
+    out: dict[int, list[Reading]] = defaultdict(list)
+    if not meter_ids:
+        return out
+    rows = await s.execute(
+        select(Reading).where(Reading.meter_id.in_(meter_ids), Reading.superseded_by_id.is_(None))
+    )
+    for r in rows.scalars():
+        out[r.meter_id].append(r)
+    return out
+
+
+def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, effective: list[Reading],
+          today: dt.date, default: Window) -> MeterInfo:
+    points = meter_points(m, effective)
+    per = period_for(today, org_window(o, default))
+    current = [pt for pt in points if pt.period == per.period]
+    return MeterInfo(
+        id=m.id, serial=m.serial_number, resource=m.resource, zones=m.tariff_zones, digits=m.digits,
+        installed_on=m.installed_on, next_verification_on=m.next_verification_on,
+        overdue=today > m.next_verification_on, account_id=a.id, account_number=a.account_number,
+        provider=o.short_name or o.name, provider_ogrn=o.ogrn, address=house_address(h), premises=premises_label(p),
+        last=points[-1] if points else None, base=base_point(points, per.period),
+        current=current[-1] if current else None, period=per, points=tuple(points),
+    )
+
+
+def _order(info: MeterInfo) -> tuple:
+    rank = RESOURCE_ORDER.index(info.resource) if info.resource in RESOURCE_ORDER else 99
+    return (info.address, info.premises, info.account_number, rank, info.serial)
+
+
+async def list_meters(sessions: Sessions, user_id: int, today: dt.date, default: Window) -> MeterList:
+    """The meters of every account linked to the user."""
+    async with sessions() as s:
+        links = (await s.execute(select(AccountLink.id).where(AccountLink.user_id == user_id).limit(1))).first()
+        rows = (await s.execute(_meters_stmt(user_id))).all()
+        eff = await _effective(s, [row[0].id for row in rows])
+    infos = [_info(*row, eff.get(row[0].id, []), today, default) for row in rows]
+    return MeterList(has_accounts=links is not None, meters=sorted(infos, key=_order))
+
+
+async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.date,
+                    default: Window) -> MeterInfo | None:
+    """The meter if it belongs to an account linked to the user, else None (a forged id)."""
+    async with sessions() as s:
+        return await _get_meter(s, user_id, meter_id, today, default)
+
+
+async def _get_meter(s: AsyncSession, user_id: int, meter_id: int, today: dt.date, default: Window,
+                     lock: bool = False) -> MeterInfo | None:
+    stmt = _meters_stmt(user_id).where(Meter.id == meter_id)
+    if lock:
+        stmt = stmt.with_for_update(of=Meter)
+    row = (await s.execute(stmt)).first()
+    if row is None:
+        return None
+    eff = await _effective(s, [meter_id])
+    return _info(*row, eff.get(meter_id, []), today, default)
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+class Refusal(StrEnum):
+    not_yours = "not_yours"
+    overdue = "overdue"
+    lower = "lower"
+    future = "future"
+    before_last = "before_last"
+    zones = "zones"
+
+
+class ReadingRefused(Exception):
+    def __init__(self, reason: Refusal, zone: int = 0, last: Point | None = None,
+                 date: dt.date | None = None) -> None:
+        super().__init__(reason.value)
+        self.reason, self.zone, self.last, self.date = reason, zone, last, date
+
+
+def check_overdue(info: MeterInfo, on: dt.date) -> None:
+    """ПП № 354: readings of a meter past its verification date are not used for billing."""
+    if on > info.next_verification_on:
+        raise ReadingRefused(Refusal.overdue, date=info.next_verification_on)
+
+
+def check_zone_value(info: MeterInfo, zone: int, value: Decimal) -> None:
+    """A value lower than the base's in the same zone is refused; equal is fine (zero consumption)."""
+    if info.base is not None and zone < len(info.base.values) and value < info.base.values[zone]:
+        raise ReadingRefused(Refusal.lower, zone=zone, last=info.base)
+
+
+def check_date(info: MeterInfo, taken_on: dt.date, today: dt.date) -> None:
+    if taken_on > today:
+        raise ReadingRefused(Refusal.future, date=today)
+    if info.base is not None and taken_on < info.base.taken_on:
+        raise ReadingRefused(Refusal.before_last, last=info.base, date=info.base.taken_on)
+    check_overdue(info, taken_on)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    meter: MeterInfo
+    values: tuple[Decimal, ...]
+    taken_on: dt.date
+    base: Point | None
+    consumption: tuple[Decimal, ...] | None  # per zone; None without a base
+    total: Decimal | None
+    days: int | None
+    average_monthly: Decimal | None
+    ratio: Decimal | None  # consumption ÷ usual consumption over the same time (at least a month)
+    spike: bool  # ratio above SPIKE_FACTOR: ask «Всё верно» / «Исправить»
+    replaces: Point | None  # the reading of the same period this one supersedes
+
+
+def assess(info: MeterInfo, values: tuple[Decimal, ...], taken_on: dt.date, today: dt.date) -> Assessment:
+    """Every check, then consumption and how it compares with the usual. Raises ReadingRefused."""
+    if len(values) != info.zones:
+        raise ReadingRefused(Refusal.zones)
+    check_overdue(info, today)
+    for zone, v in enumerate(values):
+        check_zone_value(info, zone, v)
+    check_date(info, taken_on, today)
+    base = info.base
+    consumption = total = ratio = None
+    days = None
+    if base is not None:
+        consumption = tuple(v - b for v, b in zip(values, base.values, strict=True))
+        total = sum(consumption, Decimal(0))
+        days = (taken_on - base.taken_on).days
+    history = [p for p in info.points if p.period != info.period.period]
+    daily = average_daily(history)
+    monthly = None if daily is None else (daily * MONTH_DAYS).quantize(QUANT, ROUND_HALF_UP)
+    if daily and total is not None and days is not None:
+        expected = daily * max(Decimal(days), MONTH_DAYS)
+        ratio = total / expected
+    spike = ratio is not None and ratio > SPIKE_FACTOR
+    return Assessment(info, values, taken_on, base, consumption, total, days, monthly, ratio, spike,
+                      info.current)
+
+
+async def evaluate(sessions: Sessions, user_id: int, meter_id: int, values: tuple[Decimal, ...],
+                   taken_on: dt.date, today: dt.date, default: Window) -> Assessment:
+    async with sessions() as s:
+        info = await _get_meter(s, user_id, meter_id, today, default)
+    if info is None:
+        raise ReadingRefused(Refusal.not_yours)
+    return assess(info, values, taken_on, today)
+
+
+@dataclass(frozen=True)
+class Saved:
+    reading_id: int
+    assessment: Assessment
+    period: PeriodInfo
+
+
+async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: tuple[Decimal, ...],
+                       taken_on: dt.date, today: dt.date, now_utc: dt.datetime, default: Window) -> Saved:
+    """Re-check everything and write the reading in one transaction; a reading of the same meter and period
+    that counted so far gets ``superseded_by_id`` (history keeps it). The registry's values are left alone."""
+    async with sessions.begin() as s:
+        info = await _get_meter(s, user_id, meter_id, today, default, lock=True)
+        if info is None:
+            raise ReadingRefused(Refusal.not_yours)
+        a = assess(info, values, taken_on, today)
+        padded = list(values) + [None] * (3 - len(values))
+        r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
+                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source="bot")
+        s.add(r)
+        await s.flush()
+        await s.execute(
+            update(Reading)
+            .where(Reading.meter_id == meter_id, Reading.period == info.period.period, Reading.id != r.id,
+                   Reading.superseded_by_id.is_(None))
+            .values(superseded_by_id=r.id)
+        )
+        return Saved(r.id, a, info.period)
+
+
+# --------------------------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    reading_id: int
+    values: tuple[Decimal, ...]
+    taken_on: dt.date
+    period: str
+    submitted_at: dt.datetime  # naive UTC
+    superseded: bool
+    source: str
+
+
+async def history(sessions: Sessions, user_id: int, meter_id: int, today: dt.date, default: Window,
+                  limit: int = HISTORY_LIMIT) -> tuple[MeterInfo, list[HistoryItem]] | None:
+    """The meter and its last ``limit`` readings received (newest first, replaced ones marked)."""
+    async with sessions() as s:
+        info = await _get_meter(s, user_id, meter_id, today, default)
+        if info is None:
+            return None
+        rows = (await s.execute(
+            select(Reading).where(Reading.meter_id == meter_id)
+            .order_by(Reading.taken_on.desc(), Reading.submitted_at.desc(), Reading.id.desc()).limit(limit)
+        )).scalars().all()
+    items = [HistoryItem(r.id, reading_values(r, info.zones), r.taken_on, r.period, r.submitted_at,
+                         r.superseded_by_id is not None, r.source) for r in rows]
+    return info, items
+
+
+def consumption_by_period(points: list[Point]) -> dict[str, Decimal]:
+    """Consumption of each bot reading since the previous point, booked to the reading's billing period."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for a, b in zip(points, points[1:], strict=False):
+        if b.period is None:
+            continue
+        delta = b.total - a.total
+        if delta >= 0:
+            out[b.period] += delta
+    return dict(out)
+
+
+def last_periods(today: dt.date, months: int) -> list[str]:
+    y, m = today.year, today.month
+    out = []
+    for _ in range(months):
+        out.append(period_key(y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+@dataclass(frozen=True)
+class ResourceSeries:
+    resource: str
+    periods: list[str]
+    values: list[Decimal]
+
+
+async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, default: Window,
+                              months: int = 12, meter_id: int | None = None) -> list[ResourceSeries] | None:
+    """Monthly consumption per resource over the user's meters (or the one ``meter_id``; None when it is not
+    the user's) for the last ``months`` billing periods (the next period is included when a reading already
+    counts for it). Resources without any consumption in those periods are left out."""
+    meters = (await list_meters(sessions, user_id, today, default)).meters
+    if meter_id is not None:
+        meters = [m for m in meters if m.id == meter_id]
+        if not meters:
+            return None
+    periods = last_periods(today, months)
+    nxt = next_period(periods[-1])
+    per_resource: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for info in meters:
+        for period, value in consumption_by_period(list(info.points)).items():
+            per_resource[info.resource][period] += value
+    if any(nxt in v for v in per_resource.values()):
+        periods = [*periods[1:], nxt]
+    out = []
+    for resource in sorted(per_resource, key=lambda r: RESOURCE_ORDER.index(r) if r in RESOURCE_ORDER else 99):
+        series = per_resource[resource]
+        if not any(p in series for p in periods):
+            continue
+        out.append(ResourceSeries(resource, periods, [series.get(p, Decimal(0)) for p in periods]))
+    return out
+
+
+def registry_point_of(info: MeterInfo) -> Point | None:
+    """The registry's last accepted value of the meter, if it has one."""
+    return next((p for p in info.points if p.reading_id is None), None)

@@ -1,0 +1,198 @@
+"""Words of «Передать показания» and «Приборы учёта» (ГИС ЖКХ: «Внесение текущих показаний по приборам учёта»,
+«История переданных показаний»), and how values, dates and periods are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from bot.texts.common import BTN_BACK, BTN_CANCEL, BTN_READINGS, BTN_SAVE
+
+TITLE = BTN_READINGS
+BTN_ALL = "Передать все по очереди"
+BTN_METERS = "Приборы учёта"
+BTN_TODAY = "Сегодня"
+BTN_YESTERDAY = "Вчера"
+BTN_RIGHT = "Всё верно"
+BTN_FIX = "Исправить"
+BTN_SKIP = "Пропустить прибор"
+BTN_HISTORY = "История переданных показаний"
+BTN_CHART = "График расхода"
+BTN_SUBMIT_ONE = "Передать показания"
+SAVE, CANCEL, BACK = BTN_SAVE, BTN_CANCEL, BTN_BACK
+
+RESOURCES = {
+    "cold_water": ("Холодная вода", "м³"),
+    "hot_water": ("Горячая вода", "м³"),
+    "electricity": ("Электроэнергия", "кВт·ч"),
+    "gas": ("Газ", "м³"),
+    "heat": ("Тепловая энергия", "Гкал"),
+}
+ZONES = {1: ("",), 2: ("день", "ночь"), 3: ("пик", "полупик", "ночь")}
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+          "декабрь")
+MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def resource(code: str) -> str:
+    return RESOURCES.get(code, (code, ""))[0]
+
+
+def unit(code: str) -> str:
+    return RESOURCES.get(code, ("", ""))[1]
+
+
+def zone_name(zones: int, zone: int) -> str:
+    return ZONES.get(zones, ("",) * zones)[zone] if zones > 1 else ""
+
+
+def num(v: Decimal | None) -> str:
+    """100,000 — three decimals, comma, as a dial is read."""
+    if v is None:
+        return "—"
+    return f"{v:.3f}".replace(".", ",")
+
+
+def date(d: dt.date | None) -> str:
+    return d.strftime("%d.%m.%Y") if d else "—"
+
+
+def period_name(period: str) -> str:
+    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+
+
+def period_short(period: str) -> str:
+    return f"{MONTHS_SHORT[int(period[5:7]) - 1]} {period[2:4]}"
+
+
+def values_line(values: tuple[Decimal, ...], zones: int) -> str:
+    if zones == 1:
+        return num(values[0])
+    return ", ".join(f"{zone_name(zones, i)} {num(v)}" for i, v in enumerate(values))
+
+
+def times(ratio: Decimal) -> str:
+    """«в 4,5 раза», «в 5 раз», «в 12 раз»."""
+    if ratio >= 10:
+        n = str(int(ratio.to_integral_value()))
+    else:
+        n = f"{ratio:.1f}".replace(".", ",").removesuffix(",0")
+    if "," in n:
+        return f"{n} раза"
+    k = int(n)
+    word = "раза" if k % 10 in (2, 3, 4) and k % 100 not in (12, 13, 14) else "раз"
+    return f"{n} {word}"
+
+
+def meter_title(resource_code: str, serial: str) -> str:
+    return f"{resource(resource_code)} № {serial}"
+
+
+def meter_button(resource_code: str, serial: str) -> str:
+    return f"{resource(resource_code)} {serial}"
+
+
+# --------------------------------------------------------------------------------------------- list
+LIST_HEAD = "<b>Передать показания</b>\nВнесение текущих показаний по приборам учёта."
+LIST_ACCOUNT = "\n<b>Л/с {number}</b> — {provider}\n{address}, {premises}"
+LIST_METER = "• {title}\n  последнее: <b>{last}</b>{unit} от {date}\n  поверка до {verification}{overdue}"
+LIST_METER_NO_LAST = "• {title}\n  показаний ещё нет\n  поверка до {verification}{overdue}"
+OVERDUE_MARK = " — <b>срок истёк</b>"
+LIST_WINDOW = "\nПриём показаний: с {start} по {end} число месяца."
+LIST_FOOT = "\nВыберите прибор или передайте все по очереди."
+NO_ACCOUNTS = ("Чтобы передавать показания, сначала подключите лицевой счёт — раздел «Лицевые счета» в меню. "
+               "Номер лицевого счёта есть в квитанции.")
+NO_METERS = ("По вашим лицевым счетам приборы учёта не зарегистрированы. Если прибор установлен, сообщите "
+             "в управляющую организацию через «Обращения».")
+
+# --------------------------------------------------------------------------------------------- the dialog
+ASK_VALUE = ("<b>{title}</b>\n"
+             "Последнее показание: {last}\n"
+             "{window}"
+             "{replaces}"
+             "\nВведите показание{zone} — цифры до запятой (не больше {digits}) и до 3 после, "
+             "например <code>{example}</code>.")
+ASK_VALUE_ZONE = " зоны «{zone}» (Т{n})"
+LAST_NONE = "нет"
+LAST_VALUE = "<b>{value}</b> {unit} от {date}"
+REPLACES = "За {period} уже передано {value} от {date}; новое показание заменит его.\n"
+WINDOW_IN = "Приём показаний открыт (с {start} по {end} число): показания войдут в расчёт за {period}.\n"
+WINDOW_OUT = ("Сейчас не период приёма показаний (с {start} по {end} число). Показания будут приняты и учтены "
+              "в расчётном периоде <b>{period}</b>.\n")
+
+ASK_DATE = ("Показание: <b>{values}</b> {unit}\n\n"
+            "Когда снято показание? Нажмите «Сегодня» или «Вчера» или введите дату в виде ДД.ММ.ГГГГ.")
+
+BAD_VALUE = {
+    "empty": "Введите показание цифрами, например <code>{example}</code>.",
+    "negative": "Показание не может быть отрицательным. Введите число с прибора, например <code>{example}</code>.",
+    "letters": ("В показании должны быть только цифры и запятая — без букв и других знаков. "
+                "Например <code>{example}</code>."),
+    "format": ("Не понял число. Введите цифры и одну запятую (или точку) перед дробной частью, "
+               "например <code>{example}</code>."),
+    "too_many_digits": ("На счётчике {digits} цифр до запятой, а в показании больше. Проверьте число, "
+                        "например <code>{example}</code>."),
+    "too_many_decimals": "После запятой — не больше 3 цифр, например <code>{example}</code>.",
+}
+STILL_WAITING = "\n\nВведите показание ещё раз или нажмите /cancel."
+
+LOWER = ("Показание {zone}<b>{value}</b> меньше предыдущего <b>{last}</b> от {date} — так не принимается.\n"
+         "Проверьте число. Если прибор учёта заменили, сообщите об этом в управляющую организацию: "
+         "новый прибор нужно зарегистрировать, после этого показания можно будет передавать.")
+LOWER_ZONE = "зоны «{zone}» "
+OVERDUE = ("Срок поверки прибора <b>{title}</b> истёк <b>{date}</b>.\n"
+           "По правилам (постановление Правительства РФ № 354) показания прибора с истёкшим сроком поверки "
+           "не используются для расчёта: плата начисляется по среднему потреблению, а затем по нормативу. "
+           "Закажите поверку или замену прибора и сообщите о ней в управляющую организацию.")
+OVERDUE_SKIPPED = "\n\nЭтот прибор пропущен, переходим к следующему."
+BAD_DATE = "Не понял дату. Введите её в виде ДД.ММ.ГГГГ, например {example}, или нажмите «Сегодня» / «Вчера»."
+FUTURE = "Дата снятия не может быть в будущем (сегодня {today}). Введите дату ещё раз."
+BEFORE_LAST = ("Дата снятия не может быть раньше даты предыдущего показания ({date}). Введите дату ещё раз "
+               "или нажмите «Сегодня».")
+
+SPIKE = ("<b>Проверьте: расход в {times} больше обычного.</b>\n"
+         "С {base_date}: {total} {unit}, обычно около {average} {unit} в месяц.\n"
+         "Если всё верно — продолжим, если ошиблись — введите показание заново.")
+
+CONFIRM = ("<b>Проверьте показания</b>\n"
+           "{title}\n"
+           "Л/с {account}, {address}, {premises}\n"
+           "Показание: <b>{values}</b> {unit}\n"
+           "Дата снятия: {date}\n"
+           "{consumption}"
+           "Расчётный период: {period}\n"
+           "{replaces}")
+CONSUMPTION = "Расход с {date}: <b>{total}</b> {unit}{zones}\n"
+CONSUMPTION_ZONES = " ({parts})"
+REPLACES_SHORT = "Заменит переданное ранее за этот период: {value} от {date}.\n"
+
+SAVED = "Показания сохранены: {title} — <b>{values}</b> {unit} на {date}."
+SAVED_CONSUMPTION = "\nРасход с {date}: <b>{total}</b> {unit}."
+SAVED_FIRST = "\nЭто первое показание прибора в боте."
+SAVED_PERIOD_IN = "\nУчтены в расчёте за {period}."
+SAVED_PERIOD_OUT = ("\nСейчас не период приёма (с {start} по {end} число), показания будут учтены "
+                    "в расчётном периоде <b>{period}</b>.")
+SAVED_REPLACED = "\nПереданное ранее за этот период ({value}) заменено — в истории отмечено."
+CANCELLED = "Передача показаний отменена, ничего не сохранено."
+ROUND_DONE = "Готово: все приборы пройдены. Сохранено показаний: {n}."
+NOT_YOURS = "Нет доступа: этот прибор учёта не относится к вашим лицевым счетам."
+ZONES_LOST = "Показания устарели — начните заново из «Передать показания»."
+
+# --------------------------------------------------------------------------------------------- meters
+METERS_HEAD = "<b>Приборы учёта</b>\nКоммунальный ресурс, номер прибора, последние показания и дата."
+CARD = ("<b>{title}</b>\n"
+        "Л/с {account} — {provider}\n"
+        "{address}, {premises}\n"
+        "Тарифных зон: {zones}{zone_names}\n"
+        "Разрядность: {digits} цифр до запятой\n"
+        "Установлен: {installed}\n"
+        "Следующая поверка: {verification}{overdue}\n"
+        "Последнее показание: {last}")
+HISTORY_HEAD = "<b>История переданных показаний</b>\n{title}\n"
+HISTORY_ITEM = "{date} — <b>{values}</b> {unit}, за {period}{mark}"
+HISTORY_REPLACED = " <i>(заменено)</i>"
+HISTORY_EMPTY = "Показаний через бот ещё не передавали."
+HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
+CHART_CAPTION = "Расход по месяцам (расчётные периоды) по вашим приборам учёта."
+CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
+CHART_TITLE = "{resource}, {unit}"
