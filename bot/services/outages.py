@@ -323,3 +323,17 @@ async def broadcast(sessions: async_sessionmaker[AsyncSession], clock: Clock, te
         users: Sequence[int] = await (house_residents(s, house_id) if house_id else all_residents(s))
     body = t.NEWS.format(text=text)
     return await enqueue(sessions, [Push(u, "news", subject, "-", body) for u in users], clock)
+
+
+async def count_recipients(sessions: async_sessionmaker[AsyncSession], house_id: int | None) -> int:
+    async with sessions() as s:
+        return len(await (house_residents(s, house_id) if house_id else all_residents(s)))
+
+
+def draft_text(clock: Clock, *, address: str, resource: str, starts: dt.datetime, ends: dt.datetime, kind: str,
+               reason: str | None) -> str:
+    """What residents will read once the staff's draft is published."""
+    draft = OutageInfo(id=0, house_id=0, address=address, resource=resource, starts=starts.replace(tzinfo=clock.tz),
+                       ends=ends.replace(tzinfo=clock.tz), kind=kind, reason=reason, status="active", revision=1,
+                       source="staff")
+    return notice_text(draft)

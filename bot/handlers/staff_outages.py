@@ -1,0 +1,211 @@
+"""Staff chat: /outage — a new outage step by step, preview, «Опубликовать»; /outages — change, cancel, end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.fsm.staff_outage import (
+    ConfirmCD,
+    HousePickCD,
+    OutageAct,
+    OutageActCD,
+    OutageKindCD,
+    ResourceCD,
+    StaffBroadcast,
+    StaffOutage,
+    StaffOutageEdit,
+    load,
+    save,
+)
+from bot.keyboards import staff as kb
+from bot.services import outages as svc
+from bot.services.clock import Clock
+from bot.texts import notify as t
+
+TEXT = F.text & ~F.text.startswith("/")
+
+
+def router() -> Router:
+    r = Router(name="staff_outages")
+
+    @r.message(Command("cancel"), StateFilter(StaffOutage, StaffOutageEdit, StaffBroadcast))
+    async def cancel(message: Message, state: FSMContext) -> None:
+        await state.clear()
+        await message.answer(t.STAFF_CANCELLED)
+
+    # ------------------------------------------------------------------------------------ /outage
+    @r.message(Command("outage"), StateFilter("*"))
+    async def start(message: Message, state: FSMContext) -> None:
+        await state.clear()
+        await state.set_state(StaffOutage.house)
+        await message.answer(t.ASK_HOUSE)
+
+    @r.message(StaffOutage.house, TEXT)
+    async def house_query(message: Message, sessions: async_sessionmaker[AsyncSession]) -> None:
+        hits = await svc.search_houses(sessions, message.text)
+        if not hits:
+            await message.answer(t.NO_HOUSE)
+            return
+        await message.answer(t.PICK_HOUSE, reply_markup=kb.houses(hits))
+
+    @r.callback_query(StaffOutage.house, HousePickCD.filter(F.id > 0))
+    async def house_picked(query: CallbackQuery, callback_data: HousePickCD, state: FSMContext,
+                           sessions: async_sessionmaker[AsyncSession]) -> None:
+        address = await svc.house_address(sessions, callback_data.id)
+        await query.answer()
+        if address is None:
+            await query.message.answer(t.NO_HOUSE)
+            return
+        data = await load(state)
+        data.house_id, data.address = callback_data.id, address
+        await save(state, data)
+        await state.set_state(StaffOutage.resource)
+        await query.message.answer(t.ASK_RESOURCE.format(address=address), reply_markup=kb.resources())
+
+    @r.callback_query(StaffOutage.resource, ResourceCD.filter())
+    async def resource_picked(query: CallbackQuery, callback_data: ResourceCD, state: FSMContext) -> None:
+        data = await load(state)
+        data.resource = callback_data.resource.value
+        await save(state, data)
+        await state.set_state(StaffOutage.starts)
+        await query.answer()
+        await query.message.answer(t.ASK_STARTS)
+
+    @r.message(StaffOutage.starts, TEXT)
+    async def starts(message: Message, state: FSMContext, clock: Clock) -> None:
+        try:
+            at = svc.parse_local(message.text, clock)
+        except svc.OutageError as exc:
+            await message.answer(str(exc))
+            return
+        data = await load(state)
+        data.starts = at.isoformat()
+        await save(state, data)
+        await state.set_state(StaffOutage.ends)
+        await message.answer(t.ASK_ENDS)
+
+    @r.message(StaffOutage.ends, TEXT)
+    async def ends(message: Message, state: FSMContext, clock: Clock) -> None:
+        data = await load(state)
+        try:
+            at = svc.parse_local(message.text, clock)
+            if at <= dt.datetime.fromisoformat(data.starts):
+                raise svc.OutageError("Окончание должно быть позже начала.")
+            if clock.to_utc(at) <= clock.utcnow():
+                raise svc.OutageError("Это время уже прошло: окончание должно быть в будущем.")
+        except svc.OutageError as exc:
+            await message.answer(str(exc))
+            return
+        data.ends = at.isoformat()
+        await save(state, data)
+        await state.set_state(StaffOutage.kind)
+        await message.answer(t.ASK_KIND, reply_markup=kb.kinds())
+
+    @r.callback_query(StaffOutage.kind, OutageKindCD.filter())
+    async def kind_picked(query: CallbackQuery, callback_data: OutageKindCD, state: FSMContext) -> None:
+        data = await load(state)
+        data.kind = callback_data.kind.value
+        await save(state, data)
+        await state.set_state(StaffOutage.reason)
+        await query.answer()
+        await query.message.answer(t.ASK_REASON)
+
+    @r.message(StaffOutage.reason, TEXT)
+    async def reason(message: Message, state: FSMContext, clock: Clock,
+                     sessions: async_sessionmaker[AsyncSession]) -> None:
+        data = await load(state)
+        text = message.text.strip()
+        data.reason = None if text in {"-", "—", "нет"} else text[:500]
+        await save(state, data)
+        await state.set_state(StaffOutage.preview)
+        preview = svc.draft_text(clock, address=data.address, resource=data.resource,
+                                 starts=dt.datetime.fromisoformat(data.starts),
+                                 ends=dt.datetime.fromisoformat(data.ends), kind=data.kind, reason=data.reason)
+        count = await svc.count_recipients(sessions, data.house_id)
+        await message.answer(t.PREVIEW.format(count=count, text=preview), reply_markup=kb.confirm(t.BTN_PUBLISH))
+
+    @r.callback_query(StaffOutage.preview, ConfirmCD.filter())
+    async def publish(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, clock: Clock,
+                      sessions: async_sessionmaker[AsyncSession]) -> None:
+        data = await load(state)
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        if not callback_data.ok:
+            await state.clear()
+            await query.message.answer(t.STAFF_CANCELLED)
+            return
+        try:
+            info = await svc.create_outage(
+                sessions, clock, house_id=data.house_id, resource=data.resource,
+                starts=dt.datetime.fromisoformat(data.starts), ends=dt.datetime.fromisoformat(data.ends),
+                kind=data.kind, reason=data.reason)
+        except svc.OutageError as exc:
+            await state.clear()
+            await query.message.answer(str(exc))
+            return
+        await state.clear()
+        count = await svc.publish_outages(sessions, [info.id], clock)
+        await query.message.answer(t.PUBLISHED.format(count=count))
+
+    # ------------------------------------------------------------------------------------ /outages
+    @r.message(Command("outages"), StateFilter("*"))
+    async def list_(message: Message, state: FSMContext, sessions: async_sessionmaker[AsyncSession],
+                    clock: Clock) -> None:
+        await state.clear()
+        items = await svc.list_outages(sessions, clock)
+        if not items:
+            await message.answer(t.NO_OUTAGES)
+            return
+        lines = [t.OUTAGES_HEAD] + [
+            t.OUTAGE_LINE.format(id=o.id, address=o.address, resource=t.RESOURCE_NAMES[o.resource],
+                                 kind=t.OUTAGE_KINDS[o.kind], starts=t.when(o.starts), ends=t.when(o.ends),
+                                 source=" (из реестра)" if o.source == "registry" else "")
+            for o in items
+        ]
+        await message.answer("\n\n".join(lines), reply_markup=kb.outage_actions(items))
+
+    @r.callback_query(OutageActCD.filter(F.action == OutageAct.edit))
+    async def edit(query: CallbackQuery, callback_data: OutageActCD, state: FSMContext) -> None:
+        await state.clear()
+        await state.set_state(StaffOutageEdit.ends)
+        data = await load(state)
+        data.outage_id = callback_data.id
+        await save(state, data)
+        await query.answer()
+        await query.message.answer(t.ASK_NEW_ENDS.format(id=callback_data.id))
+
+    @r.message(StaffOutageEdit.ends, TEXT)
+    async def new_ends(message: Message, state: FSMContext, clock: Clock,
+                       sessions: async_sessionmaker[AsyncSession]) -> None:
+        data = await load(state)
+        try:
+            at = svc.parse_local(message.text, clock)
+            await svc.change_outage(sessions, clock, data.outage_id, ends=at)
+        except svc.OutageError as exc:
+            await message.answer(str(exc))
+            return
+        await state.clear()
+        count = await svc.publish_outages(sessions, [data.outage_id], clock)
+        await message.answer(t.OUTAGE_UPDATED.format(id=data.outage_id, what=t.WHAT_CHANGED["edit"], count=count))
+
+    @r.callback_query(OutageActCD.filter(F.action.in_({OutageAct.cancel, OutageAct.end})))
+    async def cancel_or_end(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,
+                            sessions: async_sessionmaker[AsyncSession]) -> None:
+        status = "cancelled" if callback_data.action == OutageAct.cancel else "ended"
+        try:
+            await svc.change_outage(sessions, clock, callback_data.id, status=status)
+        except svc.OutageError as exc:
+            await query.answer(str(exc), show_alert=True)
+            return
+        await query.answer()
+        count = await svc.publish_outages(sessions, [callback_data.id], clock)
+        await query.message.answer(t.OUTAGE_UPDATED.format(id=callback_data.id, what=t.WHAT_CHANGED[status],
+                                                           count=count))
+
+    return r

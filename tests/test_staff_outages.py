@@ -1,0 +1,116 @@
+"""Staff chat: /outage, /outages (change, cancel, end), /broadcast; residents of the house hear, others do not."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.texts import notify as t
+from storage.models import Notification, Outage
+from tests.factories import link, world
+
+
+async def notes(sessions) -> list[Notification]:
+    async with sessions() as s:
+        return list((await s.execute(select(Notification).order_by(Notification.id))).scalars())
+
+
+async def test_new_outage_step_by_step(staff, sessions, clock):
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    await link(sessions, 222, w.other_account)
+    (r,) = await staff.send("/outage")
+    assert "шаг 1" in r.text
+    (r,) = await staff.send("Несуществующая 999")
+    assert r.text == t.NO_HOUSE
+    (r,) = await staff.send("Бауманская 44")
+    assert r.buttons == ["Москва, ул. Бауманская, д. 44"]
+    replies = await staff.click("Москва, ул. Бауманская, д. 44")
+    assert "Горячая вода" in replies[-1].buttons
+    replies = await staff.click("Горячая вода")
+    assert "Шаг 3" in replies[-1].text
+    (r,) = await staff.send("вчера")
+    assert "Нужны дата и время" in r.text  # the step is kept
+    (r,) = await staff.send("20.11 10:00")
+    assert "Шаг 4" in r.text
+    (r,) = await staff.send("20.11 09:00")
+    assert "позже начала" in r.text
+    (r,) = await staff.send("21.11 18:00")
+    assert r.buttons == [t.BTN_PLANNED, t.BTN_EMERGENCY]
+    replies = await staff.click(t.BTN_PLANNED)
+    assert "Шаг 6" in replies[-1].text
+    (r,) = await staff.send("замена задвижки")
+    assert "(1 чел.)" in r.text and "Плановое отключение горячей воды" in r.text and "замена задвижки" in r.text
+    replies = await staff.click(t.BTN_PUBLISH)
+    assert replies[-1].text == t.PUBLISHED.format(count=1)
+    (n,) = await notes(sessions)
+    assert n.user_id == 111 and n.kind == "outage"
+    async with sessions() as s:
+        o = (await s.execute(select(Outage))).scalar_one()
+    assert o.source == "staff" and o.revision == 1 and clock.to_local(o.starts_at).hour == 10
+
+
+async def test_list_change_cancel_end(staff, sessions, clock):
+    import datetime as dt
+
+    from bot.services.outages import create_outage, publish_outages
+
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    o = await create_outage(sessions, clock, house_id=w.house.id, resource="cold_water",
+                            starts=dt.datetime(2026, 11, 19, 11), ends=dt.datetime(2026, 11, 19, 20),
+                            kind="emergency", reason=None)
+    later = await create_outage(sessions, clock, house_id=w.house.id, resource="gas",
+                                starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
+                                kind="planned", reason=None)
+    await publish_outages(sessions, [o.id, later.id], clock)
+    (r,) = await staff.send("/outages")
+    assert f"№{o.id}" in r.text and f"№{later.id}" in r.text
+    replies = await staff.click(t.BTN_EDIT.format(id=o.id))
+    (r,) = await staff.send("19.11 22:00")
+    assert "окончание изменено" in r.text and "Уведомлений жителям: 1" in r.text
+    replies = await staff.click(t.BTN_END.format(id=later.id))
+    assert "ещё не началось" in replies[-1].text  # alert, nothing changed
+    replies = await staff.click(t.BTN_CANCEL_OUTAGE.format(id=later.id))
+    assert "отменено" in replies[-1].text
+    replies = await staff.click(t.BTN_END.format(id=o.id))
+    assert "завершено" in replies[-1].text
+    texts = [n.text for n in await notes(sessions)]
+    assert len(texts) == 5
+    assert "Изменено" in texts[2] and "отменено" in texts[3] and "восстановлена" in texts[4]
+    # a second press on the same button: nothing more
+    replies = await staff.click(t.BTN_END.format(id=o.id))
+    assert len(await notes(sessions)) == 5
+
+
+async def test_broadcast_to_one_house_with_confirmation(staff, sessions):
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    await link(sessions, 222, w.other_account)
+    (r,) = await staff.send("/broadcast")
+    assert t.BTN_ALL_HOUSES in r.buttons
+    (r,) = await staff.send("Петровско-Разумовский 12")
+    replies = await staff.click(r.buttons[0])
+    (r,) = await staff.send("Завтра уборка двора")
+    assert "1 чел." in r.text and "Завтра уборка двора" in r.text
+    replies = await staff.click(t.BTN_SEND)
+    assert replies[-1].text == t.BC_SENT.format(count=1)
+    (n,) = await notes(sessions)
+    assert n.user_id == 222 and n.kind == "news"
+
+
+async def test_broadcast_all_and_cancel(staff, sessions):
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    await link(sessions, 222, w.other_account)
+    await staff.send("/broadcast")
+    await staff.click(t.BTN_ALL_HOUSES)
+    (r,) = await staff.send("Всем привет")
+    assert "2 чел." in r.text
+    replies = await staff.click(t.BTN_CANCEL)
+    assert replies[-1].text == t.STAFF_CANCELLED and await notes(sessions) == []
+
+
+async def test_residents_cannot_use_staff_commands(client, sessions):
+    await world(sessions)
+    replies = await client.send("/outage")
+    assert all("шаг 1" not in r.text for r in replies)
