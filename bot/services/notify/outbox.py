@@ -66,6 +66,7 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
     now = clock.utcnow()
     due = not_before or now
     written = 0
+    table = Notification.__table__
     async with sessions.begin() as s:
         dialect = s.bind.dialect.name
         for chunk in _chunks(list(pushes), CHUNK):
@@ -77,9 +78,10 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
             ]
             if not rows:
                 continue
-            stmt = dialect_insert(dialect, Notification.__table__).values(rows)
-            result = await s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-            written += max(result.rowcount or 0, 0)
+            stmt = (dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=["key"])
+                    .returning(table.c.id))
+            # executemany ("insertmanyvalues"): RETURNING gives back only the rows really inserted
+            written += len((await s.execute(stmt, rows)).all())
     return written
 
 
