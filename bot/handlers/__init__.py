@@ -10,6 +10,7 @@ from bot.handlers import accounts, common, house, staff_links
 from bot.handlers import meters, readings, staff_export
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
+from bot.handlers import staff_broadcast, staff_outages
 
 
 def setup_routers(settings: Settings) -> Router:
@@ -20,6 +21,8 @@ def setup_routers(settings: Settings) -> Router:
     staff.message.filter(IsStaff())
     staff.callback_query.filter(IsStaff())
     staff.include_router(staff_links.router())
+    staff.include_router(staff_outages.router())
+    staff.include_router(staff_broadcast.router())
     staff.include_router(staff_export.router())
 
     # residents, in private chats
