@@ -201,10 +201,14 @@ class Sender:
 
     async def _recover_interrupted(self) -> int:
         cutoff = self.clock.utcnow() - INTERRUPTED_AFTER
+        stuck = Notification.status == "sending", Notification.not_before < cutoff
+        async with self.sessions() as s:  # a read first: an idle sender takes no write lock every second
+            if (await s.execute(select(Notification.id).where(*stuck).limit(1))).first() is None:
+                return 0
         async with self.sessions.begin() as s:
             result = await s.execute(
                 update(Notification)
-                .where(Notification.status == "sending", Notification.not_before < cutoff)
+                .where(*stuck)
                 .values(status="failed", error="прервано при отправке (процесс остановлен); не повторяем, "
                                                 "чтобы не прислать дважды")
             )
