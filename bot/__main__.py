@@ -113,6 +113,33 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.services import export
+    from storage.db import create_engine, session_factory
+
+    period = export.valid_period(args.period)
+    if period is None:
+        print(f"--period: нужен месяц в виде ГГГГ-ММ, например 2026-11 (получено {args.period!r})", file=sys.stderr)
+        return 2
+
+    async def run() -> tuple[bytes, int]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await export.export_readings(session_factory(engine), period, args.format, settings.tz,
+                                                args.provider)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_migrate(settings))
+    data, rows = asyncio.run(run())
+    out = Path(args.output or export.file_name(period, args.format, args.provider))
+    out.write_bytes(data)
+    print(f"Показания за {period}: строк — {rows}; файл {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Бот ГИС ЖКХ: жители и управляющая организация")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -124,6 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("-q", "--quiet", action="store_true", help="без индикатора хода загрузки")
     imp.set_defaults(func=cmd_import)
     sub.add_parser("chat", help="поговорить с ботом в терминале, без Telegram").set_defaults(func=cmd_chat)
+    exp = sub.add_parser("export", help="выгрузить данные для расчёта: export readings --period ГГГГ-ММ")
+    exp.add_argument("what", choices=["readings"], help="что выгрузить: readings — показания приборов учёта")
+    exp.add_argument("--period", required=True, help="расчётный период ГГГГ-ММ")
+    exp.add_argument("--provider", help="ОГРН поставщика (УК или РСО); без него — все")
+    exp.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="xlsx (по умолчанию) или csv")
+    exp.add_argument("-o", "--output", help="куда записать файл (по умолчанию readings_ГГГГ-ММ.формат)")
+    exp.set_defaults(func=cmd_export)
     jobs = sub.add_parser("jobs", help="задачи по расписанию: jobs list | jobs run NAME (запустить сейчас)")
     jobs.add_argument("action", choices=["list", "run"])
     jobs.add_argument("name", nargs="?", help="имя задачи из jobs list")
