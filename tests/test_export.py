@@ -1,0 +1,139 @@
+"""Readings export for billing: rows, CSV, XLSX, the staff /export command and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.services import export
+from bot.services import readings as svc
+from tests.conftest import STAFF_CHAT_ID
+from tests.factories import RSO_OGRN, UK_OGRN, link, world
+
+D = Decimal
+TZ = ZoneInfo("Europe/Moscow")
+W = svc.Window(20, 25)
+USER = 111
+TODAY = dt.date(2026, 11, 19)
+NOW = dt.datetime(2026, 11, 19, 9, 0)  # 12:00 Moscow
+
+
+async def fill(sessions):
+    w = await world(sessions)
+    await link(sessions, USER, w.account, w.power_account)
+    # a typo, then the correction: only the correction counts
+    await svc.save_reading(sessions, USER, w.cold.id, (D(150),), dt.date(2026, 11, 17), TODAY, NOW, W)
+    await svc.save_reading(sessions, USER, w.cold.id, (D("105.5"),), dt.date(2026, 11, 18), TODAY,
+                           NOW + dt.timedelta(minutes=5), W)
+    await svc.save_reading(sessions, USER, w.power.id, (D(1300), D("550.5")), TODAY, TODAY, NOW, W)
+    # another period: not in November's file
+    dec = dt.date(2026, 11, 27)
+    await svc.save_reading(sessions, USER, w.hot.id, (D(52),), dec, dec, NOW, W)
+    return w
+
+
+async def test_rows_hand_computed(sessions):
+    await fill(sessions)
+    rows = await export.export_rows(sessions, "2026-11", TZ)
+    got = [(r.provider_ogrn, r.account, r.serial, r.resource, r.zone, r.previous, r.value, r.consumption, r.taken_on)
+           for r in rows]
+    assert got == [  # by provider OGRN: the УК's 1027… before the РСО's 1057…
+        (UK_OGRN, "1234567890", "ХВ-001", "Холодная вода", "", D("100.000"), D("105.500"), D("5.500"),
+         dt.date(2026, 11, 18)),
+        (RSO_OGRN, "ЭЛ-0012", "Э-777", "Электроэнергия", "день", D("1200.000"), D("1300.000"), D("100.000"), TODAY),
+        (RSO_OGRN, "ЭЛ-0012", "Э-777", "Электроэнергия", "ночь", D("500.000"), D("550.500"), D("50.500"), TODAY),
+    ]
+    cold = rows[0]
+    assert cold.address == "г. Москва, ул. Бауманская, д. 44" and cold.premises == "кв. 12"
+    assert cold.submitted_at == dt.datetime(2026, 11, 19, 12, 5)  # local time
+    assert [r.serial for r in await export.export_rows(sessions, "2026-12", TZ)] == ["ГВ-001"]
+    only_uk = await export.export_rows(sessions, "2026-11", TZ, UK_OGRN)
+    assert [r.serial for r in only_uk] == ["ХВ-001"]
+
+
+async def test_csv_and_xlsx(sessions):
+    await fill(sessions)
+    data, n = await export.export_readings(sessions, "2026-11", "csv", TZ)
+    assert n == 3 and data.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == list(export.HEADERS)
+    cold = next(line for line in lines if "ХВ-001" in line)
+    assert cold == [UK_OGRN, "1234567890", "г. Москва, ул. Бауманская, д. 44", "кв. 12", "ХВ-001", "Холодная вода",
+                    "", "100,000", "105,500", "5,500", "18.11.2026", "19.11.2026 12:05"]
+    data, n = await export.export_readings(sessions, "2026-11", "xlsx", TZ)
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == export.HEADERS and len(rows) == 4
+    cold = next(r for r in rows if r[4] == "ХВ-001")
+    assert cold[7:10] == (100, 105.5, 5.5) and cold[10].date() == dt.date(2026, 11, 18)
+
+
+def test_valid_period():
+    assert export.valid_period("2026-11") == "2026-11"
+    assert export.valid_period("2026.1") == "2026-01"
+    assert export.valid_period("11.2026") == "2026-11"
+    assert export.valid_period("2026-13") is None
+    assert export.valid_period("ноябрь") is None
+
+
+async def test_staff_export_sends_a_document(staff, bot, sessions):
+    await fill(sessions)
+    replies = await staff.send("/export 2026-11")
+    (doc,) = [r for r in replies if r.method == "sendDocument"]
+    assert doc.chat_id == STAFF_CHAT_ID and "ноябрь 2026" in doc.text and "3" in doc.text
+    upload = doc.raw.document
+    assert upload.filename == "readings_2026-11.xlsx"
+    ws = load_workbook(io.BytesIO(upload.data)).active
+    assert any(r[4] == "ХВ-001" for r in ws.iter_rows(values_only=True))
+    replies = await staff.send("/export 2026-11 csv")
+    assert replies[-1].raw.document.filename == "readings_2026-11.csv"
+    assert "ХВ-001" in replies[-1].raw.document.data.decode("utf-8-sig")
+
+
+async def test_staff_export_bad_period_shows_usage(staff, sessions):
+    (reply,) = await staff.send("/export ноябрь")
+    assert reply.method == "sendMessage" and "/export 2026-11" in reply.text
+    (reply,) = await staff.send("/export 2026-11 pdf")
+    assert "CSV" in reply.text
+
+
+async def test_residents_cannot_export(client, sessions):
+    await fill(sessions)
+    replies = await client.send("/export 2026-11")
+    assert all(r.method != "sendDocument" for r in replies)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cli_export(tmp_path, monkeypatch, fmt):
+    from bot.__main__ import main
+    from storage.db import create_engine, session_factory
+
+    monkeypatch.chdir(tmp_path)  # no .env of the developer
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["migrate"]) == 0
+
+    async def seed() -> None:
+        engine = create_engine(url)
+        await fill(session_factory(engine))
+        await engine.dispose()
+
+    asyncio.run(seed())
+    assert main(["export", "readings", "--period", "2026-11", "--format", fmt]) == 0
+    out = tmp_path / f"readings_2026-11.{fmt}"
+    assert out.exists()
+    if fmt == "csv":
+        assert "ХВ-001" in out.read_text("utf-8-sig")
+    assert main(["export", "readings", "--period", "2026-11", "--provider", RSO_OGRN, "--format", fmt,
+                 "-o", "rso." + fmt]) == 0
+    if fmt == "csv":
+        text = (tmp_path / "rso.csv").read_text("utf-8-sig")
+        assert "Э-777" in text and "ХВ-001" not in text
+    assert main(["export", "readings", "--period", "ноябрь", "--format", fmt]) == 2
