@@ -255,3 +255,18 @@ def test_chart_is_a_png():
 
     png = monthly_bars([Panel("cold_water", "Холодная вода, м³", ["окт 26", "ноя 26"], [D("5.5"), D(0)])])
     assert png.startswith(b"\x89PNG") and len(png) > 1000
+
+
+@pytest.mark.parametrize(("start", "end", "error"), [
+    (20, 25, None), (1, 31, None), (5, 5, None),
+    (0, 25, "READING_WINDOW_FROM"), (20, 32, "READING_WINDOW_TO"), (26, 25, "READING_WINDOW_TO"),
+])
+def test_window_settings(start, end, error):
+    from bot.config import SettingsError, load_settings
+
+    if error is None:
+        s = load_settings(_env_file=None, reading_window_from=start, reading_window_to=end)
+        assert (s.reading_window_from, s.reading_window_to) == (start, end)
+        return
+    with pytest.raises(SettingsError, match=error):
+        load_settings(_env_file=None, reading_window_from=start, reading_window_to=end)
