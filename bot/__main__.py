@@ -67,14 +67,39 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services.registry import import_path
+async def _import(settings: Settings, path: str, progress: bool):
+    """Load the registry, then queue the pushes it calls for (new or changed outages, meetings that opened);
+    the sender of the running bot delivers them."""
+    from bot.services.clock import Clock
+    from bot.services.notify.reminders import publish_meetings
+    from bot.services.outages import publish_outages
+    from bot.services.registry import import_registry
+    from storage.db import create_engine, session_factory
 
+    engine = create_engine(settings.database_url)
+    try:
+        sessions = session_factory(engine)
+        report = await import_registry(sessions, path, settings.tz, progress=progress)
+        pushes = 0
+        if report.ok:
+            clock = Clock(settings.tz)
+            pushes += await publish_outages(sessions, report.changed_outage_ids, clock)
+            pushes += await publish_meetings(sessions, report.changed_meeting_ids, clock)
+        return report, pushes
+    finally:
+        await engine.dispose()
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(_migrate(settings))
-    report = asyncio.run(import_path(settings.database_url, args.path, settings.tz, progress=not args.quiet))
-    stream = sys.stdout if report.ok else sys.stderr
-    print(report.render(), file=stream)
-    return 0 if report.ok else 1
+    report, pushes = asyncio.run(_import(settings, args.path, progress=not args.quiet))
+    if not report.ok:
+        print(report.render(), file=sys.stderr)
+        return 1
+    print(report.render())
+    if pushes:
+        print(f"Уведомлений жителям поставлено в очередь: {pushes} (их отправит запущенный бот).")
+    return 0
 
 
 async def _run_jobs(settings: Settings, name: str) -> list[str]:

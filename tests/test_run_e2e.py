@@ -110,3 +110,40 @@ async def test_webhook_mode_checks_the_secret_and_answers(api, tmp_path, monkeyp
     finally:
         code, err = await stop(proc, tmp_path / "bot.log")
     assert code == 0, err
+
+
+async def test_sigkill_mid_dialog_then_restart_continues_it(api, tmp_path):
+    db = tmp_path / "bot.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    loader = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "import", "-q",
+                                                  str(ROOT / "demo" / "registry"), cwd=ROOT, env=env,
+                                                  stdout=asyncio.subprocess.DEVNULL)
+    assert await loader.wait() == 0
+
+    proc = await start_bot(api, db)
+    try:
+        api.push_message(USER, "/start")
+        offer = await api.wait_for(lambda c: c.method == "sendMessage" and "Подключить" in " ".join(c.buttons))
+        api.push_callback(USER, next(d for txt, d in offer.inline.items() if "Подключить" in txt))
+        await api.wait_for(lambda c: c.method.startswith(("send", "edit")) and "адрес" in c.text.lower())
+        mark = len(api.calls)
+        api.push_message(USER, "бауманская 11 к2")
+        houses = await api.wait_for(lambda c: c.inline and any("Бауманская" in b for b in c.inline), start=mark)
+        house_button = next(d for txt, d in houses.inline.items() if "Бауманская" in txt)
+    finally:
+        proc.kill()  # SIGKILL: no goodbye
+        await proc.wait()
+
+    proc = await start_bot(api, db)
+    try:
+        mark = len(api.calls)
+        api.push_callback(USER, house_button)
+        ask = await api.wait_for(lambda c: c.method.startswith(("send", "edit")) and "Шаг 2" in c.text, start=mark)
+        assert "лицевого счёта" in ask.text.lower() or "номер" in ask.text.lower()
+        mark = len(api.calls)
+        api.push_message(USER, "1100101")
+        step3 = await api.wait_for(lambda c: c.method.startswith("send") and "Шаг 3" in c.text, start=mark)
+        assert "Иванова" not in step3.text  # nothing about the account before proof
+    finally:
+        code, err = await stop(proc, tmp_path / "bot.log")
+    assert code == 0, err

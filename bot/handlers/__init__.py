@@ -6,11 +6,19 @@ from aiogram import F, Router
 
 from bot.config import Settings
 from bot.filters import IsStaff
-from bot.handlers import accounts, common, house, staff_links
-from bot.handlers import meters, readings, staff_export
+from bot.handlers import (
+    accounts,
+    common,
+    house,
+    meters,
+    readings,
+    staff_broadcast,
+    staff_export,
+    staff_links,
+    staff_outages,
+)
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
-from bot.handlers import staff_broadcast, staff_outages
 
 
 def setup_routers(settings: Settings) -> Router:

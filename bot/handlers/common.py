@@ -9,9 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers.dialog import drop_dialog
+from bot.keyboards.accounts import link_offer
 from bot.keyboards.common import main_menu
 from bot.services import users
 from bot.texts import common as t
+from bot.texts.accounts import START_OFFER
 
 # main-menu sections whose flows are not built yet; a flow removes its button from here when it lands
 NOT_READY = (t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING)
@@ -28,9 +30,6 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
         text = t.START_NEW if profile.linked_accounts == 0 else t.START_AGAIN
         await message.answer(text.format(name=profile.first_name or "сосед"), reply_markup=main_menu())
         if profile.linked_accounts == 0:
-            from bot.keyboards.accounts import link_offer
-            from bot.texts.accounts import START_OFFER
-
             await message.answer(START_OFFER, reply_markup=link_offer())
 
     @r.message(Command("menu"), StateFilter("*"))
