@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import accounts as svc
+from bot.services import houses
 from bot.texts.accounts import money, period_name
 from storage.models import AccountLink, Charge, LinkRequest, Payment
 from tests.factories import PAYER_PHONE, link, world
@@ -62,19 +63,19 @@ def test_short_person_and_money():
 ])
 async def test_search_finds_house_from_spellings(sessions, query):
     w = await world(sessions)
-    found = await svc.search_houses(sessions, query)
+    found = await houses.search_houses(sessions, query)
     assert [h.id for h in found.items] == [w.house.id]
 
 
 async def test_search_ranking_and_refusals(sessions):
     w = await world(sessions)
-    found = await svc.search_houses(sessions, "Петровско-Разумовский 12")
+    found = await houses.search_houses(sessions, "Петровско-Разумовский 12")
     assert [h.id for h in found.items] == [w.other_house.id]
     assert found.items[0].address == "г. Москва, проезд Петровско-Разумовский, д. 12"
-    assert (await svc.search_houses(sessions, "Бауманская 4")).items == []  # numbers match exactly
-    assert (await svc.search_houses(sessions, "Ленина 5 к2")).items == []
-    assert not (await svc.search_houses(sessions, "ул. д.")).query_ok
-    both = await svc.search_houses(sessions, "москва")
+    assert (await houses.search_houses(sessions, "Бауманская 4")).items == []  # numbers match exactly
+    assert (await houses.search_houses(sessions, "Ленина 5 к2")).items == []
+    assert not (await houses.search_houses(sessions, "ул. д.")).query_ok
+    both = await houses.search_houses(sessions, "москва")
     assert both.total == 2
 
 
@@ -88,7 +89,7 @@ async def test_search_housing_parts(sessions):
                     building="5 к2", manager_id=w.uk.id,
                     search_text=house_search_text("Казань", None, "ул. Ленина", "5 к2")))
     for q in ("ул Ленина д 5 к2", "ленина 5к2", "Ленина, 5 корп. 2", "улица ленина дом 5 корпус 2"):
-        found = await svc.search_houses(sessions, q)
+        found = await houses.search_houses(sessions, q)
         assert [h.address for h in found.items] == ["г. Казань, ул. Ленина, д. 5 к2"], q
 
 
@@ -102,10 +103,10 @@ async def test_search_paginates(sessions):
             s.add(House(house_guid=f"g-sad-{n}", region="Москва", city="Москва", street="ул. Садовая",
                         building=str(n), manager_id=w.uk.id,
                         search_text=house_search_text("Москва", None, "ул. Садовая", str(n))))
-    first = await svc.search_houses(sessions, "садовая", page=0, page_size=6)
-    last = await svc.search_houses(sessions, "садовая", page=2, page_size=6)
+    first = await houses.search_houses(sessions, "садовая", page=0, page_size=6)
+    last = await houses.search_houses(sessions, "садовая", page=2, page_size=6)
     assert (first.total, first.pages, len(first.items), len(last.items), last.page) == (13, 3, 6, 1, 2)
-    beyond = await svc.search_houses(sessions, "садовая", page=99, page_size=6)
+    beyond = await houses.search_houses(sessions, "садовая", page=99, page_size=6)
     assert beyond.page == 2
 
 

@@ -23,8 +23,8 @@ async def test_new_outage_step_by_step(staff, sessions, clock):
     (r,) = await staff.send("Несуществующая 999")
     assert r.text == t.NO_HOUSE
     (r,) = await staff.send("Бауманская 44")
-    assert r.buttons == ["Москва, ул. Бауманская, д. 44"]
-    replies = await staff.click("Москва, ул. Бауманская, д. 44")
+    assert r.buttons == ["г. Москва, ул. Бауманская, д. 44"]
+    replies = await staff.click("г. Москва, ул. Бауманская, д. 44")
     assert "Горячая вода" in replies[-1].buttons
     replies = await staff.click("Горячая вода")
     assert "Шаг 3" in replies[-1].text

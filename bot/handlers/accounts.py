@@ -32,6 +32,7 @@ from bot.handlers.dialog import drop_dialog
 from bot.keyboards import accounts as kb
 from bot.keyboards.common import main_menu
 from bot.services import accounts as svc
+from bot.services import houses
 from bot.services.clock import Clock
 from bot.texts import accounts as t
 from bot.texts import common as ct
@@ -131,7 +132,7 @@ def router() -> Router:
 
     @r.message(LinkAccount.address, F.text, NOT_MENU)
     async def address_typed(message: Message, state: FSMContext, sessions: Sessions) -> None:
-        found = await svc.search_houses(sessions, message.text)
+        found = await houses.search_houses(sessions, message.text)
         if not found.query_ok:
             await message.answer(t.ADDRESS_EMPTY, reply_markup=kb.no_house())
             return
@@ -148,7 +149,7 @@ def router() -> Router:
     async def address_page(query: CallbackQuery, callback_data: HouseCD, state: FSMContext,
                            sessions: Sessions) -> None:
         data = await load(state)
-        found = await svc.search_houses(sessions, data.query, callback_data.page)
+        found = await houses.search_houses(sessions, data.query, callback_data.page)
         await query.answer()
         if not found.items:
             await _show(query, t.ADDRESS_NOT_FOUND.format(query=_esc(data.query)), kb.no_house())
@@ -166,7 +167,7 @@ def router() -> Router:
     @r.callback_query(HouseCD.filter(F.action == HouseAction.pick), LinkAccount.address)
     async def house_picked(query: CallbackQuery, callback_data: HouseCD, state: FSMContext,
                            sessions: Sessions) -> None:
-        house = await svc.get_house(sessions, callback_data.house_id)
+        house = await houses.get_house(sessions, callback_data.house_id)
         if house is None:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
@@ -189,7 +190,7 @@ def router() -> Router:
             await message.answer(t.NUMBER_BAD)
             return
         if found.status == "not_found":
-            house = await svc.get_house(sessions, data.house_id or 0)
+            house = await houses.get_house(sessions, data.house_id or 0)
             address = _esc(house.address if house else "")
             data.wrong_numbers += 1
             if data.wrong_numbers >= MAX_WRONG_NUMBERS:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm.staff_outage import ConfirmCD, HousePickCD, StaffBroadcast, load, save
 from bot.keyboards import staff as kb
+from bot.services import houses
 from bot.services import outages as svc
 from bot.services.clock import Clock
 from bot.texts import notify as t
@@ -28,7 +29,7 @@ def router() -> Router:
 
     @r.message(StaffBroadcast.target, TEXT)
     async def house_query(message: Message, sessions: async_sessionmaker[AsyncSession]) -> None:
-        hits = await svc.search_houses(sessions, message.text)
+        hits = (await houses.search_houses(sessions, message.text)).items
         if not hits:
             await message.answer(t.NO_HOUSE)
             return
@@ -40,7 +41,8 @@ def router() -> Router:
         await query.answer()
         address = t.BC_ALL
         if callback_data.id:
-            address = await svc.house_address(sessions, callback_data.id)
+            house = await houses.get_house(sessions, callback_data.id)
+            address = house.address if house else None
             if address is None:
                 await query.message.answer(t.NO_HOUSE)
                 return

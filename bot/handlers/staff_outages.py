@@ -24,6 +24,7 @@ from bot.fsm.staff_outage import (
     save,
 )
 from bot.keyboards import staff as kb
+from bot.services import houses
 from bot.services import outages as svc
 from bot.services.clock import Clock
 from bot.texts import notify as t
@@ -48,7 +49,7 @@ def router() -> Router:
 
     @r.message(StaffOutage.house, TEXT)
     async def house_query(message: Message, sessions: async_sessionmaker[AsyncSession]) -> None:
-        hits = await svc.search_houses(sessions, message.text)
+        hits = (await houses.search_houses(sessions, message.text)).items
         if not hits:
             await message.answer(t.NO_HOUSE)
             return
@@ -57,7 +58,8 @@ def router() -> Router:
     @r.callback_query(StaffOutage.house, HousePickCD.filter(F.id > 0))
     async def house_picked(query: CallbackQuery, callback_data: HousePickCD, state: FSMContext,
                            sessions: async_sessionmaker[AsyncSession]) -> None:
-        address = await svc.house_address(sessions, callback_data.id)
+        house = await houses.get_house(sessions, callback_data.id)
+        address = house.address if house else None
         await query.answer()
         if address is None:
             await query.message.answer(t.NO_HOUSE)

@@ -17,7 +17,8 @@ from bot.fsm.accounts import (
     ProofCD,
     StaffLinkCD,
 )
-from bot.services.accounts import AccountCard, HouseSearch
+from bot.services.accounts import AccountCard
+from bot.services.houses import HouseSearch
 from bot.texts import accounts as t
 from bot.texts import common as ct
 

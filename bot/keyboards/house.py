@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.fsm.accounts import HouseInfoCD, HousePage
-from bot.services.accounts import HouseItem
+from bot.services.houses import HouseItem
 from bot.texts import house as t
 
 PAGES = [(HousePage.card, t.BTN_CARD), (HousePage.premises, t.BTN_PREMISES), (HousePage.manager, t.BTN_MANAGER),

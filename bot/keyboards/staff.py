@@ -12,7 +12,8 @@ from bot.fsm.staff_outage import (
     Resource,
     ResourceCD,
 )
-from bot.services.outages import HouseHit, OutageInfo
+from bot.services.houses import HouseItem
+from bot.services.outages import OutageInfo
 from bot.texts import notify as t
 
 
@@ -20,7 +21,7 @@ def _b(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def houses(hits: list[HouseHit], with_all: bool = False) -> InlineKeyboardMarkup:
+def houses(hits: list[HouseItem], with_all: bool = False) -> InlineKeyboardMarkup:
     rows = [[_b(h.address, HousePickCD(id=h.id).pack())] for h in hits]
     if with_all:
         rows.append([_b(t.BTN_ALL_HOUSES, HousePickCD(id=0).pack())])

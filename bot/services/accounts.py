@@ -7,7 +7,6 @@ Every function that acts on an account for a user re-checks that the user may: c
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.address import longest_word, match_score, normalize
+from bot.services.houses import house_address, premises_label
 from bot.services.users import ensure_user
 from storage.models import (
     Account,
@@ -35,36 +34,13 @@ from storage.models import (
 Sessions = async_sessionmaker[AsyncSession]
 
 MAX_BILL_FAILURES = 5
-SEARCH_PAGE_SIZE = 6
-SEARCH_CANDIDATES = 2000
 PENALTY_SERVICE = "Пени"
 MANAGER_KINDS = ("uk", "tsj", "zhsk")
 
 # --------------------------------------------------------------------------------------------- formatting
 
 
-def house_address(h: House) -> str:
-    """«г. Москва, ул. Бауманская, д. 44»."""
-    parts: list[str] = []
-    if h.city:
-        parts.append(h.city if h.city.lower().startswith(("г.", "г ")) else f"г. {h.city}")
-    elif h.settlement:
-        parts.append(h.settlement)
-    elif h.region:
-        parts.append(h.region)
-    parts.append(h.street)
-    parts.append(f"д. {h.building}")
-    return ", ".join(parts)
 
-
-def premises_label(p: Premises) -> str:
-    """«кв. 12» for a flat, the number as given otherwise («пом. 3»)."""
-    number = p.number.strip()
-    if p.kind == "residential" and re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", number):
-        return f"кв. {number}"
-    if re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", number):
-        return f"пом. {number}"
-    return number
 
 
 def short_person(name: str) -> str:
@@ -116,71 +92,7 @@ def normalize_account_number(raw: str) -> str | None:
 
 # --------------------------------------------------------------------------------------------- house search
 
-# endings cut from a query word so that «баумана» finds «Бауманская», «разумовского» finds «Разумовский»
-_ENDINGS = sorted(
-    "ская ский ской ского скому ское ая ой ий ый ого ому ым ом ов ев ина ена ы и а я е у ю".split(), key=len, reverse=True
-)
 
-
-def _stem(word: str) -> str:
-    if word[:1].isdigit():
-        return word
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
-
-
-def house_score(query: list[str], house_words: list[str]) -> int | None:
-    """The address module's score; a word that matches only by its stem costs a point."""
-    exact = match_score(query, house_words)
-    if exact is not None:
-        return exact + 1
-    return match_score([_stem(q) for q in query], house_words)
-
-
-@dataclass(frozen=True)
-class HouseItem:
-    id: int
-    address: str
-
-
-@dataclass(frozen=True)
-class HouseSearch:
-    items: list[HouseItem]
-    total: int
-    page: int
-    pages: int
-    query_ok: bool = True  # False: nothing searchable was typed
-
-
-async def search_houses(sessions: Sessions, query: str, page: int = 0,
-                        page_size: int = SEARCH_PAGE_SIZE) -> HouseSearch:
-    words = normalize(query)
-    if not words:
-        return HouseSearch([], 0, 0, 0, query_ok=False)
-    letters = [_stem(w) for w in words if not w[0].isdigit() and not re.fullmatch(r"[ксл]\d.*", w)]
-    key = longest_word(letters) if letters else longest_word(words)
-    async with sessions() as s:
-        stmt = select(House).where(House.search_text.like(f"%{key}%")).limit(SEARCH_CANDIDATES)
-        houses = (await s.execute(stmt)).scalars().all()
-    ranked: list[tuple[int, str, int]] = []
-    for h in houses:
-        score = house_score(words, (h.search_text or "").split())
-        if score is not None:
-            ranked.append((score, house_address(h), h.id))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
-    total = len(ranked)
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 0), pages - 1)
-    chunk = ranked[page * page_size:(page + 1) * page_size]
-    return HouseSearch([HouseItem(id=i, address=a) for _, a, i in chunk], total, page, pages)
-
-
-async def get_house(sessions: Sessions, house_id: int) -> HouseItem | None:
-    async with sessions() as s:
-        h = await s.get(House, house_id)
-        return HouseItem(h.id, house_address(h)) if h else None
 
 
 @dataclass(frozen=True)

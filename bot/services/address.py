@@ -83,3 +83,26 @@ def match_score(query: list[str], house_words: list[str]) -> int | None:
 def longest_word(query: list[str]) -> str | None:
     """The query word to prefilter by in SQL (LIKE %word%): the longest one."""
     return max(query, key=len) if query else None
+
+
+# endings cut from a query word so that «баумана» finds «Бауманская», «разумовского» finds «Разумовский»
+_ENDINGS = sorted(
+    "ская ский ской ского скому ское ая ой ий ый ого ому ым ом ов ев ина ена ы и а я е у ю".split(), key=len, reverse=True
+)
+
+
+def stem(word: str) -> str:
+    if word[:1].isdigit():
+        return word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def house_score(query: list[str], house_words: list[str]) -> int | None:
+    """The address module's score; a word that matches only by its stem costs a point."""
+    exact = match_score(query, house_words)
+    if exact is not None:
+        return exact + 1
+    return match_score([stem(q) for q in query], house_words)

@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.houses import house_address, premises_label
 from bot.services.readings import (
     base_point,
-    house_address,
     meter_points,
-    premises_label,
     reading_values,
 )
 from storage.models import Account, House, Meter, Organization, Premises, Reading

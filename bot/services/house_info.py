@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.accounts import HouseItem, house_address, premises_label
+from bot.services.houses import HouseItem, house_address, premises_label
 from storage.models import Account, AccountLink, House, Organization, Outage, Premises
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.address import longest_word, match_score, normalize
 from bot.services.clock import Clock
+from bot.services.houses import house_address
 from bot.services.notify.outbox import Push, enqueue
 from bot.texts import notify as t
 from storage.models import Account, AccountLink, House, Organization, Outage, Premises, User
@@ -27,12 +27,6 @@ SOON = dt.timedelta(hours=12)  # a planned outage starting this soon is announce
 
 class OutageError(Exception):
     """Why the staff's outage cannot be saved; the message is for people."""
-
-
-@dataclass(frozen=True)
-class HouseHit:
-    id: int
-    address: str
 
 
 @dataclass(frozen=True)
@@ -51,13 +45,8 @@ class OutageInfo:
     dispatcher_phone: str | None = None
 
 
-def address_of(house: House) -> str:
-    place = house.city or house.settlement or house.region
-    return f"{place}, {house.street}, д. {house.building}" if place else f"{house.street}, д. {house.building}"
-
-
 def _info(o: Outage, house: House, clock: Clock, phone: str | None = None) -> OutageInfo:
-    return OutageInfo(id=o.id, house_id=o.house_id, address=address_of(house), resource=o.resource,
+    return OutageInfo(id=o.id, house_id=o.house_id, address=house_address(house), resource=o.resource,
                       starts=clock.to_local(o.starts_at), ends=clock.to_local(o.ends_at), kind=o.kind,
                       reason=o.reason, status=o.status, revision=o.revision, source=o.source,
                       dispatcher_phone=phone)
@@ -195,24 +184,6 @@ async def outage_for_user(sessions: async_sessionmaker[AsyncSession], user_id: i
 
 
 # ------------------------------------------------------------------------------------------------ staff
-async def search_houses(sessions: async_sessionmaker[AsyncSession], query: str, limit: int = 8) -> list[HouseHit]:
-    words = normalize(query)
-    key = longest_word(words)
-    if key is None:
-        return []
-    async with sessions() as s:
-        houses = (await s.execute(select(House).where(House.search_text.like(f"%{key}%")).limit(2000))).scalars()
-        scored = [(match_score(words, h.search_text.split()), h) for h in houses]
-    hits = sorted(((sc, h) for sc, h in scored if sc is not None), key=lambda p: (-p[0], p[1].id))
-    return [HouseHit(h.id, address_of(h)) for _sc, h in hits[:limit]]
-
-
-async def house_address(sessions: async_sessionmaker[AsyncSession], house_id: int) -> str | None:
-    async with sessions() as s:
-        house = await s.get(House, house_id)
-        return address_of(house) if house else None
-
-
 def _check_period(starts_utc: dt.datetime, ends_utc: dt.datetime, now: dt.datetime) -> None:
     if ends_utc <= starts_utc:
         raise OutageError("Окончание должно быть позже начала.")

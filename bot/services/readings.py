@@ -34,6 +34,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.houses import house_address, premises_label
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -248,20 +249,6 @@ class MeterInfo:
 class MeterList:
     has_accounts: bool
     meters: list[MeterInfo]
-
-
-def house_address(h: House) -> str:
-    place = h.city or h.settlement or h.region
-    if place and not place.lower().startswith(("г.", "г ")) and h.city:
-        place = f"г. {place}"
-    return ", ".join(p for p in (place, h.street, f"д. {h.building}") if p)
-
-
-def premises_label(p: Premises) -> str:
-    n = p.number.strip()
-    if re.fullmatch(r"\d+[а-яА-Яa-zA-Z]?", n):
-        return f"кв. {n}" if p.kind == "residential" else f"пом. {n}"
-    return n
 
 
 def _meters_stmt(user_id: int):

@@ -16,8 +16,8 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
+from bot.services.houses import house_address
 from bot.services.notify.outbox import Push, enqueue
-from bot.services.outages import address_of
 from bot.texts import notify as t
 from storage.models import (
     Account,
@@ -161,7 +161,7 @@ async def _meeting_pushes(s: AsyncSession, meeting: Meeting, house: House, clock
     eve_from = dt.datetime.combine(ends_local.date() - dt.timedelta(days=1), dt.time(0), tzinfo=ends_local.tzinfo)
     kind = "meeting_end" if clock.now() >= eve_from else "meeting_open"
     template = t.MEETING_END if kind == "meeting_end" else t.MEETING_OPEN
-    text = template.format(address=address_of(house), title=meeting.title, ends=t.when(ends_local))
+    text = template.format(address=house_address(house), title=meeting.title, ends=t.when(ends_local))
     return [Push(u, kind, f"mt{meeting.id}", "-", text, VOTE_BUTTON) for u in await _owners_not_voted(s, meeting)]
 
 
