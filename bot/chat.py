@@ -52,15 +52,15 @@ class Terminal:
             if sent.text:
                 self.out.write(f"  (уведомление) {plain(sent.text)}\n")
             return
+        file = getattr(req, "photo", None) or getattr(req, "document", None)
+        if not sent.text and file is None and sent.inline is None and sent.reply is None:
+            return  # an edit that only took the buttons away
         self.out.write(f"\nБот{where}:\n")
         if sent.text:
             for line in plain(sent.text).splitlines():
                 self.out.write(f"  {line}\n")
-        file = getattr(req, "photo", None) or getattr(req, "document", None)
         if file is not None:
             self.out.write(f"  [файл: {self._save(file)}]\n")
-        if isinstance(sent.inline, InlineKeyboardMarkup) or isinstance(sent.reply, ReplyKeyboardMarkup):
-            self.buttons = []
         if sent.inline is not None:
             for row in sent.inline.inline_keyboard:
                 self._row([(b.text, b.callback_data, sent.message_id, False, b.url) for b in row])
@@ -167,6 +167,9 @@ async def _act(client: BotClient, term: Terminal, line: str, out: TextIO) -> lis
 
 
 async def _show(term: Terminal, replies: list[Sent]) -> None:
+    """Print one batch of replies; the buttons of the batch are numbered 1… across its messages."""
+    if any(isinstance(s.inline, InlineKeyboardMarkup) or isinstance(s.reply, ReplyKeyboardMarkup) for s in replies):
+        term.buttons = []
     for sent in replies:
         term.show(sent)
 
