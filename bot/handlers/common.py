@@ -81,6 +81,13 @@ def fallback_router() -> Router:
         )
         await message.answer(t.UNKNOWN_IN_STATE.format(hint=hint))
 
+    @r.message(~F.chat.type.in_({"private", "channel"}), ~StateFilter(None))
+    async def unknown_in_group_dialog(message: Message, state: FSMContext) -> None:
+        """In a group (the staff chat) only someone in the middle of a dialog gets a hint; chatter is ignored."""
+        current = await state.get_state()
+        hint = STATE_HINTS.get(current) or f"Сейчас идёт «{flow_title(current) or 'диалог'}»."
+        await message.reply(t.UNKNOWN_IN_STATE.format(hint=hint))
+
     @r.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
         await query.answer(t.STALE_BUTTON, show_alert=True)

@@ -23,10 +23,12 @@ from bot.fsm.staff_outage import (
     load,
     save,
 )
+from bot.handlers.dialog import drop_dialog
 from bot.keyboards import staff as kb
 from bot.services import houses
 from bot.services import outages as svc
 from bot.services.clock import Clock
+from bot.texts import common as ct
 from bot.texts import notify as t
 
 TEXT = F.text & ~F.text.startswith("/")
@@ -37,8 +39,8 @@ def router() -> Router:
 
     @r.message(Command("cancel"), StateFilter(StaffOutage, StaffOutageEdit, StaffBroadcast))
     async def cancel(message: Message, state: FSMContext) -> None:
-        await state.clear()
-        await message.answer(t.STAFF_CANCELLED)
+        _had, title = await drop_dialog(state)
+        await message.answer(ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC)
 
     # ------------------------------------------------------------------------------------ /outage
     @r.message(Command("outage"), StateFilter("*"))
