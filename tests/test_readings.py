@@ -443,3 +443,23 @@ async def test_chart_without_readings(client, w):
     await client.click(t.BTN_METERS)
     replies = await client.click(t.BTN_CHART)
     assert replies[-1].text == t.CHART_EMPTY
+
+
+async def test_long_meter_lists_paginate(client, sessions, w):
+    async with sessions.begin() as s:
+        for i in range(18):  # 20 meters in all with the two of the factory account
+            s.add(Meter(serial_number=f"ХВ-{i:04d}", account_id=w.account.id, resource="cold_water", digits=5,
+                        next_verification_on=dt.date(2030, 1, 1)))
+    (reply,) = await client.send(ct.BTN_READINGS)
+    assert "Страница 1 из 3" in reply.text and len(reply.text) < 4096
+    assert t.BTN_NEXT in reply.buttons and t.BTN_PREV not in reply.buttons
+    assert t.BTN_ALL in reply.buttons
+    replies = await client.click(t.BTN_NEXT)
+    assert "Страница 2 из 3" in replies[-1].text and t.BTN_PREV in replies[-1].buttons
+    replies = await client.click(t.BTN_NEXT)
+    assert "Страница 3 из 3" in replies[-1].text and t.BTN_NEXT not in replies[-1].buttons
+    # forged page numbers are clamped, not an error
+    replies = await client.click_data(MeterCD(action=MeterAction.readings, page=99).pack())
+    assert "Страница 3 из 3" in replies[-1].text
+    replies = await client.click(t.BTN_METERS)
+    assert "Страница 1 из 3" in replies[-1].text and len(replies[-1].text) < 4096

@@ -60,6 +60,7 @@ class MeterAction(StrEnum):
 class MeterCD(CallbackData, prefix="rdm"):
     action: MeterAction
     meter_id: int = 0
+    page: int = 0  # of the «Передать показания» and «Приборы учёта» lists
 
 
 class DateChoice(StrEnum):

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.fsm.readings import MeterAction, MeterCD
-from bot.handlers.readings import last_text, window
+from bot.handlers.readings import last_text, page_of, window
 from bot.keyboards import readings as kb
 from bot.services import readings as svc
 from bot.services.clock import Clock
@@ -23,17 +23,21 @@ from bot.texts import readings as t
 Sessions = async_sessionmaker[AsyncSession]
 
 
-def render_meters(ml: svc.MeterList) -> tuple[str, InlineKeyboardMarkup | None]:
+def render_meters(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
     if not ml.has_accounts:
         return t.NO_ACCOUNTS, None
     if not ml.meters:
         return t.NO_METERS, None
+    shown, page, pages = page_of(ml.meters, page)
     lines = [t.METERS_HEAD]
-    for m in ml.meters:
+    for m in shown:
         overdue = t.OVERDUE_MARK if m.overdue else ""
         lines.append(f"\n<b>{t.meter_title(m.resource, m.serial)}</b> (л/с {m.account_number})\n"
                      f"Последнее: {last_text(m)}\nПоверка до {t.date(m.next_verification_on)}{overdue}")
-    return "\n".join(lines), kb.meters_menu([(m.id, t.meter_button(m.resource, m.serial)) for m in ml.meters])
+    if pages > 1:
+        lines.append(t.PAGE.format(page=page + 1, pages=pages))
+    buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in shown]
+    return "\n".join(lines), kb.meters_menu(buttons, page, pages)
 
 
 def render_card(m: svc.MeterInfo) -> str:
@@ -76,10 +80,11 @@ def router() -> Router:
     r = Router(name="meters")
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.meters), StateFilter("*"))
-    async def meters(query: CallbackQuery, sessions: Sessions, settings: Settings, clock: Clock) -> None:
+    async def meters(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,
+                     clock: Clock) -> None:
         ml = await svc.list_meters(sessions, query.from_user.id, clock.today(), window(settings))
         await query.answer()
-        await _show(query, *render_meters(ml))
+        await _show(query, *render_meters(ml, callback_data.page))
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.card), StateFilter("*"))
     async def card(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,

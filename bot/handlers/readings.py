@@ -69,14 +69,22 @@ def example(info: svc.MeterInfo) -> str:
     return "123,45"
 
 
-def render_list(ml: svc.MeterList) -> tuple[str, InlineKeyboardMarkup | None]:
+def page_of(items: list, page: int) -> tuple[list, int, int]:
+    """The items of page ``page`` (clamped), the page and the number of pages."""
+    pages = max(1, -(-len(items) // t.PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    return items[page * t.PAGE_SIZE:(page + 1) * t.PAGE_SIZE], page, pages
+
+
+def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
     if not ml.has_accounts:
         return t.NO_ACCOUNTS, None
     if not ml.meters:
         return t.NO_METERS, None
+    shown, page, pages = page_of(ml.meters, page)
     lines = [t.LIST_HEAD]
     account = None
-    for m in ml.meters:
+    for m in shown:
         if m.account_id != account:
             account = m.account_id
             lines.append(t.LIST_ACCOUNT.format(number=m.account_number, provider=m.provider, address=m.address,
@@ -94,9 +102,12 @@ def render_list(ml: svc.MeterList) -> tuple[str, InlineKeyboardMarkup | None]:
     if len(windows) == 1:
         w = next(iter(windows))
         lines.append(t.LIST_WINDOW.format(start=w.from_day, end=w.to_day))
+    if pages > 1:
+        lines.append(t.PAGE.format(page=page + 1, pages=pages))
     lines.append(t.LIST_FOOT)
-    buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in ml.meters]
-    return "\n".join(lines), kb.meter_list(buttons, can_submit=any(not m.overdue for m in ml.meters))
+    buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in shown]
+    can_all = len(ml.meters) > 1 and any(not m.overdue for m in ml.meters)
+    return "\n".join(lines), kb.meter_list(buttons, can_submit=can_all, page=page, pages=pages)
 
 
 def overdue_text(info: svc.MeterInfo) -> str:
@@ -196,9 +207,9 @@ def router() -> Router:
     r = Router(name="readings")
 
     async def show_list(message: Message, user_id: int, sessions: Sessions, settings: Settings, clock: Clock,
-                        edit: bool = False) -> None:
+                        edit: bool = False, page: int = 0) -> None:
         ml = await svc.list_meters(sessions, user_id, clock.today(), window(settings))
-        text, markup = render_list(ml)
+        text, markup = render_list(ml, page)
         if edit:
             with suppress(TelegramBadRequest):
                 await message.edit_text(text, reply_markup=markup)
@@ -250,9 +261,11 @@ def router() -> Router:
         await show_list(message, message.from_user.id, sessions, settings, clock)
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.readings), StateFilter("*"))
-    async def back_to_list(query: CallbackQuery, sessions: Sessions, settings: Settings, clock: Clock) -> None:
+    async def back_to_list(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,
+                           clock: Clock) -> None:
         await query.answer()
-        await show_list(query.message, query.from_user.id, sessions, settings, clock, edit=True)
+        await show_list(query.message, query.from_user.id, sessions, settings, clock, edit=True,
+                        page=callback_data.page)
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.submit), StateFilter("*"))
     async def pick_meter(query: CallbackQuery, callback_data: MeterCD, state: FSMContext, sessions: Sessions,

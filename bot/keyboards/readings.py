@@ -21,10 +21,22 @@ def _btn(text: str, cd) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=cd.pack())
 
 
-def meter_list(meters: list[tuple[int, str]], can_submit: bool) -> InlineKeyboardMarkup:
-    """One button per meter (id, label), «Передать все по очереди», «Приборы учёта»."""
+def pages_row(action: MeterAction, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """«‹ Назад» / «Далее ›» between the pages of a meter list (empty when it fits on one page)."""
+    row = []
+    if page > 0:
+        row.append(_btn(t.BTN_PREV, MeterCD(action=action, page=page - 1)))
+    if page < pages - 1:
+        row.append(_btn(t.BTN_NEXT, MeterCD(action=action, page=page + 1)))
+    return row
+
+
+def meter_list(meters: list[tuple[int, str]], can_submit: bool, page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
+    """One button per meter of the page (id, label), paging, «Передать все по очереди», «Приборы учёта»."""
     rows = [[_btn(label, MeterCD(action=MeterAction.submit, meter_id=mid))] for mid, label in meters]
-    if can_submit and len(meters) > 1:
+    if nav := pages_row(MeterAction.readings, page, pages):
+        rows.append(nav)
+    if can_submit:
         rows.append([_btn(t.BTN_ALL, MeterCD(action=MeterAction.all))])
     rows.append([_btn(t.BTN_METERS, MeterCD(action=MeterAction.meters))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -54,8 +66,10 @@ def confirm() -> InlineKeyboardMarkup:
                                                   _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel))]])
 
 
-def meters_menu(meters: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+def meters_menu(meters: list[tuple[int, str]], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
     rows = [[_btn(label, MeterCD(action=MeterAction.card, meter_id=mid))] for mid, label in meters]
+    if nav := pages_row(MeterAction.meters, page, pages):
+        rows.append(nav)
     if meters:
         rows.append([_btn(t.BTN_CHART, MeterCD(action=MeterAction.chart))])
     rows.append([_btn(t.BACK, MeterCD(action=MeterAction.readings))])

@@ -196,3 +196,8 @@ HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
 CHART_CAPTION = "Расход по месяцам (расчётные периоды) по вашим приборам учёта."
 CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
 CHART_TITLE = "{resource}, {unit}"
+
+PAGE_SIZE = 8  # meters per page of a list: a message stays far below Telegram's 4096 characters
+PAGE = "\nСтраница {page} из {pages}"
+BTN_PREV = "‹ Назад"
+BTN_NEXT = "Далее ›"
