@@ -131,6 +131,7 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
                 break
             if line == "/staff":
                 client = staff if client is resident else resident
+                client.skip_unread()
                 out.write("  (вы пишете в чат сотрудников УК)\n" if client is staff else "  (вы пишете боту как житель)\n")
                 continue
             replies = await _act(client, term, line, out)

@@ -57,7 +57,7 @@ class BotClient:
         self.chat = Chat(id=chat_id if chat_id is not None else user_id,
                          type="private" if chat_id is None or chat_id > 0 else "supergroup",
                          title=None if chat_id is None or chat_id > 0 else "УК — сотрудники")
-        self._seen = 0
+        self._seen = len(self.session.requests)  # what the bot sent before this client appeared is not its
         self._message_ids = itertools.count(1)
         # inline keyboards the bot showed, by message id (edits replace them)
         self.inline: dict[int, InlineKeyboardMarkup] = {}
@@ -149,6 +149,10 @@ class BotClient:
         if mid is not None and text:
             self.texts[mid] = text
         return Sent(name, getattr(req, "chat_id", None), text, buttons, inline, reply, mid, req)
+
+    def skip_unread(self) -> None:
+        """Mark everything the bot sent so far as read (another client on the same bot read it)."""
+        self._seen = len(self.session.requests)
 
     def visible_buttons(self) -> list[str]:
         out = []
