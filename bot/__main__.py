@@ -18,6 +18,9 @@ def _setup_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.log_level != "DEBUG":
+        # APScheduler logs every run of every job (the push sender runs each second): problems only
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 async def _migrate(settings: Settings) -> None:
