@@ -78,7 +78,7 @@ async def test_demo_registry_imports(sessions):
     assert "Реестр загружен." in report.render()
     async with sessions() as s:
         house = await s.scalar(select(House).where(House.house_guid == H1))
-        assert house.search_text == "москва бауманская 11 к2"
+        assert house.search_text == "москва бауманская 11 к2 105005"  # region and postal code too
         assert house.total_area == Decimal("258.3")
         assert house.council_members == "Иванова Мария Сергеевна; Петров Алексей Николаевич; Кузнецов Дмитрий Игоревич"
         # 8 (916) 234-56-02 → +79162345602

@@ -14,11 +14,19 @@ TYPE_WORDS = frozenset(
     деревня д дом вл владение респ республика обл область край р-н район ао мо""".split()
 )
 _HOUSING = {"к": "к", "корп": "к", "корпус": "к", "стр": "с", "строение": "с", "с": "с", "лит": "л", "литера": "л"}
-_TOKEN = re.compile(r"[0-9]+[а-я]?|[а-яa-z]+")
+_TOKEN = re.compile(r"~?[0-9]+[а-я]?|[а-яa-z]+")
+# words that introduce a flat or an office: «кв 12», «квартира 12», «пом. 3», «оф 5» — not part of the house
+_FLAT_WORDS = r"(?:кв|квартира|пом|помещение|оф|офис)"
 
 
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("ё", "е")
+    # «кв. 12», «квартира 12а» after the house: the resident's flat, not the house
+    text = re.sub(rf"\b{_FLAT_WORDS}\b\.?\s*№?\s*\d+[а-я]?", " ", text)
+    # «12 а», «12-А», «12 лит. А» → «12а» (a letter that is not «к2»/«с1»)
+    text = re.sub(r"(\d)(?:\s*-\s*|\s+|\s*лит(?:ера)?\.?\s*)([а-я])(?![а-я0-9])(?!\.?\s*\d)", r"\1\2", text)
+    # «5/2», «5-2»: the second number is a корпус or строение, or the second half of a corner-house number
+    text = re.sub(r"(\d[а-я]?)\s*[/\\-]\s*(?=\d)", r"\1 ~", text)
     # «5к2», «7стр1» → «5 к2», «7 стр1»
     text = re.sub(r"(\d)(к|корп|корпус|стр|строение|с)(?=\.?\s*\d)", r"\1 \2", text)
     return _TOKEN.findall(text)
@@ -68,6 +76,12 @@ def match_score(query: list[str], house_words: list[str]) -> int | None:
     """
     score = 0
     for q in query:
+        if q[0] == "~":  # «5/2»: matches «5 к2», «5 стр. 2» and «5/2»
+            n = q[1:]
+            if any(w in house_words for w in (q, n, "к" + n, "с" + n)):
+                score += 2
+                continue
+            return None
         if q[0].isdigit() or (len(q) > 1 and q[0] in "кслл" and q[1].isdigit()):
             if q in house_words:
                 score += 3

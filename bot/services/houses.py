@@ -61,8 +61,8 @@ async def search_houses(sessions: Sessions, query: str, page: int = 0,
     words = normalize(query)
     if not words:
         return HouseSearch([], 0, 0, 0, query_ok=False)
-    letters = [stem(w) for w in words if not w[0].isdigit() and not re.fullmatch(r"[ксл]\d.*", w)]
-    key = longest_word(letters) if letters else longest_word(words)
+    letters = [stem(w) for w in words if not w[0].isdigit() and not re.fullmatch(r"[ксл~]\d.*|~.*", w)]
+    key = longest_word(letters) if letters else longest_word([w.lstrip("~") for w in words])
     async with sessions() as s:
         stmt = select(House).where(House.search_text.like(f"%{key}%")).limit(SEARCH_CANDIDATES)
         houses = (await s.execute(stmt)).scalars().all()

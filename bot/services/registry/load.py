@@ -178,7 +178,8 @@ def _build_house(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
 def _derive_house(row: dict[str, Any]) -> None:
     if row.get("kind") is None:
         row["kind"] = "mkd"
-    row["search_text"] = house_search_text(row.get("city"), row.get("settlement"), row["street"], row["building"])
+    row["search_text"] = house_search_text(row.get("city"), row.get("settlement"), row["street"], row["building"],
+                                           row.get("region"), row.get("district"), row.get("postal_code"))
 
 
 def _build_premises(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
