@@ -309,7 +309,7 @@ async def test_no_staff_chat_gives_uk_phone(client, sessions, settings, dp):
     settings.staff_chat_id = None
     await to_proof_step(client)
     replies = await client.click(t.BTN_STAFF)
-    assert "нельзя" in replies[-1].text and "+74951234567" in replies[-1].text
+    assert "нельзя" in replies[-1].text and "+7 495 123-45-67" in replies[-1].text
     assert await state_of(dp, client) == LinkAccount.proof.state
     async with sessions() as s:
         assert (await s.execute(select(LinkRequest))).first() is None
@@ -348,8 +348,8 @@ async def test_house_not_found_and_no_my_house(client, sessions, dp):
     assert reply.text == t.ADDRESS_EMPTY
     (reply,) = (await client.click(t.BTN_NO_HOUSE))[-1:]
     assert "Госжилинспекц" in reply.text
-    assert "Мосжилинспекция" in reply.text and "+74956811111" in reply.text
-    assert "ООО «УК Тестовая»" in reply.text and "+74951234567" in reply.text
+    assert "Мосжилинспекция" in reply.text and "+7 495 681-11-11" in reply.text
+    assert "ООО «УК Тестовая»" in reply.text and "+7 495 123-45-67" in reply.text
     assert await state_of(dp, client) == LinkAccount.address.state
     replies = await client.send("Бауманская 44")
     assert HOUSE in replies[-1].buttons

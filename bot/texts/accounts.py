@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import escape
 
 from bot.services.accounts import AccountCard, AccountSummary, OrgContact, RequestView
+from bot.texts.common import phone
 
 FLOW_TITLE = "Подключение лицевого счёта"
 
@@ -209,9 +210,9 @@ def date(d) -> str:
 def contact_lines(c: OrgContact) -> str:
     lines = [f"<b>{escape(c.name)}</b> — {ORG_KINDS.get(c.kind, 'организация').lower()}"]
     if c.phone:
-        lines.append(f"Телефон: {escape(c.phone)}")
+        lines.append(f"Телефон: {escape(phone(c.phone))}")
     if c.dispatcher_phone:
-        lines.append(f"Диспетчерская: {escape(c.dispatcher_phone)}")
+        lines.append(f"Диспетчерская: {escape(phone(c.dispatcher_phone))}")
     if c.email:
         lines.append(f"E-mail: {escape(c.email)}")
     if c.website:

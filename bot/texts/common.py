@@ -60,3 +60,11 @@ UNKNOWN_IN_STATE = "{hint}\n\nЧтобы выйти без сохранения,
 STALE_BUTTON = "Эта кнопка больше не действует. Откройте раздел заново из меню."
 ERROR = "Извините, что-то пошло не так. Мы уже разбираемся; попробуйте ещё раз чуть позже."
 NOT_YOURS = "Нет доступа: эти данные вам не принадлежат."
+
+
+def phone(value: str | None) -> str:
+    """«+7 843 231-00-44» from the stored «+78432310044»; anything else as it is."""
+    if value and len(value) == 12 and value.startswith("+7") and value[1:].isdigit():
+        d = value[2:]
+        return f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
+    return value or ""

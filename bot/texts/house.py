@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import escape
 
 from bot.services.house_info import HouseInfo, OrgCard, OutageItem
+from bot.texts.common import phone
 
 BTN_CARD = "Информация о доме"
 BTN_PREMISES = "Помещение"
@@ -99,8 +100,8 @@ def manager(o: OrgCard) -> str:
         ("Юридический адрес", o.legal_address),
         ("Фактический адрес", o.actual_address),
         ("Почтовый адрес", o.postal_address),
-        ("Телефон", o.phone),
-        ("Диспетчерская служба", o.dispatcher_phone),
+        ("Телефон", phone(o.phone) or None),
+        ("Диспетчерская служба", phone(o.dispatcher_phone) or None),
         ("E-mail", o.email),
         ("Сайт", o.website),
         ("Лицензия", (f"№ {o.license_number}" + (f" от {_date(o.license_issued_on)}" if o.license_issued_on
