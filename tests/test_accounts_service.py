@@ -21,13 +21,13 @@ NOW = dt.datetime(2026, 11, 19, 9, 0)
 @pytest.mark.parametrize(("text", "value"), [
     ("4 907,94", "4907.94"), ("4907.94", "4907.94"), ("4907,94 руб", "4907.94"), ("4907,94 руб.", "4907.94"),
     ("4 907,94 ₽", "4907.94"), ("4907", "4907.00"), ("4907,9", "4907.90"), ("4\u00a0907,94", "4907.94"),
-    ("4907 р.", "4907.00"),
+    ("4907 р.", "4907.00"), ("-0,10", "-0.10"), ("−12,5", "-12.50"),
 ])
 def test_parse_money_accepts(text, value):
     assert svc.parse_money(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "сорок", "4907,945", "-5", "4.907,94", "1e3", "4907,94 $"])
+@pytest.mark.parametrize("text", ["", "сорок", "4907,945", "--5", "5-", "4.907,94", "1e3", "4907,94 $"])
 def test_parse_money_refuses(text):
     assert svc.parse_money(text) is None
 
@@ -219,3 +219,18 @@ async def test_help_contacts(sessions):
     contacts = await svc.help_contacts(sessions)
     assert [c.kind for c in contacts] == ["gzhi", "uk"]
     assert contacts[0].phone == "+74956811111"
+
+
+async def test_negative_latest_bill_can_be_typed(sessions):
+    """A recalculation larger than the month's charges: the bill totals below zero, and «-0,10» proves it."""
+    from storage.models import Charge
+
+    w = await world(sessions)
+    async with sessions.begin() as s:
+        s.add_all([Charge(account_id=w.account.id, period="2026-11", service="Содержание жилого помещения",
+                          amount=Decimal("100.00"), due_on=dt.date(2026, 12, 10)),
+                   Charge(account_id=w.account.id, period="2026-11", service="Перерасчёт отопления",
+                          amount=Decimal("-100.10"), due_on=dt.date(2026, 12, 10))])
+    typed = svc.parse_money("−0,10")
+    assert typed == Decimal("-0.10")
+    assert (await svc.check_bill_total(sessions, 222, w.account.id, typed, TODAY)).status == "ok"

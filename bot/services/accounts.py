@@ -65,19 +65,22 @@ def normalize_phone(raw: str) -> str | None:
     return None
 
 
-_MONEY = re.compile(r"^(\d{1,12})(?:[.,](\d{1,2}))?$")
+_MONEY = re.compile(r"^([-−]?)(\d{1,12})(?:[.,](\d{1,2}))?$")
 _CURRENCY = re.compile(r"(руб(лей|ля|ль)?\.?|р\.|₽|rub)", re.IGNORECASE)
 
 
 def parse_money(text: str) -> Decimal | None:
-    """«4 908,94», «4908.94», «4908,94 руб», «4908» → Decimal; anything else → None."""
+    """«4 908,94», «4908.94», «4908,94 руб», «4908» → Decimal; anything else → None.
+
+    A leading minus is allowed: a bill whose recalculation exceeds its charges totals below zero."""
     s = _CURRENCY.sub("", text or "").strip()
     s = re.sub(r"[\s\u00a0\u202f']", "", s)
     m = _MONEY.fullmatch(s)
     if not m:
         return None
     try:
-        return Decimal(f"{m.group(1)}.{(m.group(2) or '0').ljust(2, '0')}")
+        sign = "-" if m.group(1) else ""
+        return Decimal(f"{sign}{m.group(2)}.{(m.group(3) or '0').ljust(2, '0')}")
     except InvalidOperation:  # pragma: no cover - the regex admits only digits
         return None
 
