@@ -142,6 +142,8 @@ def refusal_text(e: svc.ReadingRefused, info: svc.MeterInfo | None, today: dt.da
         return t.FUTURE.format(today=t.date(today))
     if e.reason is svc.Refusal.before_last:
         return t.BEFORE_LAST.format(date=t.date(e.date))
+    if e.reason is svc.Refusal.before_installed:
+        return t.BEFORE_INSTALLED.format(date=t.date(e.date))
     if e.reason is svc.Refusal.zones:
         return t.ZONES_LOST
     return t.NOT_YOURS
@@ -358,7 +360,7 @@ def router() -> Router:
         info = await svc.get_meter(sessions, user_id, data.meter_id or 0, today, window(settings))
         entered = data.decimals()[e.zone] if e.zone < len(data.values) else None
         text = refusal_text(e, info, today, entered)
-        if e.reason in (svc.Refusal.future, svc.Refusal.before_last):
+        if e.reason in (svc.Refusal.future, svc.Refusal.before_last, svc.Refusal.before_installed):
             await state.set_state(SubmitReading.date)
             await message.answer(text, reply_markup=kb.date_step(data.in_round))
         elif e.reason is svc.Refusal.lower and info is not None:

@@ -85,6 +85,7 @@ def router() -> Router:
     async def starts(message: Message, state: FSMContext, clock: Clock) -> None:
         try:
             at = svc.parse_local(message.text, clock)
+            svc.check_starts(at, clock)
         except svc.OutageError as exc:
             await message.answer(str(exc))
             return

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.houses import house_address
-from bot.services.notify.outbox import Push, enqueue
+from bot.services.notify.outbox import Push, enqueue, push_key
 from bot.texts import notify as t
-from storage.models import Account, AccountLink, House, Organization, Outage, Premises, User
+from storage.models import Account, AccountLink, House, Notification, Organization, Outage, Premises, User
 
 RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")
 SOON = dt.timedelta(hours=12)  # a planned outage starting this soon is announced even in quiet hours
+STARTED_AGO = dt.timedelta(days=1)  # a new outage may have begun at most this long ago (an emergency under way)
 
 
 class OutageError(Exception):
@@ -155,10 +156,29 @@ async def remind_eve(sessions: async_sessionmaker[AsyncSession], clock: Clock) -
                 continue
             text = notice_text(o, eve=True)
             stamp = f"{o.starts:%Y%m%d%H%M}"
-            for user_id in await house_residents(s, o.house_id):
+            residents = await house_residents(s, o.house_id)
+            told = await _told_since(s, o, residents, clock)
+            for user_id in residents:
+                if user_id in told:
+                    continue
                 pushes.append(Push(user_id, "outage_eve", f"o{o.id}", stamp, text, more_button(o.id),
                                    o.kind == "emergency"))
     return await enqueue(sessions, pushes, clock)
+
+
+async def _told_since(s: AsyncSession, o: OutageInfo, users: list[int], clock: Clock) -> set[int]:
+    """Users whose notice of the outage's current state was queued on the eve day or later (the day before it
+    starts): a reminder right after the announcement would be the same news twice."""
+    if not users:
+        return set()
+    eve_day = dt.datetime.combine(o.starts.date() - dt.timedelta(days=1), dt.time(0), tzinfo=o.starts.tzinfo)
+    keys = [push_key(u, "outage", f"o{o.id}", f"r{o.revision}") for u in users]
+    rows = await s.execute(
+        select(Notification.user_id).where(Notification.key.in_(keys),
+                                           Notification.created_at >= clock.to_utc(eve_day),
+                                           Notification.status.in_(("pending", "sending", "sent")))
+    )
+    return {r[0] for r in rows}
 
 
 # ------------------------------------------------------------------------------------------------ residents
@@ -184,6 +204,14 @@ async def outage_for_user(sessions: async_sessionmaker[AsyncSession], user_id: i
 
 
 # ------------------------------------------------------------------------------------------------ staff
+def check_starts(starts: dt.datetime, clock: Clock) -> None:
+    """A new outage starts in the future, or began at most a day ago (an emergency already under way): an older
+    start is a typo (a wrong year or month)."""
+    if clock.to_utc(starts) < clock.utcnow() - STARTED_AGO:
+        raise OutageError("Начало больше суток назад — проверьте дату. Для аварии, которая уже идёт, укажите "
+                          "время начала не раньше вчерашнего дня.")
+
+
 def _check_period(starts_utc: dt.datetime, ends_utc: dt.datetime, now: dt.datetime) -> None:
     if ends_utc <= starts_utc:
         raise OutageError("Окончание должно быть позже начала.")
@@ -196,6 +224,7 @@ async def create_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
     """A new outage from the staff chat (``starts``/``ends`` naive local). Not yet announced: call publish."""
     if resource not in RESOURCES or kind not in ("planned", "emergency"):
         raise OutageError("Неизвестный ресурс или вид отключения.")
+    check_starts(starts, clock)
     starts_utc, ends_utc = clock.to_utc(starts), clock.to_utc(ends)
     _check_period(starts_utc, ends_utc, clock.utcnow())
     try:

@@ -332,6 +332,7 @@ class Refusal(StrEnum):
     lower = "lower"
     future = "future"
     before_last = "before_last"
+    before_installed = "before_installed"
     zones = "zones"
 
 
@@ -357,6 +358,8 @@ def check_zone_value(info: MeterInfo, zone: int, value: Decimal) -> None:
 def check_date(info: MeterInfo, taken_on: dt.date, today: dt.date) -> None:
     if taken_on > today:
         raise ReadingRefused(Refusal.future, date=today)
+    if info.installed_on is not None and taken_on < info.installed_on:
+        raise ReadingRefused(Refusal.before_installed, date=info.installed_on)
     if info.base is not None and taken_on < info.base.taken_on:
         raise ReadingRefused(Refusal.before_last, last=info.base, date=info.base.taken_on)
     check_overdue(info, taken_on)

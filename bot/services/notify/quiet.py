@@ -28,7 +28,10 @@ def parse_quiet_hours(text: str) -> tuple[int, int]:
     parts = re.split(r"\s*[-–—]\s*", t)
     if len(parts) != 2:
         raise ValueError("нужен промежуток вида 22:00-09:00")
-    return parse_hhmm(parts[0]), parse_hhmm(parts[1])
+    start, end = parse_hhmm(parts[0]), parse_hhmm(parts[1])
+    if start == end:  # would silently mean «no quiet hours»; that is «нет»
+        raise ValueError("начало и конец совпадают; чтобы отключить тихие часы, напишите «нет»")
+    return start, end
 
 
 def fmt_minutes(m: int) -> str:
