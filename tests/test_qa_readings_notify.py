@@ -6,6 +6,7 @@ announcement, a staff outage starting years ago, quiet hours with equal ends."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,15 @@ async def test_quiet_hours_equal_ends_keep_the_step(client):
     assert reply.text.startswith("Не понял") and "совпадают" in reply.text
     (reply,) = await client.send("23:00-07:00")
     assert "<b>23:00–07:00</b>" in reply.text and ts.QUIET_DEFAULT_MARK not in reply.text
+
+
+# --------------------------------------------------------------------------------------------- chart
+
+
+def test_chart_numbers_use_a_decimal_comma_and_no_exponent():
+    from bot.services.charts import Panel, monthly_bars, number_label
+
+    assert [number_label(y) for y in (0.5, 0.0, 122.8, 1234567.5, 10.0)] == ["0,5", "0", "122,8", "1234567,5", "10"]
+    png = monthly_bars([Panel("cold_water", "Холодная вода, м³", ["окт 26", "ноя 26"], [Decimal("0.5"),
+                                                                                          Decimal(0)])])
+    assert png.startswith(b"\x89PNG")

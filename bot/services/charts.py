@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # after choosing the backend
+from matplotlib.ticker import FuncFormatter
 
 COLORS = {"cold_water": "#2f7fc1", "hot_water": "#d9534f", "electricity": "#f0ad4e", "gas": "#5cb85c",
           "heat": "#8e6bbf"}
@@ -27,6 +28,12 @@ class Panel:
     title: str
     labels: list[str]
     values: list[Decimal]
+
+
+def number_label(y: float) -> str:
+    """0.5 → «0,5», 1234567.5 → «1234567,5»: a decimal comma, up to 3 decimals, never an exponent."""
+    text = f"{y:.3f}".rstrip("0").rstrip(".")
+    return ("0" if text in ("", "-0") else text).replace(".", ",")
 
 
 def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
@@ -43,7 +50,8 @@ def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
         ax.tick_params(axis="x", labelsize=8)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-        ax.bar_label(bars, labels=[f"{y:g}".replace(".", ",") if y else "" for y in ys], fontsize=7, padding=2)
+        ax.bar_label(bars, labels=[number_label(y) if y else "" for y in ys], fontsize=7, padding=2)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: number_label(y)))
         ax.margins(y=0.15)
     if title:
         fig.suptitle(title, fontsize=12)
