@@ -114,3 +114,44 @@ async def test_residents_cannot_use_staff_commands(client, sessions):
     await world(sessions)
     replies = await client.send("/outage")
     assert all("шаг 1" not in r.text for r in replies)
+
+
+async def test_move_the_whole_period(staff, sessions, clock):
+    import datetime as dt
+
+    from bot.services.outages import create_outage, publish_outages
+
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    o = await create_outage(sessions, clock, house_id=w.house.id, resource="hot_water",
+                            starts=dt.datetime(2026, 11, 25, 10), ends=dt.datetime(2026, 11, 25, 18),
+                            kind="planned", reason=None)
+    await publish_outages(sessions, [o.id], clock)
+    await staff.send("/outages")
+    (r,) = (await staff.click(t.BTN_EDIT.format(id=o.id)))[-1:]
+    assert "25 ноября, 10:00 — 25 ноября, 18:00" in r.text
+    (r,) = await staff.send("26.11 10:00 – 26.11 09:00")
+    assert "позже начала" in r.text  # the step is kept
+    (r,) = await staff.send("26.11 10:00 – 27.11 18:00")
+    assert "срок изменён" in r.text and "Уведомлений жителям: 1" in r.text
+    async with sessions() as s:
+        moved = await s.get(Outage, o.id)
+    assert clock.to_local(moved.starts_at) == dt.datetime(2026, 11, 26, 10, tzinfo=clock.tz)
+    assert clock.to_local(moved.ends_at) == dt.datetime(2026, 11, 27, 18, tzinfo=clock.tz) and moved.revision == 2
+    texts = [n.text for n in await notes(sessions)]
+    assert len(texts) == 2 and "Изменено" in texts[1] and "26 ноября" in texts[1]
+
+
+def test_parse_period(clock):
+    import datetime as dt
+
+    from bot.services.outages import OutageError, parse_period
+
+    assert parse_period("22.11 18:00", clock) == (None, dt.datetime(2026, 11, 22, 18))
+    for text in ("21.11 10:00 – 22.11 18:00", "21.11 10:00-22.11 18:00", "21.11 10:00 по 22.11 18:00",
+                 "21.11.2026 10:00 - 22.11.2026 18:00"):
+        assert parse_period(text, clock) == (dt.datetime(2026, 11, 21, 10), dt.datetime(2026, 11, 22, 18)), text
+    import pytest
+
+    with pytest.raises(OutageError):
+        parse_period("завтра 10:00 – сегодня 09:00", clock)

@@ -176,28 +176,34 @@ def router() -> Router:
         await message.answer("\n\n".join(lines), reply_markup=kb.outage_actions(items))
 
     @r.callback_query(OutageActCD.filter(F.action == OutageAct.edit))
-    async def edit(query: CallbackQuery, callback_data: OutageActCD, state: FSMContext) -> None:
+    async def edit(query: CallbackQuery, callback_data: OutageActCD, state: FSMContext, clock: Clock,
+                   sessions: async_sessionmaker[AsyncSession]) -> None:
         await state.clear()
+        o = await svc.get_outage(sessions, callback_data.id, clock)
+        if o is None or o.status != "active":
+            await query.answer(t.OUTAGE_NOT_ACTIVE, show_alert=True)
+            return
         await state.set_state(StaffOutageEdit.ends)
         data = await load(state)
         data.outage_id = callback_data.id
         await save(state, data)
         await query.answer()
-        await query.message.answer(t.ASK_NEW_ENDS.format(id=callback_data.id))
+        await query.message.answer(t.ASK_NEW_ENDS.format(id=o.id, starts=t.when(o.starts), ends=t.when(o.ends)))
 
     @r.message(StaffOutageEdit.ends, TEXT)
     async def new_ends(message: Message, state: FSMContext, clock: Clock,
                        sessions: async_sessionmaker[AsyncSession]) -> None:
         data = await load(state)
         try:
-            at = svc.parse_local(message.text, clock)
-            await svc.change_outage(sessions, clock, data.outage_id, ends=at)
+            starts, ends = svc.parse_period(message.text, clock)
+            await svc.change_outage(sessions, clock, data.outage_id, starts=starts, ends=ends)
         except svc.OutageError as exc:
             await message.answer(str(exc))
             return
         await state.clear()
         count = await svc.publish_outages(sessions, [data.outage_id], clock)
-        await message.answer(t.OUTAGE_UPDATED.format(id=data.outage_id, what=t.WHAT_CHANGED["edit"], count=count))
+        what = t.WHAT_CHANGED["moved" if starts else "edit"]
+        await message.answer(t.OUTAGE_UPDATED.format(id=data.outage_id, what=what, count=count))
 
     @r.callback_query(OutageActCD.filter(F.action.in_({OutageAct.cancel, OutageAct.end})))
     async def cancel_or_end(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,

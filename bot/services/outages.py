@@ -274,6 +274,8 @@ async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
             raise OutageError("Отключение уже закончилось по плану.")
         if status == "ended" and o.starts_at > now:
             raise OutageError("Отключение ещё не началось — его можно отменить, а не завершить.")
+        if starts:
+            check_starts(starts, clock)
         new_starts = clock.to_utc(starts) if starts else o.starts_at
         new_ends = clock.to_utc(ends) if ends else o.ends_at
         if starts or ends:
@@ -314,6 +316,20 @@ def parse_local(text: str, clock: Clock) -> dt.datetime:
     if hh > 23 or mm > 59:
         raise OutageError("Время — от 00:00 до 23:59.")
     return dt.datetime.combine(day, dt.time(hh, mm))
+
+
+def parse_period(text: str, clock: Clock) -> tuple[dt.datetime | None, dt.datetime]:
+    """«22.11 18:00» → (None, end); «21.11 10:00 – 22.11 18:00» (a dash or «по») → (start, end); naive local."""
+    import re
+
+    parts = re.split(r"\s*(?:[–—]|\s-\s|-(?=\s*(?:сегодня|завтра|\d{1,2}\.))|\sпо\s)\s*", (text or "").strip(),
+                     maxsplit=1)
+    if len(parts) == 1:
+        return None, parse_local(parts[0], clock)
+    starts, ends = parse_local(parts[0], clock), parse_local(parts[1], clock)
+    if ends <= starts:
+        raise OutageError("Окончание должно быть позже начала.")
+    return starts, ends
 
 
 async def broadcast(sessions: async_sessionmaker[AsyncSession], clock: Clock, text: str,
