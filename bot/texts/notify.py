@@ -66,12 +66,33 @@ READINGS_LAST = (
 METER_LINE = "• {resource}, № {serial}"
 
 # ------------------------------------------------------------------------------------------------ verification
-VERIFICATION = {
-    "d30": "🔧 Через месяц, <b>{date}</b>, истекает срок поверки счётчика: {meter}.",
-    "d7": "🔧 Через неделю, <b>{date}</b>, истекает срок поверки счётчика: {meter}.",
-    "d0": "🔧 <b>Сегодня</b>, {date}, истекает срок поверки счётчика: {meter}.",
-}
+VERIFICATION_AHEAD = "🔧 {when}, <b>{date}</b>, истекает срок поверки счётчика: {meter}."
+VERIFICATION_TODAY = "🔧 <b>Сегодня</b>, {date}, истекает срок поверки счётчика: {meter}."
 VERIFICATION_TAIL = "\nПосле этой даты показания не примут и начислят по нормативу."
+VERIFICATION_PAST = (
+    "🔧 <b>{date}</b> истёк срок поверки счётчика: {meter}.\n"
+    "Пока счётчик не поверят, показания по нему не примут и начислят по нормативу."
+)
+
+
+def _days(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} день"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} дня"
+    return f"{n} дней"
+
+
+def verification_text(days_left: int, due: dt.date, meter: str) -> str:
+    """The reminder as of today: «Через месяц» / «Через неделю» only when it is so; a run that came late (the bot
+    was down) names the days really left, or says the date has passed."""
+    date = day_month(due)
+    if days_left < 0:
+        return VERIFICATION_PAST.format(date=date, meter=meter)
+    if days_left == 0:
+        return VERIFICATION_TODAY.format(date=date, meter=meter) + VERIFICATION_TAIL
+    when = {30: "Через месяц", 7: "Через неделю", 1: "Завтра"}.get(days_left, f"Через {_days(days_left)}")
+    return VERIFICATION_AHEAD.format(when=when, date=date, meter=meter) + VERIFICATION_TAIL
 VERIFICATION_INFO = (
     "<b>Поверка счётчика</b>\n{meter}\nСрок поверки: <b>{date}</b>\n\n"
     "Что сделать:\n"

@@ -128,7 +128,7 @@ async def remind_verification(sessions: async_sessionmaker[AsyncSession], clock:
         for name, start, until in VERIFICATION_STAGES:
             if until < days_left <= start:
                 meter = f"{t.METER_RESOURCES.get(resource, resource)}, № {serial}"
-                text = t.VERIFICATION[name].format(date=t.day_month(due), meter=meter) + t.VERIFICATION_TAIL
+                text = t.verification_text(days_left, due, meter)
                 button = [[{"text": t.BTN_MORE, "action": "meter", "arg": str(meter_id)}]]
                 pushes.append(Push(user_id, "verification", f"m{meter_id}", f"{due:%Y%m%d}-{name}", text, button))
                 break
