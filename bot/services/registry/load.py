@@ -294,9 +294,13 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
             if all(merged[c] == old[c] for c in value_cols):
                 counts.unchanged += 1
                 continue
-            if name == "outages":
+            if name != "outages":
+                changed_ids.append(old["id"])
+            elif old["status"] == "active":
                 merged["revision"] = (old["revision"] or 1) + 1
-            changed_ids.append(old["id"])
+                changed_ids.append(old["id"])
+            # else: the staff cancelled or ended this outage and residents were told so; a registry correction
+            # (a typo in the reason, another end) is stored but is no news to them
             updates.append(merged | {"id": old["id"]})
             counts.updated += 1
         if inserts:
