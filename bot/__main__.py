@@ -86,7 +86,7 @@ async def _import(settings: Settings, path: str, progress: bool):
         pushes = 0
         if report.ok:
             clock = Clock(settings.tz)
-            pushes += await publish_outages(sessions, report.changed_outage_ids, clock)
+            pushes += await publish_outages(sessions, report.changed_outage_ids, clock, settings.quiet_hours)
             pushes += await publish_meetings(sessions, report.changed_meeting_ids, clock)
         return report, pushes
     finally:

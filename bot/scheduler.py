@@ -70,7 +70,7 @@ async def _verification(ctx: JobContext) -> str:
 
 
 async def _outages(ctx: JobContext) -> str:
-    return f"уведомлений об отключениях в очереди: {await outages.publish_active(ctx.sessions, ctx.clock)}"
+    return f"уведомлений об отключениях в очереди: {await outages.publish_active(ctx.sessions, ctx.clock, ctx.settings.quiet_hours)}"
 
 
 async def _outages_eve(ctx: JobContext) -> str:

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.fsm.staff_outage import (
     ConfirmCD,
     HousePickCD,
@@ -137,7 +138,7 @@ def router() -> Router:
 
     @r.callback_query(StaffOutage.preview, ConfirmCD.filter())
     async def publish(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, clock: Clock,
-                      sessions: async_sessionmaker[AsyncSession]) -> None:
+                      sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         data = await load(state)
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=None)
@@ -155,7 +156,7 @@ def router() -> Router:
             await query.message.answer(str(exc))
             return
         await state.clear()
-        count = await svc.publish_outages(sessions, [info.id], clock)
+        count = await svc.publish_outages(sessions, [info.id], clock, settings.quiet_hours)
         await query.message.answer(t.PUBLISHED.format(count=count))
 
     # ------------------------------------------------------------------------------------ /outages
@@ -192,7 +193,7 @@ def router() -> Router:
 
     @r.message(StaffOutageEdit.ends, TEXT)
     async def new_ends(message: Message, state: FSMContext, clock: Clock,
-                       sessions: async_sessionmaker[AsyncSession]) -> None:
+                       sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         data = await load(state)
         try:
             starts, ends = svc.parse_period(message.text, clock)
@@ -201,13 +202,13 @@ def router() -> Router:
             await message.answer(str(exc))
             return
         await state.clear()
-        count = await svc.publish_outages(sessions, [data.outage_id], clock)
+        count = await svc.publish_outages(sessions, [data.outage_id], clock, settings.quiet_hours)
         what = t.WHAT_CHANGED["moved" if starts else "edit"]
         await message.answer(t.OUTAGE_UPDATED.format(id=data.outage_id, what=what, count=count))
 
     @r.callback_query(OutageActCD.filter(F.action.in_({OutageAct.cancel, OutageAct.end})))
     async def cancel_or_end(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,
-                            sessions: async_sessionmaker[AsyncSession]) -> None:
+                            sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         status = "cancelled" if callback_data.action == OutageAct.cancel else "ended"
         try:
             await svc.change_outage(sessions, clock, callback_data.id, status=status)
@@ -215,7 +216,7 @@ def router() -> Router:
             await query.answer(str(exc), show_alert=True)
             return
         await query.answer()
-        count = await svc.publish_outages(sessions, [callback_data.id], clock)
+        count = await svc.publish_outages(sessions, [callback_data.id], clock, settings.quiet_hours)
         await query.message.answer(t.OUTAGE_UPDATED.format(id=callback_data.id, what=t.WHAT_CHANGED[status],
                                                            count=count))
 

@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.clock import Clock
 from bot.services.houses import house_address
 from bot.services.notify.outbox import Push, enqueue, push_key
+from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
 from bot.texts import notify as t
 from storage.models import Account, AccountLink, House, Notification, Organization, Outage, Premises, User
 
 RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")
-SOON = dt.timedelta(hours=12)  # a planned outage starting this soon is announced even in quiet hours
+SOON = dt.timedelta(hours=12)  # a planned outage starting this soon goes first (urgent) …
+LEAD = dt.timedelta(hours=1)  # … and at night only when waiting for the morning would leave less warning than this
 STARTED_AGO = dt.timedelta(days=1)  # a new outage may have begun at most this long ago (an emergency under way)
 
 
@@ -122,26 +124,55 @@ def worth_telling(o: OutageInfo, now_utc: dt.datetime, clock: Clock) -> bool:
     return not (o.status != "active" and o.revision <= 1)
 
 
-async def publish_outages(sessions: async_sessionmaker[AsyncSession], outage_ids: Iterable[int], clock: Clock) -> int:
-    """Enqueue the notice of each outage's current state to the residents of its house; return how many new."""
+def is_urgent(o: OutageInfo, quiet: tuple[int, int], clock: Clock) -> bool:
+    """Whether the notice may go in the resident's quiet hours: an emergency always; a planned outage only when it
+    starts soon and waiting for the end of the quiet hours would tell them too late (after it began, or less than
+    ``LEAD`` before). A planned outage at 10:00 tomorrow is told at 09:00, not at midnight."""
+    if o.kind == "emergency":
+        return True
+    if o.status != "active":
+        return False
     now = clock.utcnow()
+    starts = clock.to_utc(o.starts)
+    if starts - now > SOON:
+        return False
+    until = quiet_until(clock.now(), *quiet)
+    return until is None or starts < clock.to_utc(until) + LEAD
+
+
+async def _quiet_of(s: AsyncSession, user_ids: list[int], default: tuple[int, int]) -> dict[int, tuple[int, int]]:
+    if not user_ids:
+        return {}
+    rows = await s.execute(select(User.id, User.quiet_from, User.quiet_to).where(User.id.in_(user_ids)))
+    return {r.id: effective(r.quiet_from, r.quiet_to, default) for r in rows}
+
+
+async def publish_outages(sessions: async_sessionmaker[AsyncSession], outage_ids: Iterable[int], clock: Clock,
+                          quiet_hours: str = DEFAULT_QUIET) -> int:
+    """Enqueue the notice of each outage's current state to the residents of its house; return how many new.
+    ``quiet_hours``: the bot's default (QUIET_HOURS), for residents who did not set their own."""
+    now = clock.utcnow()
+    default = parse_quiet_hours(quiet_hours)
     pushes: list[Push] = []
     async with sessions() as s:
         for o in await _load(s, outage_ids, clock):
             if not worth_telling(o, now, clock):
                 continue
-            urgent = o.kind == "emergency" or (o.status == "active" and clock.to_utc(o.starts) - now <= SOON)
             text = notice_text(o)
-            for user_id in await house_residents(s, o.house_id):
+            residents = await house_residents(s, o.house_id)
+            quiet = await _quiet_of(s, residents, default)
+            for user_id in residents:
+                urgent = is_urgent(o, quiet.get(user_id, default), clock)
                 pushes.append(Push(user_id, "outage", f"o{o.id}", f"r{o.revision}", text, more_button(o.id), urgent))
     return await enqueue(sessions, pushes, clock)
 
 
-async def publish_active(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+async def publish_active(sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                         quiet_hours: str = DEFAULT_QUIET) -> int:
     """Safety net for the scheduler: every outage not over yet is (re)published; known keys add nothing."""
     async with sessions() as s:
         ids = (await s.execute(select(Outage.id).where(Outage.ends_at > clock.utcnow()))).scalars().all()
-    return await publish_outages(sessions, ids, clock)
+    return await publish_outages(sessions, ids, clock, quiet_hours)
 
 
 async def remind_eve(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
