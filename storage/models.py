@@ -270,6 +270,10 @@ class Outage(TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(8), default="registry")  # registry | staff
     # bumped on every change that residents must hear about; part of the push key
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # the registry's own key start and a digest of the row as last imported: a re-import of an unchanged row
+    # leaves the staff's changes alone (a moved start or end, a cancel), a changed row wins
+    registry_starts_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    registry_digest: Mapped[str | None] = mapped_column(String(40))
 
 
 class Meeting(TimestampMixin, Base):

@@ -9,6 +9,7 @@ are inserted with executemany in chunks. Columns absent from a file's header are
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -225,7 +226,20 @@ def _build_payment(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
 
 
 def _build_outage(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    row = {**_same(v, "house_guid"), "house_id": ids.house[v["house_guid"]]}
+    row["registry_starts_at"] = row["starts_at"]
+    row["registry_digest"] = hashlib.sha1(repr((
+        row["starts_at"].isoformat(), row["ends_at"].isoformat(), row.get("kind") or "planned", row.get("reason") or "",
+    )).encode()).hexdigest()
+    return row
+
+
+def _build_meeting(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
     return {**_same(v, "house_guid"), "house_id": ids.house[v["house_guid"]]}
+
+
+# what residents read in an outage notice: a change of these is news, a change of the bookkeeping is not
+OUTAGE_VISIBLE = ("starts_at", "ends_at", "kind", "reason")
 
 
 def _build_agenda(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
@@ -242,10 +256,12 @@ TARGETS: dict[str, Target] = {
     "owners": Target(Owner.__table__, ("premises_id", "owner_name"), _build_owner),
     "charges": Target(Charge.__table__, ("account_id", "period", "service"), _build_by_account, _derive_charge),
     "payments": Target(Payment.__table__, ("external_id",), _build_payment, insert_extra={"source": "registry"}),
-    "outages": Target(Outage.__table__, ("house_id", "resource", "starts_at"), _build_outage,
+    # matched on the registry's own start (the staff may have moved the outage since); a start that is no registry
+    # key may be an outage the staff made in the bot: write() falls back to the current start
+    "outages": Target(Outage.__table__, ("house_id", "resource", "registry_starts_at"), _build_outage,
                       _default(kind="planned"), insert_extra={"status": "active", "source": "registry",
                                                               "revision": 1}),
-    "meetings": Target(Meeting.__table__, ("meeting_id",), _build_outage),
+    "meetings": Target(Meeting.__table__, ("meeting_id",), _build_meeting),
     "agenda": Target(AgendaItem.__table__, ("meeting_id", "number"), _build_agenda, _default(majority="simple")),
 }
 PARENTS = ("organizations", "houses", "premises", "accounts", "meetings")
@@ -268,8 +284,10 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         pf, target = files[name], TARGETS[name]
         t = target.table
         value_cols = [c.name for c in t.columns if c.name not in SKIP]
-        existing = {tuple(r[k] for k in target.unique): r
-                    for r in (await conn.execute(select(t))).mappings()}
+        stored = list((await conn.execute(select(t))).mappings())
+        existing = {tuple(r[k] for k in target.unique): r for r in stored}
+        # outages: a row whose start is not a known registry key may be an outage the staff made in the bot
+        by_start = {(r["house_id"], r["resource"], r["starts_at"]): r for r in stored} if name == "outages" else {}
         now = utcnow()
         counts = Counts()
         inserts: list[dict[str, Any]] = []
@@ -278,7 +296,7 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         for row in pf.rows:
             new = target.build(row.values, ids)
             key = tuple(new[k] for k in target.unique)
-            old = existing.get(key)
+            old = existing.get(key) or by_start.get(key)
             if old is None:
                 full = {c: None for c in value_cols if c not in target.insert_extra}
                 full.update(target.insert_extra)
@@ -288,6 +306,9 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
                 inserts.append(full)
                 counts.inserted += 1
                 continue
+            if name == "outages" and old["registry_digest"] == new["registry_digest"]:
+                counts.unchanged += 1  # the registry says what it said last time: the staff's changes stand
+                continue
             merged = {c: old[c] for c in value_cols}
             merged.update(new)
             target.derive(merged)
@@ -296,6 +317,15 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
                 continue
             if name != "outages":
                 changed_ids.append(old["id"])
+            elif not any(merged[c] != old[c] for c in OUTAGE_VISIBLE):
+                # only the bookkeeping: the first import since the digest was kept, or the registry now says what
+                # the staff already set — nothing for residents
+                updates.append(merged | {"id": old["id"]})
+                if old["registry_digest"] is None:
+                    counts.unchanged += 1
+                else:
+                    counts.updated += 1
+                continue
             elif old["status"] == "active":
                 merged["revision"] = (old["revision"] or 1) + 1
                 changed_ids.append(old["id"])

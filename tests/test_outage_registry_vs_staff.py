@@ -1,0 +1,136 @@
+"""An outage both in the registry and changed by the staff in the bot: a re-import of the unchanged row leaves the
+staff's change alone (no revert, no duplicate, no second notice); a changed row wins and residents hear it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.__main__ import _import
+from bot.services.outages import change_outage, create_outage
+from storage.models import House, Notification, Outage
+from tests.factories import link
+from tests.test_import_pushes import DEMO, HOUSE_1, _accounts_of
+
+HEADER = "\ufeffhouse_guid;resource;starts_at;ends_at;kind;reason\n"
+
+
+def registry(folder: Path, *rows: str) -> str:
+    folder.mkdir(exist_ok=True)
+    (folder / "outages.csv").write_text(HEADER + "".join(f"{HOUSE_1};{r}\n" for r in rows), encoding="utf-8")
+    return str(folder)
+
+
+async def outages(sessions) -> list[Outage]:
+    async with sessions() as s:
+        return list((await s.execute(select(Outage).order_by(Outage.id))).scalars())
+
+
+async def notices(sessions) -> list[str]:
+    async with sessions() as s:
+        return [n.text for n in (await s.execute(
+            select(Notification).where(Notification.kind.like("outage%")).order_by(Notification.id))).scalars()]
+
+
+async def imported(settings, folder: str):
+    report, _ = await _import(settings, folder, progress=False)
+    assert report.ok, report.render()
+    return report
+
+
+async def setup(settings, sessions, tmp_path) -> tuple[str, Outage]:
+    await imported(settings, str(DEMO))
+    await link(sessions, 701, (await _accounts_of(sessions, HOUSE_1))[0])
+    folder = registry(tmp_path / "r", "hot_water;02.12.2026 10:00;02.12.2026 18:00;planned;Ремонт")
+    await imported(settings, folder)
+    (o,) = [o for o in await outages(sessions) if o.reason == "Ремонт"]
+    return folder, o
+
+
+async def test_unchanged_row_keeps_the_staffs_new_end(settings, sessions, clock, tmp_path):
+    folder, o = await setup(settings, sessions, tmp_path)
+    await change_outage(sessions, clock, o.id, ends=dt.datetime(2026, 12, 2, 20))
+    before = len(await notices(sessions))
+
+    report = await imported(settings, folder)
+
+    (after,) = [x for x in await outages(sessions) if x.id == o.id]
+    assert clock.to_local(after.ends_at).hour == 20 and after.revision == 2
+    assert len(await notices(sessions)) == before and report.counts["outages.csv"].unchanged == 1
+
+
+async def test_unchanged_row_after_the_staff_moved_the_start_makes_no_duplicate(settings, sessions, clock, tmp_path):
+    folder, o = await setup(settings, sessions, tmp_path)
+    await change_outage(sessions, clock, o.id, starts=dt.datetime(2026, 12, 3, 10), ends=dt.datetime(2026, 12, 3, 18))
+    count = len(await outages(sessions))
+
+    await imported(settings, folder)
+
+    assert len(await outages(sessions)) == count
+    (after,) = [x for x in await outages(sessions) if x.id == o.id]
+    assert clock.to_local(after.starts_at).day == 3
+
+
+async def test_a_changed_row_wins_and_is_told_once(settings, sessions, clock, tmp_path):
+    folder, o = await setup(settings, sessions, tmp_path)
+    await change_outage(sessions, clock, o.id, ends=dt.datetime(2026, 12, 2, 20))
+    before = len(await notices(sessions))
+
+    folder = registry(tmp_path / "r", "hot_water;02.12.2026 10:00;02.12.2026 16:00;planned;Ремонт задвижки")
+    await imported(settings, folder)
+    await imported(settings, folder)
+
+    (after,) = [x for x in await outages(sessions) if x.id == o.id]
+    assert clock.to_local(after.ends_at).hour == 16 and after.reason == "Ремонт задвижки" and after.revision == 3
+    texts = await notices(sessions)
+    assert len(texts) == before + 1 and "Ремонт задвижки" in texts[-1]
+
+
+async def test_registry_row_at_the_start_of_a_staff_outage_takes_it_over(settings, sessions, clock, tmp_path):
+    await imported(settings, str(DEMO))
+    async with sessions() as s:
+        house = (await s.execute(select(House).where(House.house_guid == HOUSE_1))).scalar_one()
+    made = await create_outage(sessions, clock, house_id=house.id, resource="gas", starts=dt.datetime(2026, 12, 5, 9),
+                               ends=dt.datetime(2026, 12, 5, 13), kind="planned", reason=None)
+    count = len(await outages(sessions))
+
+    await imported(settings, registry(tmp_path / "r", "gas;05.12.2026 09:00;05.12.2026 15:00;planned;Поверка"))
+
+    assert len(await outages(sessions)) == count
+    (after,) = [x for x in await outages(sessions) if x.id == made.id]
+    assert clock.to_local(after.ends_at).hour == 15 and after.reason == "Поверка"
+
+
+async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+    from storage.migrate import _upgrade_on, alembic_config
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    cfg = alembic_config(str(engine.url))
+
+    def to_0001(conn) -> None:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+
+    async with engine.begin() as conn:
+        await conn.run_sync(to_0001)
+        await conn.execute(text(
+            "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
+            "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        await conn.execute(text(
+            "INSERT INTO houses (id, house_guid, manager_id, region, street, building, kind, search_text, created_at, "
+            "updated_at) VALUES (1, 'g', 1, 'Москва', 'ул. Мира', '1', 'mkd', 'мира 1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        await conn.execute(text(
+            "INSERT INTO outages (house_id, resource, starts_at, ends_at, kind, status, source, revision, "
+            "created_at, updated_at) VALUES (1, 'gas', '2026-12-05 06:00:00', '2026-12-05 10:00:00', 'planned', "
+            "'active', 'registry', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade_on, cfg)
+        row = (await conn.execute(text("SELECT starts_at, registry_starts_at, registry_digest FROM outages"))).one()
+    await engine.dispose()
+    assert row[0] == row[1] and row[2] is None
