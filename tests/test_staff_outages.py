@@ -68,18 +68,48 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     replies = await staff.click(t.BTN_EDIT.format(id=o.id))
     (r,) = await staff.send("19.11 22:00")
     assert "окончание изменено" in r.text and "Уведомлений жителям: 1" in r.text
-    replies = await staff.click(t.BTN_END.format(id=later.id))
+    await staff.click(t.BTN_END.format(id=later.id))
+    replies = await staff.click(t.BTN_SURE["ended"].format(id=later.id))
     assert "ещё не началось" in replies[-1].text  # alert, nothing changed
     replies = await staff.click(t.BTN_CANCEL_OUTAGE.format(id=later.id))
+    assert "Отменить отключение" in replies[-1].text and len(await notes(sessions)) == 3  # asked, not done
+    replies = await staff.click(t.BTN_SURE["cancelled"].format(id=later.id))
     assert "отменено" in replies[-1].text
-    replies = await staff.click(t.BTN_END.format(id=o.id))
+    await staff.click(t.BTN_END.format(id=o.id))
+    replies = await staff.click(t.BTN_SURE["ended"].format(id=o.id))
     assert "завершено" in replies[-1].text
     texts = [n.text for n in await notes(sessions)]
     assert len(texts) == 5
     assert "Изменено" in texts[2] and "отменено" in texts[3] and "восстановлена" in texts[4]
-    # a second press on the same button: nothing more
+    # a second press on the same buttons: nothing more
     replies = await staff.click(t.BTN_END.format(id=o.id))
+    assert replies[-1].text == t.OUTAGE_NOT_ACTIVE
+    replies = await staff.click(t.BTN_SURE["ended"].format(id=o.id))
     assert len(await notes(sessions)) == 5
+
+
+async def test_cancel_asks_first_and_no_keeps_it(staff, sessions, clock):
+    import datetime as dt
+
+    from bot.services.outages import create_outage, publish_outages
+
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    o = await create_outage(sessions, clock, house_id=w.house.id, resource="electricity",
+                            starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
+                            kind="planned", reason=None)
+    await publish_outages(sessions, [o.id], clock)
+    (n,) = await notes(sessions)
+    assert n.text.startswith("💡")  # the icon of the resource, not a tap for every outage
+    await staff.send("/outages")
+    ask = (await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id)))[-1]
+    assert "электроэнергия" in ask.text.lower() and ask.buttons == [t.BTN_SURE["cancelled"].format(id=o.id),
+                                                                    t.BTN_KEEP]
+    replies = await staff.click(t.BTN_KEEP)
+    assert replies[-1].text == t.KEPT.format(id=o.id)
+    async with sessions() as s:
+        assert (await s.get(Outage, o.id)).status == "active"
+    assert len(await notes(sessions)) == 1
 
 
 async def test_broadcast_to_one_house_with_confirmation(staff, sessions):

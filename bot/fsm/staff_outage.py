@@ -67,8 +67,11 @@ class OutageKind(StrEnum):
 
 class OutageAct(StrEnum):
     edit = "e"
-    cancel = "c"
+    cancel = "c"  # asks first: residents will be told
     end = "x"
+    cancel_sure = "cs"
+    end_sure = "xs"
+    keep = "k"  # «Нет» to the question
 
 
 class HousePickCD(CallbackData, prefix="soh"):

@@ -207,9 +207,28 @@ def router() -> Router:
         await message.answer(t.OUTAGE_UPDATED.format(id=data.outage_id, what=what, count=count))
 
     @r.callback_query(OutageActCD.filter(F.action.in_({OutageAct.cancel, OutageAct.end})))
+    async def ask_sure(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,
+                       sessions: async_sessionmaker[AsyncSession]) -> None:
+        status = "cancelled" if callback_data.action == OutageAct.cancel else "ended"
+        o = await svc.get_outage(sessions, callback_data.id, clock)
+        if o is None or o.status != "active":
+            await query.answer(t.OUTAGE_NOT_ACTIVE, show_alert=True)
+            return
+        await query.answer()
+        await query.message.answer(
+            t.ASK_SURE[status].format(id=o.id, resource=t.RESOURCE_NAMES[o.resource], address=o.address,
+                                      starts=t.when(o.starts), ends=t.when(o.ends)),
+            reply_markup=kb.outage_sure(o.id, status))
+
+    @r.callback_query(OutageActCD.filter(F.action == OutageAct.keep))
+    async def keep(query: CallbackQuery, callback_data: OutageActCD) -> None:
+        await query.answer()
+        await query.message.edit_text(t.KEPT.format(id=callback_data.id))
+
+    @r.callback_query(OutageActCD.filter(F.action.in_({OutageAct.cancel_sure, OutageAct.end_sure})))
     async def cancel_or_end(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,
                             sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-        status = "cancelled" if callback_data.action == OutageAct.cancel else "ended"
+        status = "cancelled" if callback_data.action == OutageAct.cancel_sure else "ended"
         try:
             await svc.change_outage(sessions, clock, callback_data.id, status=status)
         except svc.OutageError as exc:

@@ -45,6 +45,14 @@ def confirm(ok_text: str) -> InlineKeyboardMarkup:
                                                   _b(t.BTN_CANCEL, ConfirmCD(ok=False).pack())]])
 
 
+def outage_sure(outage_id: int, status: str) -> InlineKeyboardMarkup:
+    sure = OutageAct.cancel_sure if status == "cancelled" else OutageAct.end_sure
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _b(t.BTN_SURE[status].format(id=outage_id), OutageActCD(id=outage_id, action=sure).pack()),
+        _b(t.BTN_KEEP, OutageActCD(id=outage_id, action=OutageAct.keep).pack()),
+    ]])
+
+
 def outage_actions(items: list[OutageInfo]) -> InlineKeyboardMarkup:
     rows = []
     for o in items:

@@ -87,7 +87,7 @@ def notice_text(o: OutageInfo, *, eve: bool = False) -> str:
     elif o.revision > 1:
         head = t.OUTAGE_CHANGED.format(resource=res)
     else:
-        head = t.OUTAGE_NEW[o.kind].format(resource=res)
+        head = t.OUTAGE_NEW[o.kind].format(resource=res, icon=t.OUTAGE_ICONS[o.resource])
     lines = [head, t.OUTAGE_BODY.format(address=o.address, starts=t.when(o.starts), ends=t.when(o.ends))]
     if o.reason and o.status == "active":
         lines.append(t.OUTAGE_REASON.format(reason=o.reason))

@@ -104,9 +104,10 @@ VERIFICATION_INFO = (
 
 # ------------------------------------------------------------------------------------------------ outages
 OUTAGE_NEW = {
-    "planned": "🚰 <b>Плановое отключение {resource}</b>",
+    "planned": "{icon} <b>Плановое отключение {resource}</b>",
     "emergency": "⚠️ <b>Аварийное отключение {resource}</b>",
 }
+OUTAGE_ICONS = {"hot_water": "🚿", "cold_water": "🚰", "electricity": "💡", "heating": "🌡", "gas": "🔥"}
 OUTAGE_CHANGED = "✏️ <b>Изменено отключение {resource}</b>"
 OUTAGE_CANCELLED = "✅ <b>Отключение {resource} отменено</b>"
 OUTAGE_ENDED = "✅ <b>Подача {resource} восстановлена</b> раньше срока"
@@ -162,6 +163,15 @@ BTN_CANCEL_OUTAGE = "№{id}: отменить"
 BTN_END = "№{id}: завершить"
 ASK_NEW_ENDS = ("Отключение №{id}: {starts} — {ends}.\nНовое окончание — дата и время, например «22.11 18:00»; "
                 "или новый срок целиком: «21.11 10:00 – 22.11 18:00».")
+ASK_SURE = {
+    "cancelled": "Отменить отключение №{id}?\n{resource}, {address}: {starts} — {ends}.\n"
+                 "Жители дома получат уведомление «отменено».",
+    "ended": "Завершить отключение №{id} сейчас?\n{resource}, {address}: {starts} — {ends}.\n"
+             "Жители дома получат уведомление, что подача восстановлена.",
+}
+BTN_SURE = {"cancelled": "Да, отменить №{id}", "ended": "Да, завершить №{id}"}
+BTN_KEEP = "Нет, оставить"
+KEPT = "Отключение №{id} оставлено без изменений."
 OUTAGE_UPDATED = "Отключение №{id}: {what}. Уведомлений жителям: {count}."
 WHAT_CHANGED = {"cancelled": "отменено", "ended": "завершено", "edit": "окончание изменено", "moved": "срок изменён"}
 BC_ASK_TARGET = "<b>Рассылка</b>: кому? Нажмите «Всем домам» или напишите адрес дома."
