@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 
@@ -105,16 +106,17 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_jobs(settings: Settings, name: str) -> list[str]:
+async def _run_jobs(settings: Settings, name: str, at: dt.datetime | None = None) -> list[str]:
     from bot.app import build_bot
     from bot.scheduler import run_job
-    from bot.services.clock import Clock
+    from bot.services.clock import Clock, FixedClock
     from storage.db import create_engine, session_factory
 
     engine = create_engine(settings.database_url)
     bot = build_bot(settings) if settings.bot_token else None
+    clock = FixedClock(settings.tz, at) if at else Clock(settings.tz)
     try:
-        return await run_job(name, session_factory(engine), settings, Clock(settings.tz), bot)
+        return await run_job(name, session_factory(engine), settings, clock, bot)
     finally:
         if bot is not None:
             await bot.session.close()
@@ -133,8 +135,15 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     if args.name not in JOBS:
         print(f"Нет задачи {args.name!r}. Есть: {', '.join(JOBS)}", file=sys.stderr)
         return 2
+    at = None
+    if args.at:
+        try:
+            at = dt.datetime.strptime(args.at.strip(), "%d.%m.%Y %H:%M")
+        except ValueError:
+            print(f"--at: нужны дата и время ДД.ММ.ГГГГ ЧЧ:ММ, а не {args.at!r}", file=sys.stderr)
+            return 2
     asyncio.run(_migrate(settings))
-    for line in asyncio.run(_run_jobs(settings, args.name)):
+    for line in asyncio.run(_run_jobs(settings, args.name, at)):
         print(line)
     if not settings.bot_token:
         print("Уведомления поставлены в очередь; чтобы отправить их, задайте BOT_TOKEN.")
@@ -189,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="задачи по расписанию: jobs list | jobs run NAME (запустить сейчас)")
     jobs.add_argument("action", choices=["list", "run"])
     jobs.add_argument("name", nargs="?", help="имя задачи из jobs list")
+    jobs.add_argument("--at", metavar="'ДД.ММ.ГГГГ ЧЧ:ММ'",
+                      help="выполнить так, как будто сейчас это время (местное): проверить, кому что уйдёт")
     jobs.set_defaults(func=cmd_jobs)
     return p
 
