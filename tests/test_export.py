@@ -137,3 +137,18 @@ def test_cli_export(tmp_path, monkeypatch, fmt):
         text = (tmp_path / "rso.csv").read_text("utf-8-sig")
         assert "Э-777" in text and "ХВ-001" not in text
     assert main(["export", "readings", "--period", "ноябрь", "--format", fmt]) == 2
+
+
+async def test_a_next_period_reading_of_the_same_day_is_not_the_previous_value(sessions):
+    """QA: a reading sent on the 25th (November) and another one sent on the 26th but dated the 25th (it counts
+    for December): November's file kept showing the December value as «previous» and a negative consumption."""
+    w = await world(sessions)
+    await link(sessions, USER, w.account)
+    nov, dec = dt.date(2026, 11, 25), dt.date(2026, 11, 26)
+    await svc.save_reading(sessions, USER, w.cold.id, (D(106),), nov, nov, NOW, W)
+    saved = await svc.save_reading(sessions, USER, w.cold.id, (D(109),), nov, dec, NOW + dt.timedelta(days=1), W)
+    assert saved.period.period == "2026-12"
+    (row,) = await export.export_rows(sessions, "2026-11", TZ)
+    assert (row.previous, row.value, row.consumption) == (D("100.000"), D("106.000"), D("6.000"))
+    (row,) = await export.export_rows(sessions, "2026-12", TZ)
+    assert (row.previous, row.value, row.consumption) == (D("106.000"), D("109.000"), D("3.000"))
