@@ -137,6 +137,10 @@ def test_cli_export(tmp_path, monkeypatch, fmt):
         text = (tmp_path / "rso.csv").read_text("utf-8-sig")
         assert "Э-777" in text and "ХВ-001" not in text
     assert main(["export", "readings", "--period", "ноябрь", "--format", fmt]) == 2
+    # QA: a mistyped ОГРН gave an empty file and exit code 0, as if nobody had sent readings
+    assert main(["export", "readings", "--period", "2026-11", "--provider", "1027700000001", "--format", fmt,
+                 "-o", "typo." + fmt]) == 2
+    assert not (tmp_path / ("typo." + fmt)).exists()
 
 
 async def test_a_next_period_reading_of_the_same_day_is_not_the_previous_value(sessions):

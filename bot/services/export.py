@@ -156,6 +156,13 @@ def file_name(period: str, fmt: str, provider_ogrn: str | None = None) -> str:
     return f"readings_{period}{'_' + provider_ogrn if provider_ogrn else ''}.{fmt}"
 
 
+async def provider_known(sessions: Sessions, provider_ogrn: str) -> bool:
+    """Whether an organization with this ОГРН is in the database (a mistyped one would give an empty file)."""
+    async with sessions() as s:
+        found = await s.execute(select(Organization.id).where(Organization.ogrn == provider_ogrn.strip()))
+        return found.first() is not None
+
+
 async def export_readings(sessions: Sessions, period: str, fmt: str, tz: ZoneInfo,
                           provider_ogrn: str | None = None) -> tuple[bytes, int]:
     """The file's bytes and the number of rows."""
