@@ -3,6 +3,7 @@ the window and period, supersede, «Передать все по очереди�
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -463,3 +464,44 @@ async def test_long_meter_lists_paginate(client, sessions, w):
     assert "Страница 3 из 3" in replies[-1].text
     replies = await client.click(t.BTN_METERS)
     assert "Страница 1 из 3" in replies[-1].text and len(replies[-1].text) < 4096
+
+
+# --------------------------------------------------------------------------------------------- QA: save once
+
+
+async def test_double_tap_on_save_saves_once(client, sessions, w):
+    """QA: two taps on «Сохранить» (a slow network) were handled side by side: the reading was saved twice, two
+    confirmations came and the history showed the same value «заменено» by itself."""
+    await open_cold(client)
+    await client.send("105")
+    await client.click(t.BTN_TODAY)
+    mid = max(client.inline)
+    data = next(b.callback_data for row in client.inline[mid].inline_keyboard for b in row if b.text == t.SAVE)
+    await asyncio.gather(client.click_data(data, mid), client.click_data(data, mid))
+    replies = client.new_replies()
+    (r,) = await readings(sessions)
+    assert r.value == 105 and r.superseded_by_id is None
+    sent = [x for x in client.history if x.method == "sendMessage" and "Показания сохранены" in x.text]
+    assert len(sent) == 1, [x.text for x in client.history[-6:]] + [x.text for x in replies]
+
+
+async def test_a_reading_sent_by_someone_else_meanwhile_is_shown_before_saving(client, make_client, sessions, w):
+    """Two residents of one flat: the summary said nothing is replaced, but the other one saved a reading for
+    this period meanwhile — «Сохранить» shows the summary again against it instead of replacing it unseen."""
+    other = make_client(user_id=222, first_name="Алсу")
+    await link(sessions, other.user.id, w.account)
+    await open_cold(client)
+    await client.send("105")
+    await client.click(t.BTN_TODAY)
+    await open_cold(other)
+    await other.send("107")
+    await other.click(t.BTN_TODAY)
+    await other.click(t.SAVE)
+    (again,) = [x for x in await client.click(t.SAVE) if x.method == "sendMessage" and x.chat_id == client.chat.id]
+    assert "передали показание за ноябрь 2026: 107,000" in again.text and "Проверьте показания" in again.text
+    assert "Заменит переданное ранее за этот период: 107,000" in again.text
+    assert [r.value for r in await readings(sessions)] == [107]
+    done = [x.text for x in await client.click(t.SAVE) if x.chat_id == client.chat.id]
+    assert any("Показания сохранены" in x and "(107,000) заменено" in x for x in done), done
+    first, second = await readings(sessions)
+    assert (first.value, second.value, first.superseded_by_id) == (107, 105, second.id)

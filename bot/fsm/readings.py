@@ -31,6 +31,7 @@ class ReadingData(BaseModel):
     taken_on: str | None = None
     in_round: bool = False  # «Передать все по очереди»
     saved: int = 0  # readings saved in this round
+    replaces: int | None = None  # the reading of this period the summary said the new one replaces
 
     def decimals(self) -> tuple[Decimal, ...]:
         return tuple(Decimal(v) for v in self.values)

@@ -344,6 +344,7 @@ def router() -> Router:
             await refused(message, e, data, state, user_id, sessions, settings, clock)
             return
         data.taken_on = taken_on.isoformat()
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
         await fsm.save(state, data)
         if a.spike:
             await state.set_state(SubmitReading.spike)
@@ -418,6 +419,8 @@ def router() -> Router:
         except svc.ReadingRefused as e:
             await refused(query.message, e, data, state, user_id, sessions, settings, clock)
             return
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
+        await fsm.save(state, data)
         await state.set_state(SubmitReading.confirm)
         await query.message.answer(confirm_text(a), reply_markup=kb.confirm())
 
@@ -432,8 +435,11 @@ def router() -> Router:
             return
         try:
             saved = await svc.save_reading(sessions, user_id, data.meter_id, data.decimals(), data.date(),
-                                           clock.today(), clock.utcnow(), window(settings))
+                                           clock.today(), clock.utcnow(), window(settings), replaces=data.replaces)
         except svc.ReadingRefused as e:
+            if e.reason is svc.Refusal.changed:
+                await changed(query, e, data, state, user_id, sessions, settings, clock)
+                return
             await query.answer()
             await _drop_buttons(query)
             await refused(query.message, e, data, state, user_id, sessions, settings, clock)
@@ -444,6 +450,31 @@ def router() -> Router:
         await fsm.save(state, data)
         await query.message.answer(saved_text(saved))
         await next_in_queue(query.message, state, data, user_id, sessions, settings, clock)
+
+    async def changed(query: CallbackQuery, e: svc.ReadingRefused, data: fsm.ReadingData, state: FSMContext,
+                      user_id: int, sessions: Sessions, settings: Settings, clock: Clock) -> None:
+        """This period's reading changed after the summary was shown. The same values and date: a second tap on
+        «Сохранить» (the first one saved them and goes on) — say so and leave the dialog alone. Otherwise
+        someone else sent one meanwhile: show the summary again against it."""
+        if e.last is not None and e.last.values == data.decimals() and e.last.taken_on == data.date():
+            await query.answer(t.ALREADY_SAVED)
+            return
+        await query.answer()
+        await _drop_buttons(query)
+        try:
+            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
+                                   clock.today(), window(settings))
+        except svc.ReadingRefused as again:
+            await refused(query.message, again, data, state, user_id, sessions, settings, clock)
+            return
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
+        await fsm.save(state, data)
+        note = ""
+        if a.replaces is not None:
+            note = t.CHANGED.format(period=t.period_name(a.meter.period.period),
+                                    value=t.values_line(a.replaces.values, a.meter.zones),
+                                    date=t.date(a.replaces.taken_on))
+        await query.message.answer(note + confirm_text(a), reply_markup=kb.confirm())
 
     @r.callback_query(StateFilter(SubmitReading), ConfirmCD.filter(F.action == ConfirmAction.cancel))
     async def cancel(query: CallbackQuery, state: FSMContext) -> None:

@@ -334,6 +334,7 @@ class Refusal(StrEnum):
     before_last = "before_last"
     before_installed = "before_installed"
     zones = "zones"
+    changed = "changed"  # another reading of the meter for this period was saved after the summary was shown
 
 
 class ReadingRefused(Exception):
@@ -422,14 +423,28 @@ class Saved:
     period: PeriodInfo
 
 
+UNCHECKED = -1  # ``replaces`` of save_reading: do not compare with what the resident was shown
+
+
 async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: tuple[Decimal, ...],
-                       taken_on: dt.date, today: dt.date, now_utc: dt.datetime, default: Window) -> Saved:
+                       taken_on: dt.date, today: dt.date, now_utc: dt.datetime, default: Window,
+                       replaces: int | None = UNCHECKED) -> Saved:
     """Re-check everything and write the reading in one transaction; a reading of the same meter and period
-    that counted so far gets ``superseded_by_id`` (history keeps it). The registry's values are left alone."""
+    that counted so far gets ``superseded_by_id`` (history keeps it). The registry's values are left alone.
+
+    ``replaces``: the id of this period's reading the resident's summary said would be replaced (None: none).
+    When another one counts by now — a second tap on «Сохранить» already saved it, or someone else sent one —
+    Refusal.changed is raised (with that reading as ``last``) and nothing is written."""
     async with sessions.begin() as s:
+        # take the meter's row lock before reading: concurrent saves of one meter run one after the other
+        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
+        await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
         info = await _get_meter(s, user_id, meter_id, today, default, lock=True)
         if info is None:
             raise ReadingRefused(Refusal.not_yours)
+        current = info.current.reading_id if info.current is not None else None
+        if replaces != UNCHECKED and current != replaces:
+            raise ReadingRefused(Refusal.changed, last=info.current)
         a = assess(info, values, taken_on, today)
         padded = list(values) + [None] * (3 - len(values))
         r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
