@@ -505,3 +505,14 @@ async def test_a_reading_sent_by_someone_else_meanwhile_is_shown_before_saving(c
     assert any("Показания сохранены" in x and "(107,000) заменено" in x for x in done), done
     first, second = await readings(sessions)
     assert (first.value, second.value, first.superseded_by_id) == (107, 105, second.id)
+
+
+async def test_each_zone_prompt_gives_that_zones_example(client, w):
+    """QA: the «ночь» prompt and its refusals gave the «день» value as the example (1200,5 for a 500 night)."""
+    await client.send(t.TITLE)
+    (_, prompt) = await client.click(POWER)
+    assert "например <code>1200,5</code>" in prompt.text
+    (reply,) = await client.send("1300")
+    assert "зоны «ночь» (Т2)" in reply.text and "например <code>500,5</code>" in reply.text
+    (reply,) = await client.send("5о1")
+    assert "<code>500,5</code>" in reply.text

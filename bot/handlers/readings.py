@@ -63,9 +63,10 @@ def window_text(period: svc.PeriodInfo) -> str:
     return tmpl.format(start=period.window.from_day, end=period.window.to_day, period=t.period_name(period.period))
 
 
-def example(info: svc.MeterInfo) -> str:
-    if info.base is not None:
-        return t.num(info.base.values[0]).replace(",000", ",5")
+def example(info: svc.MeterInfo, zone: int = 0) -> str:
+    """An example value for ``zone``: the last value of that zone (not of the first one) when known."""
+    if info.base is not None and zone < len(info.base.values):
+        return t.num(info.base.values[zone]).replace(",000", ",5")
     return "123,45"
 
 
@@ -127,7 +128,7 @@ def ask_value_text(info: svc.MeterInfo, zone: int) -> str:
         value=t.values_line(info.base.values, info.zones), unit=t.unit(info.resource), date=t.date(info.base.taken_on))
     return t.ASK_VALUE.format(title=t.meter_title(info.resource, info.serial), last=last,
                               window=window_text(info.period) if zone == 0 else "", replaces=replaces if zone == 0 else "",
-                              zone=zone_part, digits=info.digits, example=example(info))
+                              zone=zone_part, digits=info.digits, example=example(info, zone))
 
 
 def refusal_text(e: svc.ReadingRefused, info: svc.MeterInfo | None, today: dt.date,
@@ -316,7 +317,7 @@ def router() -> Router:
             value = svc.parse_value(message.text, info.digits)
             svc.check_zone_value(info, zone, value)
         except svc.BadValue as e:
-            text = t.BAD_VALUE[e.problem.value].format(digits=info.digits, example=example(info))
+            text = t.BAD_VALUE[e.problem.value].format(digits=info.digits, example=example(info, zone))
             await message.answer(text + t.STILL_WAITING)
             return
         except svc.ReadingRefused as e:
