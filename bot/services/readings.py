@@ -183,10 +183,13 @@ def reading_point(r: Reading, zones: int) -> Point:
 
 
 def meter_points(m: Meter, effective: list[Reading]) -> list[Point]:
-    """Registry point + readings not superseded, oldest first."""
+    """Registry point + readings not superseded, oldest first. A registry point with the date and values of a
+    bot reading is that reading coming back from the billing system (it accepted it, the next import carries it):
+    it is left out — kept, it stood between the reading and the one before it, so that reading's consumption
+    read 0 (in the export for billing and in the chart)."""
     pts = [reading_point(r, m.tariff_zones) for r in effective]
     reg = registry_point(m)
-    if reg is not None:
+    if reg is not None and not any((p.taken_on, p.values) == (reg.taken_on, reg.values) for p in pts):
         pts.append(reg)
     return sorted(pts, key=Point.sort_key)
 
@@ -243,6 +246,7 @@ class MeterInfo:
     current: Point | None  # a reading of today's period that a new one would replace
     period: PeriodInfo
     points: tuple[Point, ...] = field(default=(), repr=False)
+    registry: Point | None = None  # the registry's last accepted value, even when it echoes a bot reading
 
 
 @dataclass(frozen=True)
@@ -285,7 +289,7 @@ def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, effectiv
         overdue=today > m.next_verification_on, account_id=a.id, account_number=a.account_number,
         provider=o.short_name or o.name, provider_ogrn=o.ogrn, address=house_address(h), premises=premises_label(p),
         last=points[-1] if points else None, base=base_point(points, per.period),
-        current=current[-1] if current else None, period=per, points=tuple(points),
+        current=current[-1] if current else None, period=per, points=tuple(points), registry=registry_point(m),
     )
 
 
@@ -547,4 +551,4 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
 
 def registry_point_of(info: MeterInfo) -> Point | None:
     """The registry's last accepted value of the meter, if it has one."""
-    return next((p for p in info.points if p.reading_id is None), None)
+    return info.registry
