@@ -516,3 +516,36 @@ async def test_each_zone_prompt_gives_that_zones_example(client, w):
     assert "зоны «ночь» (Т2)" in reply.text and "например <code>500,5</code>" in reply.text
     (reply,) = await client.send("5о1")
     assert "<code>500,5</code>" in reply.text
+
+
+async def test_save_under_an_earlier_summary_does_not_save_the_current_dialog(client, sessions, w):
+    """QA: «Сохранить» under the cold-water summary, pressed after the resident went on to the electricity meter,
+    saved the electricity reading (and not the cold water one the message showed). Buttons of an earlier
+    dialog or attempt now only say they are stale."""
+    await open_cold(client)
+    await client.send("105")
+    cold_summary = (await client.click(t.BTN_TODAY))[-1]
+    await client.send(t.TITLE)
+    await client.click(POWER)
+    await client.send("1300")
+    await client.send("550")
+    power_summary = (await client.click(t.BTN_TODAY))[-1]
+    assert "Электроэнергия" in power_summary.text
+    (reply,) = await client.click(t.SAVE, cold_summary.message_id)
+    assert reply.text == ct.STALE_BUTTON
+    (reply,) = await client.click(t.CANCEL, cold_summary.message_id)
+    assert reply.text == ct.STALE_BUTTON
+    assert await readings(sessions) == []
+    # the same meter opened again: the first summary's button does not save the second attempt's values
+    await open_cold(client)
+    await client.send("106")
+    first = (await client.click(t.BTN_TODAY))[-1]
+    await open_cold(client)
+    await client.send("107")
+    second = (await client.click(t.BTN_TODAY))[-1]
+    assert "107,000" in second.text
+    (reply,) = await client.click(t.SAVE, first.message_id)
+    assert reply.text == ct.STALE_BUTTON and await readings(sessions) == []
+    done = await client.click(t.SAVE, second.message_id)
+    assert any("Показания сохранены" in x.text for x in done)
+    assert [r.value for r in await readings(sessions)] == [107]

@@ -197,6 +197,15 @@ def saved_text(s: svc.Saved) -> str:
     return text
 
 
+async def stale(query: CallbackQuery, token: str, data: fsm.ReadingData) -> bool:
+    """A button of another dialog or of an earlier attempt (its summary showed other values or another meter):
+    it does nothing but say so."""
+    if token == data.token:
+        return False
+    await query.answer(ct.STALE_BUTTON, show_alert=True)
+    return True
+
+
 async def _drop_buttons(query: CallbackQuery) -> None:
     if isinstance(query.message, Message):
         with suppress(TelegramBadRequest):
@@ -244,10 +253,10 @@ def router() -> Router:
                     return
                 continue
             break
-        data.values, data.taken_on = [], None
+        data.new_attempt()
         await state.set_state(SubmitReading.value)
         await fsm.save(state, data)
-        await message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round))
+        await message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round, data.token))
 
     async def next_in_queue(message: Message, state: FSMContext, data: fsm.ReadingData, user_id: int,
                             sessions: Sessions, settings: Settings, clock: Clock) -> None:
@@ -326,12 +335,12 @@ def router() -> Router:
         data.values.append(str(value))
         await fsm.save(state, data)
         if len(data.values) < info.zones:
-            await message.answer(ask_value_text(info, len(data.values)), reply_markup=kb.value_step(data.in_round))
+            await message.answer(ask_value_text(info, len(data.values)), reply_markup=kb.value_step(data.in_round, data.token))
             return
         await state.set_state(SubmitReading.date)
         await message.answer(t.ASK_DATE.format(values=t.values_line(data.decimals(), info.zones),
                                                unit=t.unit(info.resource)),
-                             reply_markup=kb.date_step(data.in_round))
+                             reply_markup=kb.date_step(data.in_round, data.token))
 
     # ---- date taken
     async def take_date(message: Message, user_id: int, taken_on: dt.date, state: FSMContext,
@@ -349,10 +358,10 @@ def router() -> Router:
         await fsm.save(state, data)
         if a.spike:
             await state.set_state(SubmitReading.spike)
-            await message.answer(spike_text(a), reply_markup=kb.spike())
+            await message.answer(spike_text(a), reply_markup=kb.spike(data.token))
             return
         await state.set_state(SubmitReading.confirm)
-        await message.answer(confirm_text(a), reply_markup=kb.confirm())
+        await message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
 
     async def refused(message: Message, e: svc.ReadingRefused, data: fsm.ReadingData, state: FSMContext,
                       user_id: int, sessions: Sessions, settings: Settings, clock: Clock) -> None:
@@ -364,13 +373,15 @@ def router() -> Router:
         text = refusal_text(e, info, today, entered)
         if e.reason in (svc.Refusal.future, svc.Refusal.before_last, svc.Refusal.before_installed):
             await state.set_state(SubmitReading.date)
-            await message.answer(text, reply_markup=kb.date_step(data.in_round))
+            await message.answer(text, reply_markup=kb.date_step(data.in_round, data.token))
         elif e.reason is svc.Refusal.lower and info is not None:
-            data.values, data.taken_on = data.values[: e.zone], None
+            kept = data.values[: e.zone]
+            data.new_attempt()
+            data.values = kept
             await state.set_state(SubmitReading.value)
             await fsm.save(state, data)
             await message.answer(text + "\n\n" + ask_value_text(info, e.zone),
-                                 reply_markup=kb.value_step(data.in_round))
+                                 reply_markup=kb.value_step(data.in_round, data.token))
         else:
             await message.answer(text)
             await next_in_queue(message, state, data, user_id, sessions, settings, clock)
@@ -378,6 +389,8 @@ def router() -> Router:
     @r.callback_query(SubmitReading.date, DateCD.filter())
     async def date_button(query: CallbackQuery, callback_data: DateCD, state: FSMContext, sessions: Sessions,
                           settings: Settings, clock: Clock) -> None:
+        if await stale(query, callback_data.token, await fsm.load(state)):
+            return
         await query.answer()
         await _drop_buttons(query)
         today = clock.today()
@@ -391,7 +404,7 @@ def router() -> Router:
         if taken_on is None:
             example_date = t.date(clock.today() - dt.timedelta(days=1))
             data = await fsm.load(state)
-            await message.answer(t.BAD_DATE.format(example=example_date), reply_markup=kb.date_step(data.in_round))
+            await message.answer(t.BAD_DATE.format(example=example_date), reply_markup=kb.date_step(data.in_round, data.token))
             return
         await take_date(message, message.from_user.id, taken_on, state, sessions, settings, clock)
 
@@ -399,9 +412,11 @@ def router() -> Router:
     @r.callback_query(SubmitReading.spike, SpikeCD.filter())
     async def spike_answer(query: CallbackQuery, callback_data: SpikeCD, state: FSMContext, sessions: Sessions,
                            settings: Settings, clock: Clock) -> None:
+        data = await fsm.load(state)
+        if await stale(query, callback_data.token, data):
+            return
         await query.answer()
         await _drop_buttons(query)
-        data = await fsm.load(state)
         user_id = query.from_user.id
         if callback_data.choice is SpikeChoice.fix:
             info = await svc.get_meter(sessions, user_id, data.meter_id or 0, clock.today(), window(settings))
@@ -409,10 +424,10 @@ def router() -> Router:
                 await state.clear()
                 await query.message.answer(t.NOT_YOURS)
                 return
-            data.values, data.taken_on = [], None
+            data.new_attempt()
             await state.set_state(SubmitReading.value)
             await fsm.save(state, data)
-            await query.message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round))
+            await query.message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round, data.token))
             return
         try:
             a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
@@ -423,15 +438,15 @@ def router() -> Router:
         data.replaces = a.replaces.reading_id if a.replaces is not None else None
         await fsm.save(state, data)
         await state.set_state(SubmitReading.confirm)
-        await query.message.answer(confirm_text(a), reply_markup=kb.confirm())
+        await query.message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
 
     # ---- «Сохранить» / «Отменить» / «Пропустить прибор»
     @r.callback_query(SubmitReading.confirm, ConfirmCD.filter(F.action == ConfirmAction.save))
-    async def save(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,
-                   clock: Clock) -> None:
+    async def save(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, sessions: Sessions,
+                   settings: Settings, clock: Clock) -> None:
         data = await fsm.load(state)
         user_id = query.from_user.id
-        if data.meter_id is None or data.date() is None:
+        if data.meter_id is None or data.date() is None or callback_data.token != data.token:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
         try:
@@ -475,21 +490,25 @@ def router() -> Router:
             note = t.CHANGED.format(period=t.period_name(a.meter.period.period),
                                     value=t.values_line(a.replaces.values, a.meter.zones),
                                     date=t.date(a.replaces.taken_on))
-        await query.message.answer(note + confirm_text(a), reply_markup=kb.confirm())
+        await query.message.answer(note + confirm_text(a), reply_markup=kb.confirm(data.token))
 
     @r.callback_query(StateFilter(SubmitReading), ConfirmCD.filter(F.action == ConfirmAction.cancel))
-    async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+    async def cancel(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext) -> None:
+        if await stale(query, callback_data.token, await fsm.load(state)):
+            return
         await query.answer()
         await _drop_buttons(query)
         await state.clear()
         await query.message.answer(t.CANCELLED, reply_markup=None)
 
     @r.callback_query(StateFilter(SubmitReading), ConfirmCD.filter(F.action == ConfirmAction.skip))
-    async def skip(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,
-                   clock: Clock) -> None:
+    async def skip(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, sessions: Sessions,
+                   settings: Settings, clock: Clock) -> None:
+        data = await fsm.load(state)
+        if await stale(query, callback_data.token, data):
+            return
         await query.answer()
         await _drop_buttons(query)
-        data = await fsm.load(state)
         await next_in_queue(query.message, state, data, query.from_user.id, sessions, settings, clock)
 
     return r
