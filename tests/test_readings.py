@@ -434,9 +434,13 @@ async def test_meter_card_history_and_chart(client, bot, sessions, w):
     await client.click(t.BACK)
     replies = await client.click(t.BTN_CHART)
     photo = replies[-1]
-    assert photo.method == "sendPhoto" and photo.text == t.CHART_CAPTION
+    # QA: the chart of one meter said «по вашим приборам учёта» — it names the meter now
+    assert photo.method == "sendPhoto" and photo.text == "Расход по месяцам (расчётные периоды): Холодная вода № ХВ-001."
     data = photo.raw.photo.data
     assert data.startswith(b"\x89PNG")
+    await client.click(t.BACK)  # the card → «Приборы учёта»
+    photo = (await client.click(t.BTN_CHART))[-1]
+    assert photo.method == "sendPhoto" and photo.text == t.CHART_CAPTION  # all meters
 
 
 async def test_chart_without_readings(client, w):

@@ -199,6 +199,7 @@ HISTORY_REPLACED = " <i>(заменено)</i>"
 HISTORY_EMPTY = "Показаний через бот ещё не передавали."
 HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
 CHART_CAPTION = "Расход по месяцам (расчётные периоды) по вашим приборам учёта."
+CHART_CAPTION_METER = "Расход по месяцам (расчётные периоды): {title}."
 CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
 CHART_TITLE = "{resource}, {unit}"
 
