@@ -553,3 +553,15 @@ async def test_save_under_an_earlier_summary_does_not_save_the_current_dialog(cl
     done = await client.click(t.SAVE, second.message_id)
     assert any("Показания сохранены" in x.text for x in done)
     assert [r.value for r in await readings(sessions)] == [107]
+
+
+async def test_list_says_each_providers_window_when_they_differ(client, sessions, w):
+    """QA: with the УК on 15–19 and the РСО on the default 20–25 the list said nothing about when readings are
+    taken; now each account says its own days."""
+    async with sessions.begin() as s:
+        await s.execute(update(Organization).where(Organization.id == w.uk.id)
+                        .values(reading_window_from=15, reading_window_to=19))
+    (reply,) = await client.send(t.TITLE)
+    uk, rso = reply.text.split("Л/с ЭЛ-0012")
+    assert "Приём показаний: с 15 по 19 число месяца." in uk
+    assert "Приём показаний: с 20 по 25 число месяца." in rso and "с 15 по 19" not in rso

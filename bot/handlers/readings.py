@@ -83,6 +83,7 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
     if not ml.meters:
         return t.NO_METERS, None
     shown, page, pages = page_of(ml.meters, page)
+    windows = {m.period.window for m in ml.meters}
     lines = [t.LIST_HEAD]
     account = None
     for m in shown:
@@ -90,6 +91,8 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
             account = m.account_id
             lines.append(t.LIST_ACCOUNT.format(number=m.account_number, provider=m.provider, address=m.address,
                                                premises=m.premises))
+            if len(windows) > 1:  # providers take readings on different days: say it per account
+                lines.append(t.LIST_ACCOUNT_WINDOW.format(start=m.period.window.from_day, end=m.period.window.to_day))
         overdue = t.OVERDUE_MARK if m.overdue else ""
         title = t.meter_title(m.resource, m.serial)
         if m.last is None:
@@ -99,7 +102,6 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
             lines.append(t.LIST_METER.format(title=title, last=t.values_line(m.last.values, m.zones),
                                              unit=" " + t.unit(m.resource), date=t.date(m.last.taken_on),
                                              verification=t.date(m.next_verification_on), overdue=overdue))
-    windows = {m.period.window for m in ml.meters}
     if len(windows) == 1:
         w = next(iter(windows))
         lines.append(t.LIST_WINDOW.format(start=w.from_day, end=w.to_day))
