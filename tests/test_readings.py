@@ -565,3 +565,11 @@ async def test_list_says_each_providers_window_when_they_differ(client, sessions
     uk, rso = reply.text.split("Л/с ЭЛ-0012")
     assert "Приём показаний: с 15 по 19 число месяца." in uk
     assert "Приём показаний: с 20 по 25 число месяца." in rso and "с 15 по 19" not in rso
+
+
+async def test_date_typed_as_a_word(client, w):
+    """QA: «вчера» typed instead of pressed was «Не понял дату»."""
+    await open_cold(client)
+    await client.send("105")
+    summary = (await client.send("Вчера"))[-1]
+    assert "Дата снятия: 18.11.2026" in summary.text

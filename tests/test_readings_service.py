@@ -284,3 +284,12 @@ async def test_save_refuses_when_the_period_reading_changed_since_the_summary(se
     second = await svc.save_reading(sessions, USER, w.cold.id, (D(106),), TODAY, TODAY, NOW, W,
                                     replaces=first.reading_id)
     assert second.assessment.replaces.reading_id == first.reading_id
+
+
+def test_parse_taken_on_words():
+    today = dt.date(2026, 11, 1)
+    assert svc.parse_taken_on("сегодня", today) == today
+    assert svc.parse_taken_on(" Вчера. ", today) == dt.date(2026, 10, 31)
+    assert svc.parse_taken_on("позавчера", today) == dt.date(2026, 10, 30)
+    assert svc.parse_taken_on("30.10.2026", today) == dt.date(2026, 10, 30)
+    assert svc.parse_taken_on("завтра", today) is None

@@ -402,7 +402,7 @@ def router() -> Router:
     @r.message(SubmitReading.date, TYPED)
     async def date_typed(message: Message, state: FSMContext, sessions: Sessions, settings: Settings,
                          clock: Clock) -> None:
-        taken_on = svc.parse_date(message.text)
+        taken_on = svc.parse_taken_on(message.text, clock.today())
         if taken_on is None:
             example_date = t.date(clock.today() - dt.timedelta(days=1))
             data = await fsm.load(state)

@@ -100,6 +100,18 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+_DAY_WORDS = {"сегодня": 0, "вчера": 1, "позавчера": 2}
+
+
+def parse_taken_on(text: str | None, today: dt.date) -> dt.date | None:
+    """The date a reading was taken as typed: ДД.ММ.ГГГГ (see parse_date) or «сегодня» / «вчера» / «позавчера»
+    (what the buttons say — residents type them too)."""
+    word = (text or "").strip().lower().rstrip(".!")
+    if word in _DAY_WORDS:
+        return today - dt.timedelta(days=_DAY_WORDS[word])
+    return parse_date(text)
+
+
 # --------------------------------------------------------------------------------------------- window / period
 
 
