@@ -161,16 +161,23 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"--period: нужен месяц в виде ГГГГ-ММ, например 2026-11 (получено {args.period!r})", file=sys.stderr)
         return 2
 
-    async def run() -> tuple[bytes, int]:
+    async def run() -> tuple[bytes, int] | None:
         engine = create_engine(settings.database_url)
         try:
-            return await export.export_readings(session_factory(engine), period, args.format, settings.tz,
-                                                args.provider)
+            sessions = session_factory(engine)
+            if args.provider and not await export.provider_known(sessions, args.provider):
+                return None
+            return await export.export_readings(sessions, period, args.format, settings.tz, args.provider)
         finally:
             await engine.dispose()
 
     asyncio.run(_migrate(settings))
-    data, rows = asyncio.run(run())
+    result = asyncio.run(run())
+    if result is None:
+        print(f"--provider: организации с ОГРН {args.provider!r} нет в базе — проверьте номер; файл не записан",
+              file=sys.stderr)
+        return 2
+    data, rows = result
     out = Path(args.output or export.file_name(period, args.format, args.provider))
     out.write_bytes(data)
     print(f"Показания за {period}: строк — {rows}; файл {out}")

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from bot.services import export
 from bot.services import readings as svc
+from storage.models import Meter, Reading
 from tests.conftest import STAFF_CHAT_ID
 from tests.factories import RSO_OGRN, UK_OGRN, link, world
 
@@ -137,3 +139,44 @@ def test_cli_export(tmp_path, monkeypatch, fmt):
         text = (tmp_path / "rso.csv").read_text("utf-8-sig")
         assert "Э-777" in text and "ХВ-001" not in text
     assert main(["export", "readings", "--period", "ноябрь", "--format", fmt]) == 2
+    # QA: a mistyped ОГРН gave an empty file and exit code 0, as if nobody had sent readings
+    assert main(["export", "readings", "--period", "2026-11", "--provider", "1027700000001", "--format", fmt,
+                 "-o", "typo." + fmt]) == 2
+    assert not (tmp_path / ("typo." + fmt)).exists()
+
+
+async def test_a_next_period_reading_of_the_same_day_is_not_the_previous_value(sessions):
+    """QA: a reading sent on the 25th (November) and another one sent on the 26th but dated the 25th (it counts
+    for December): November's file kept showing the December value as «previous» and a negative consumption."""
+    w = await world(sessions)
+    await link(sessions, USER, w.account)
+    nov, dec = dt.date(2026, 11, 25), dt.date(2026, 11, 26)
+    await svc.save_reading(sessions, USER, w.cold.id, (D(106),), nov, nov, NOW, W)
+    saved = await svc.save_reading(sessions, USER, w.cold.id, (D(109),), nov, dec, NOW + dt.timedelta(days=1), W)
+    assert saved.period.period == "2026-12"
+    (row,) = await export.export_rows(sessions, "2026-11", TZ)
+    assert (row.previous, row.value, row.consumption) == (D("100.000"), D("106.000"), D("6.000"))
+    (row,) = await export.export_rows(sessions, "2026-12", TZ)
+    assert (row.previous, row.value, row.consumption) == (D("106.000"), D("109.000"), D("3.000"))
+
+
+async def test_the_registry_echo_of_a_reading_is_not_its_previous_value(sessions):
+    """QA: the billing system accepts the bot's reading and the next registry import carries it as the meter's
+    last value (same date, same value). November's file then said previous = the reading itself, consumption 0,
+    and the chart lost November's bar."""
+    w = await world(sessions)
+    await link(sessions, USER, w.account)
+    async with sessions.begin() as s:  # October's reading, sent through the bot (registry: 100 on 20.10)
+        s.add(Reading(meter_id=w.cold.id, value=D(103), taken_on=dt.date(2026, 10, 25), period="2026-10",
+                      user_id=USER, submitted_at=dt.datetime(2026, 10, 25, 9, 0)))
+    nov = dt.date(2026, 11, 18)
+    await svc.save_reading(sessions, USER, w.cold.id, (D(107),), nov, TODAY, NOW, W)
+    async with sessions.begin() as s:  # the import that brings November's accepted value back
+        await s.execute(update(Meter).where(Meter.id == w.cold.id).values(last_value=D(107), last_read_on=nov))
+    (row,) = await export.export_rows(sessions, "2026-11", TZ)
+    assert (row.previous, row.value, row.consumption) == (D("103.000"), D("107.000"), D("4.000"))
+    (cold,) = await svc.monthly_consumption(sessions, USER, TODAY, W)
+    assert dict(zip(cold.periods, cold.values, strict=True))["2026-11"] == D(4)
+    info = await svc.get_meter(sessions, USER, w.cold.id, TODAY, W)
+    assert svc.registry_point_of(info) == svc.Point((D(107),), nov)  # history still says what the УК accepted
+    assert info.last.values == (D(107),) and info.last.reading_id is not None

@@ -3,6 +3,7 @@ the window and period, supersede, «Передать все по очереди�
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -433,9 +434,13 @@ async def test_meter_card_history_and_chart(client, bot, sessions, w):
     await client.click(t.BACK)
     replies = await client.click(t.BTN_CHART)
     photo = replies[-1]
-    assert photo.method == "sendPhoto" and photo.text == t.CHART_CAPTION
+    # QA: the chart of one meter said «по вашим приборам учёта» — it names the meter now
+    assert photo.method == "sendPhoto" and photo.text == "Расход по месяцам (расчётные периоды): Холодная вода № ХВ-001."
     data = photo.raw.photo.data
     assert data.startswith(b"\x89PNG")
+    await client.click(t.BACK)  # the card → «Приборы учёта»
+    photo = (await client.click(t.BTN_CHART))[-1]
+    assert photo.method == "sendPhoto" and photo.text == t.CHART_CAPTION  # all meters
 
 
 async def test_chart_without_readings(client, w):
@@ -463,3 +468,108 @@ async def test_long_meter_lists_paginate(client, sessions, w):
     assert "Страница 3 из 3" in replies[-1].text
     replies = await client.click(t.BTN_METERS)
     assert "Страница 1 из 3" in replies[-1].text and len(replies[-1].text) < 4096
+
+
+# --------------------------------------------------------------------------------------------- QA: save once
+
+
+async def test_double_tap_on_save_saves_once(client, sessions, w):
+    """QA: two taps on «Сохранить» (a slow network) were handled side by side: the reading was saved twice, two
+    confirmations came and the history showed the same value «заменено» by itself."""
+    await open_cold(client)
+    await client.send("105")
+    await client.click(t.BTN_TODAY)
+    mid = max(client.inline)
+    data = next(b.callback_data for row in client.inline[mid].inline_keyboard for b in row if b.text == t.SAVE)
+    await asyncio.gather(client.click_data(data, mid), client.click_data(data, mid))
+    replies = client.new_replies()
+    (r,) = await readings(sessions)
+    assert r.value == 105 and r.superseded_by_id is None
+    sent = [x for x in client.history if x.method == "sendMessage" and "Показания сохранены" in x.text]
+    assert len(sent) == 1, [x.text for x in client.history[-6:]] + [x.text for x in replies]
+
+
+async def test_a_reading_sent_by_someone_else_meanwhile_is_shown_before_saving(client, make_client, sessions, w):
+    """Two residents of one flat: the summary said nothing is replaced, but the other one saved a reading for
+    this period meanwhile — «Сохранить» shows the summary again against it instead of replacing it unseen."""
+    other = make_client(user_id=222, first_name="Алсу")
+    await link(sessions, other.user.id, w.account)
+    await open_cold(client)
+    await client.send("105")
+    await client.click(t.BTN_TODAY)
+    await open_cold(other)
+    await other.send("107")
+    await other.click(t.BTN_TODAY)
+    await other.click(t.SAVE)
+    (again,) = [x for x in await client.click(t.SAVE) if x.method == "sendMessage" and x.chat_id == client.chat.id]
+    assert "передали показание за ноябрь 2026: 107,000" in again.text and "Проверьте показания" in again.text
+    assert "Заменит переданное ранее за этот период: 107,000" in again.text
+    assert [r.value for r in await readings(sessions)] == [107]
+    done = [x.text for x in await client.click(t.SAVE) if x.chat_id == client.chat.id]
+    assert any("Показания сохранены" in x and "(107,000) заменено" in x for x in done), done
+    first, second = await readings(sessions)
+    assert (first.value, second.value, first.superseded_by_id) == (107, 105, second.id)
+
+
+async def test_each_zone_prompt_gives_that_zones_example(client, w):
+    """QA: the «ночь» prompt and its refusals gave the «день» value as the example (1200,5 for a 500 night)."""
+    await client.send(t.TITLE)
+    (_, prompt) = await client.click(POWER)
+    assert "например <code>1200,5</code>" in prompt.text
+    (reply,) = await client.send("1300")
+    assert "зоны «ночь» (Т2)" in reply.text and "например <code>500,5</code>" in reply.text
+    (reply,) = await client.send("5о1")
+    assert "<code>500,5</code>" in reply.text
+
+
+async def test_save_under_an_earlier_summary_does_not_save_the_current_dialog(client, sessions, w):
+    """QA: «Сохранить» under the cold-water summary, pressed after the resident went on to the electricity meter,
+    saved the electricity reading (and not the cold water one the message showed). Buttons of an earlier
+    dialog or attempt now only say they are stale."""
+    await open_cold(client)
+    await client.send("105")
+    cold_summary = (await client.click(t.BTN_TODAY))[-1]
+    await client.send(t.TITLE)
+    await client.click(POWER)
+    await client.send("1300")
+    await client.send("550")
+    power_summary = (await client.click(t.BTN_TODAY))[-1]
+    assert "Электроэнергия" in power_summary.text
+    (reply,) = await client.click(t.SAVE, cold_summary.message_id)
+    assert reply.text == ct.STALE_BUTTON
+    (reply,) = await client.click(t.CANCEL, cold_summary.message_id)
+    assert reply.text == ct.STALE_BUTTON
+    assert await readings(sessions) == []
+    # the same meter opened again: the first summary's button does not save the second attempt's values
+    await open_cold(client)
+    await client.send("106")
+    first = (await client.click(t.BTN_TODAY))[-1]
+    await open_cold(client)
+    await client.send("107")
+    second = (await client.click(t.BTN_TODAY))[-1]
+    assert "107,000" in second.text
+    (reply,) = await client.click(t.SAVE, first.message_id)
+    assert reply.text == ct.STALE_BUTTON and await readings(sessions) == []
+    done = await client.click(t.SAVE, second.message_id)
+    assert any("Показания сохранены" in x.text for x in done)
+    assert [r.value for r in await readings(sessions)] == [107]
+
+
+async def test_list_says_each_providers_window_when_they_differ(client, sessions, w):
+    """QA: with the УК on 15–19 and the РСО on the default 20–25 the list said nothing about when readings are
+    taken; now each account says its own days."""
+    async with sessions.begin() as s:
+        await s.execute(update(Organization).where(Organization.id == w.uk.id)
+                        .values(reading_window_from=15, reading_window_to=19))
+    (reply,) = await client.send(t.TITLE)
+    uk, rso = reply.text.split("Л/с ЭЛ-0012")
+    assert "Приём показаний: с 15 по 19 число месяца." in uk
+    assert "Приём показаний: с 20 по 25 число месяца." in rso and "с 15 по 19" not in rso
+
+
+async def test_date_typed_as_a_word(client, w):
+    """QA: «вчера» typed instead of pressed was «Не понял дату»."""
+    await open_cold(client)
+    await client.send("105")
+    summary = (await client.send("Вчера"))[-1]
+    assert "Дата снятия: 18.11.2026" in summary.text

@@ -270,3 +270,26 @@ def test_window_settings(start, end, error):
         return
     with pytest.raises(SettingsError, match=error):
         load_settings(_env_file=None, reading_window_from=start, reading_window_to=end)
+
+
+async def test_save_refuses_when_the_period_reading_changed_since_the_summary(sessions, w):
+    """``replaces`` is what the summary showed: a reading of this period saved since then is not replaced
+    unseen (Refusal.changed, nothing written); the one shown is replaced as before."""
+    first = await svc.save_reading(sessions, USER, w.cold.id, (D(105),), TODAY, TODAY, NOW, W, replaces=None)
+    with pytest.raises(svc.ReadingRefused) as exc:
+        await svc.save_reading(sessions, USER, w.cold.id, (D(106),), TODAY, TODAY, NOW, W, replaces=None)
+    assert exc.value.reason is svc.Refusal.changed and exc.value.last.reading_id == first.reading_id
+    async with sessions() as s:
+        assert [r.id for r in (await s.execute(select(Reading))).scalars()] == [first.reading_id]
+    second = await svc.save_reading(sessions, USER, w.cold.id, (D(106),), TODAY, TODAY, NOW, W,
+                                    replaces=first.reading_id)
+    assert second.assessment.replaces.reading_id == first.reading_id
+
+
+def test_parse_taken_on_words():
+    today = dt.date(2026, 11, 1)
+    assert svc.parse_taken_on("сегодня", today) == today
+    assert svc.parse_taken_on(" Вчера. ", today) == dt.date(2026, 10, 31)
+    assert svc.parse_taken_on("позавчера", today) == dt.date(2026, 10, 30)
+    assert svc.parse_taken_on("30.10.2026", today) == dt.date(2026, 10, 30)
+    assert svc.parse_taken_on("завтра", today) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from enum import StrEnum
 
@@ -31,6 +32,13 @@ class ReadingData(BaseModel):
     taken_on: str | None = None
     in_round: bool = False  # «Передать все по очереди»
     saved: int = 0  # readings saved in this round
+    replaces: int | None = None  # the reading of this period the summary said the new one replaces
+    token: str = ""  # this attempt's mark on its buttons: a button of an earlier dialog or attempt is stale
+
+    def new_attempt(self) -> None:
+        """Values are entered afresh (another meter, «Исправить», a refusal): earlier buttons stop working."""
+        self.values, self.taken_on, self.replaces = [], None, None
+        self.token = secrets.token_hex(4)
 
     def decimals(self) -> tuple[Decimal, ...]:
         return tuple(Decimal(v) for v in self.values)
@@ -70,6 +78,7 @@ class DateChoice(StrEnum):
 
 class DateCD(CallbackData, prefix="rdd"):
     choice: DateChoice
+    token: str = ""  # ReadingData.token of the attempt that showed the button
 
 
 class SpikeChoice(StrEnum):
@@ -79,6 +88,7 @@ class SpikeChoice(StrEnum):
 
 class SpikeCD(CallbackData, prefix="rds"):
     choice: SpikeChoice
+    token: str = ""  # ReadingData.token of the attempt that showed the button
 
 
 class ConfirmAction(StrEnum):
@@ -89,3 +99,4 @@ class ConfirmAction(StrEnum):
 
 class ConfirmCD(CallbackData, prefix="rdc"):
     action: ConfirmAction
+    token: str = ""  # ReadingData.token of the attempt that showed the button

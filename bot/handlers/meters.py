@@ -124,6 +124,12 @@ def router() -> Router:
         panels = [Panel(s.resource, t.CHART_TITLE.format(resource=t.resource(s.resource), unit=t.unit(s.resource)),
                         [t.period_short(p) for p in s.periods], s.values) for s in series]
         png = await asyncio.to_thread(monthly_bars, panels)
-        await query.message.answer_photo(BufferedInputFile(png, filename="consumption.png"), caption=t.CHART_CAPTION)
+        caption = t.CHART_CAPTION
+        if callback_data.meter_id:
+            info = await svc.get_meter(sessions, query.from_user.id, callback_data.meter_id, clock.today(),
+                                       window(settings))
+            if info is not None:
+                caption = t.CHART_CAPTION_METER.format(title=t.meter_title(info.resource, info.serial))
+        await query.message.answer_photo(BufferedInputFile(png, filename="consumption.png"), caption=caption)
 
     return r

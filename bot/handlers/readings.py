@@ -63,9 +63,10 @@ def window_text(period: svc.PeriodInfo) -> str:
     return tmpl.format(start=period.window.from_day, end=period.window.to_day, period=t.period_name(period.period))
 
 
-def example(info: svc.MeterInfo) -> str:
-    if info.base is not None:
-        return t.num(info.base.values[0]).replace(",000", ",5")
+def example(info: svc.MeterInfo, zone: int = 0) -> str:
+    """An example value for ``zone``: the last value of that zone (not of the first one) when known."""
+    if info.base is not None and zone < len(info.base.values):
+        return t.num(info.base.values[zone]).replace(",000", ",5")
     return "123,45"
 
 
@@ -82,6 +83,7 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
     if not ml.meters:
         return t.NO_METERS, None
     shown, page, pages = page_of(ml.meters, page)
+    windows = {m.period.window for m in ml.meters}
     lines = [t.LIST_HEAD]
     account = None
     for m in shown:
@@ -89,6 +91,8 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
             account = m.account_id
             lines.append(t.LIST_ACCOUNT.format(number=m.account_number, provider=m.provider, address=m.address,
                                                premises=m.premises))
+            if len(windows) > 1:  # providers take readings on different days: say it per account
+                lines.append(t.LIST_ACCOUNT_WINDOW.format(start=m.period.window.from_day, end=m.period.window.to_day))
         overdue = t.OVERDUE_MARK if m.overdue else ""
         title = t.meter_title(m.resource, m.serial)
         if m.last is None:
@@ -98,7 +102,6 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
             lines.append(t.LIST_METER.format(title=title, last=t.values_line(m.last.values, m.zones),
                                              unit=" " + t.unit(m.resource), date=t.date(m.last.taken_on),
                                              verification=t.date(m.next_verification_on), overdue=overdue))
-    windows = {m.period.window for m in ml.meters}
     if len(windows) == 1:
         w = next(iter(windows))
         lines.append(t.LIST_WINDOW.format(start=w.from_day, end=w.to_day))
@@ -127,7 +130,7 @@ def ask_value_text(info: svc.MeterInfo, zone: int) -> str:
         value=t.values_line(info.base.values, info.zones), unit=t.unit(info.resource), date=t.date(info.base.taken_on))
     return t.ASK_VALUE.format(title=t.meter_title(info.resource, info.serial), last=last,
                               window=window_text(info.period) if zone == 0 else "", replaces=replaces if zone == 0 else "",
-                              zone=zone_part, digits=info.digits, example=example(info))
+                              zone=zone_part, digits=info.digits, example=example(info, zone))
 
 
 def refusal_text(e: svc.ReadingRefused, info: svc.MeterInfo | None, today: dt.date,
@@ -196,6 +199,15 @@ def saved_text(s: svc.Saved) -> str:
     return text
 
 
+async def stale(query: CallbackQuery, token: str, data: fsm.ReadingData) -> bool:
+    """A button of another dialog or of an earlier attempt (its summary showed other values or another meter):
+    it does nothing but say so."""
+    if token == data.token:
+        return False
+    await query.answer(ct.STALE_BUTTON, show_alert=True)
+    return True
+
+
 async def _drop_buttons(query: CallbackQuery) -> None:
     if isinstance(query.message, Message):
         with suppress(TelegramBadRequest):
@@ -243,10 +255,10 @@ def router() -> Router:
                     return
                 continue
             break
-        data.values, data.taken_on = [], None
+        data.new_attempt()
         await state.set_state(SubmitReading.value)
         await fsm.save(state, data)
-        await message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round))
+        await message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round, data.token))
 
     async def next_in_queue(message: Message, state: FSMContext, data: fsm.ReadingData, user_id: int,
                             sessions: Sessions, settings: Settings, clock: Clock) -> None:
@@ -316,7 +328,7 @@ def router() -> Router:
             value = svc.parse_value(message.text, info.digits)
             svc.check_zone_value(info, zone, value)
         except svc.BadValue as e:
-            text = t.BAD_VALUE[e.problem.value].format(digits=info.digits, example=example(info))
+            text = t.BAD_VALUE[e.problem.value].format(digits=info.digits, example=example(info, zone))
             await message.answer(text + t.STILL_WAITING)
             return
         except svc.ReadingRefused as e:
@@ -325,12 +337,12 @@ def router() -> Router:
         data.values.append(str(value))
         await fsm.save(state, data)
         if len(data.values) < info.zones:
-            await message.answer(ask_value_text(info, len(data.values)), reply_markup=kb.value_step(data.in_round))
+            await message.answer(ask_value_text(info, len(data.values)), reply_markup=kb.value_step(data.in_round, data.token))
             return
         await state.set_state(SubmitReading.date)
         await message.answer(t.ASK_DATE.format(values=t.values_line(data.decimals(), info.zones),
                                                unit=t.unit(info.resource)),
-                             reply_markup=kb.date_step(data.in_round))
+                             reply_markup=kb.date_step(data.in_round, data.token))
 
     # ---- date taken
     async def take_date(message: Message, user_id: int, taken_on: dt.date, state: FSMContext,
@@ -344,13 +356,14 @@ def router() -> Router:
             await refused(message, e, data, state, user_id, sessions, settings, clock)
             return
         data.taken_on = taken_on.isoformat()
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
         await fsm.save(state, data)
         if a.spike:
             await state.set_state(SubmitReading.spike)
-            await message.answer(spike_text(a), reply_markup=kb.spike())
+            await message.answer(spike_text(a), reply_markup=kb.spike(data.token))
             return
         await state.set_state(SubmitReading.confirm)
-        await message.answer(confirm_text(a), reply_markup=kb.confirm())
+        await message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
 
     async def refused(message: Message, e: svc.ReadingRefused, data: fsm.ReadingData, state: FSMContext,
                       user_id: int, sessions: Sessions, settings: Settings, clock: Clock) -> None:
@@ -362,13 +375,15 @@ def router() -> Router:
         text = refusal_text(e, info, today, entered)
         if e.reason in (svc.Refusal.future, svc.Refusal.before_last, svc.Refusal.before_installed):
             await state.set_state(SubmitReading.date)
-            await message.answer(text, reply_markup=kb.date_step(data.in_round))
+            await message.answer(text, reply_markup=kb.date_step(data.in_round, data.token))
         elif e.reason is svc.Refusal.lower and info is not None:
-            data.values, data.taken_on = data.values[: e.zone], None
+            kept = data.values[: e.zone]
+            data.new_attempt()
+            data.values = kept
             await state.set_state(SubmitReading.value)
             await fsm.save(state, data)
             await message.answer(text + "\n\n" + ask_value_text(info, e.zone),
-                                 reply_markup=kb.value_step(data.in_round))
+                                 reply_markup=kb.value_step(data.in_round, data.token))
         else:
             await message.answer(text)
             await next_in_queue(message, state, data, user_id, sessions, settings, clock)
@@ -376,6 +391,8 @@ def router() -> Router:
     @r.callback_query(SubmitReading.date, DateCD.filter())
     async def date_button(query: CallbackQuery, callback_data: DateCD, state: FSMContext, sessions: Sessions,
                           settings: Settings, clock: Clock) -> None:
+        if await stale(query, callback_data.token, await fsm.load(state)):
+            return
         await query.answer()
         await _drop_buttons(query)
         today = clock.today()
@@ -385,11 +402,11 @@ def router() -> Router:
     @r.message(SubmitReading.date, TYPED)
     async def date_typed(message: Message, state: FSMContext, sessions: Sessions, settings: Settings,
                          clock: Clock) -> None:
-        taken_on = svc.parse_date(message.text)
+        taken_on = svc.parse_taken_on(message.text, clock.today())
         if taken_on is None:
             example_date = t.date(clock.today() - dt.timedelta(days=1))
             data = await fsm.load(state)
-            await message.answer(t.BAD_DATE.format(example=example_date), reply_markup=kb.date_step(data.in_round))
+            await message.answer(t.BAD_DATE.format(example=example_date), reply_markup=kb.date_step(data.in_round, data.token))
             return
         await take_date(message, message.from_user.id, taken_on, state, sessions, settings, clock)
 
@@ -397,9 +414,11 @@ def router() -> Router:
     @r.callback_query(SubmitReading.spike, SpikeCD.filter())
     async def spike_answer(query: CallbackQuery, callback_data: SpikeCD, state: FSMContext, sessions: Sessions,
                            settings: Settings, clock: Clock) -> None:
+        data = await fsm.load(state)
+        if await stale(query, callback_data.token, data):
+            return
         await query.answer()
         await _drop_buttons(query)
-        data = await fsm.load(state)
         user_id = query.from_user.id
         if callback_data.choice is SpikeChoice.fix:
             info = await svc.get_meter(sessions, user_id, data.meter_id or 0, clock.today(), window(settings))
@@ -407,10 +426,10 @@ def router() -> Router:
                 await state.clear()
                 await query.message.answer(t.NOT_YOURS)
                 return
-            data.values, data.taken_on = [], None
+            data.new_attempt()
             await state.set_state(SubmitReading.value)
             await fsm.save(state, data)
-            await query.message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round))
+            await query.message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round, data.token))
             return
         try:
             a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
@@ -418,22 +437,27 @@ def router() -> Router:
         except svc.ReadingRefused as e:
             await refused(query.message, e, data, state, user_id, sessions, settings, clock)
             return
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
+        await fsm.save(state, data)
         await state.set_state(SubmitReading.confirm)
-        await query.message.answer(confirm_text(a), reply_markup=kb.confirm())
+        await query.message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
 
     # ---- «Сохранить» / «Отменить» / «Пропустить прибор»
     @r.callback_query(SubmitReading.confirm, ConfirmCD.filter(F.action == ConfirmAction.save))
-    async def save(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,
-                   clock: Clock) -> None:
+    async def save(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, sessions: Sessions,
+                   settings: Settings, clock: Clock) -> None:
         data = await fsm.load(state)
         user_id = query.from_user.id
-        if data.meter_id is None or data.date() is None:
+        if data.meter_id is None or data.date() is None or callback_data.token != data.token:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
         try:
             saved = await svc.save_reading(sessions, user_id, data.meter_id, data.decimals(), data.date(),
-                                           clock.today(), clock.utcnow(), window(settings))
+                                           clock.today(), clock.utcnow(), window(settings), replaces=data.replaces)
         except svc.ReadingRefused as e:
+            if e.reason is svc.Refusal.changed:
+                await changed(query, e, data, state, user_id, sessions, settings, clock)
+                return
             await query.answer()
             await _drop_buttons(query)
             await refused(query.message, e, data, state, user_id, sessions, settings, clock)
@@ -445,19 +469,48 @@ def router() -> Router:
         await query.message.answer(saved_text(saved))
         await next_in_queue(query.message, state, data, user_id, sessions, settings, clock)
 
+    async def changed(query: CallbackQuery, e: svc.ReadingRefused, data: fsm.ReadingData, state: FSMContext,
+                      user_id: int, sessions: Sessions, settings: Settings, clock: Clock) -> None:
+        """This period's reading changed after the summary was shown. The same values and date: a second tap on
+        «Сохранить» (the first one saved them and goes on) — say so and leave the dialog alone. Otherwise
+        someone else sent one meanwhile: show the summary again against it."""
+        if e.last is not None and e.last.values == data.decimals() and e.last.taken_on == data.date():
+            await query.answer(t.ALREADY_SAVED)
+            return
+        await query.answer()
+        await _drop_buttons(query)
+        try:
+            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
+                                   clock.today(), window(settings))
+        except svc.ReadingRefused as again:
+            await refused(query.message, again, data, state, user_id, sessions, settings, clock)
+            return
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
+        await fsm.save(state, data)
+        note = ""
+        if a.replaces is not None:
+            note = t.CHANGED.format(period=t.period_name(a.meter.period.period),
+                                    value=t.values_line(a.replaces.values, a.meter.zones),
+                                    date=t.date(a.replaces.taken_on))
+        await query.message.answer(note + confirm_text(a), reply_markup=kb.confirm(data.token))
+
     @r.callback_query(StateFilter(SubmitReading), ConfirmCD.filter(F.action == ConfirmAction.cancel))
-    async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+    async def cancel(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext) -> None:
+        if await stale(query, callback_data.token, await fsm.load(state)):
+            return
         await query.answer()
         await _drop_buttons(query)
         await state.clear()
         await query.message.answer(t.CANCELLED, reply_markup=None)
 
     @r.callback_query(StateFilter(SubmitReading), ConfirmCD.filter(F.action == ConfirmAction.skip))
-    async def skip(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,
-                   clock: Clock) -> None:
+    async def skip(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, sessions: Sessions,
+                   settings: Settings, clock: Clock) -> None:
+        data = await fsm.load(state)
+        if await stale(query, callback_data.token, data):
+            return
         await query.answer()
         await _drop_buttons(query)
-        data = await fsm.load(state)
         await next_in_queue(query.message, state, data, query.from_user.id, sessions, settings, clock)
 
     return r

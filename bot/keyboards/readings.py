@@ -42,28 +42,28 @@ def meter_list(meters: list[tuple[int, str]], can_submit: bool, page: int = 0, p
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def value_step(in_queue: bool) -> InlineKeyboardMarkup:
-    row = [_btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel))]
+def value_step(in_queue: bool, token: str = "") -> InlineKeyboardMarkup:
+    row = [_btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel, token=token))]
     if in_queue:
-        row.insert(0, _btn(t.BTN_SKIP, ConfirmCD(action=ConfirmAction.skip)))
+        row.insert(0, _btn(t.BTN_SKIP, ConfirmCD(action=ConfirmAction.skip, token=token)))
     return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
-def date_step(in_queue: bool) -> InlineKeyboardMarkup:
-    rows = [[_btn(t.BTN_TODAY, DateCD(choice=DateChoice.today)),
-             _btn(t.BTN_YESTERDAY, DateCD(choice=DateChoice.yesterday))]]
-    rows += value_step(in_queue).inline_keyboard
+def date_step(in_queue: bool, token: str = "") -> InlineKeyboardMarkup:
+    rows = [[_btn(t.BTN_TODAY, DateCD(choice=DateChoice.today, token=token)),
+             _btn(t.BTN_YESTERDAY, DateCD(choice=DateChoice.yesterday, token=token))]]
+    rows += value_step(in_queue, token).inline_keyboard
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def spike() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_RIGHT, SpikeCD(choice=SpikeChoice.ok)),
-                                                  _btn(t.BTN_FIX, SpikeCD(choice=SpikeChoice.fix))]])
+def spike(token: str = "") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_RIGHT, SpikeCD(choice=SpikeChoice.ok, token=token)),
+                                                  _btn(t.BTN_FIX, SpikeCD(choice=SpikeChoice.fix, token=token))]])
 
 
-def confirm() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.SAVE, ConfirmCD(action=ConfirmAction.save)),
-                                                  _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel))]])
+def confirm(token: str = "") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.SAVE, ConfirmCD(action=ConfirmAction.save, token=token)),
+                                                  _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel, token=token))]])
 
 
 def meters_menu(meters: list[tuple[int, str]], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:

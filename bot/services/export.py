@@ -1,8 +1,10 @@
 """Readings for billing: the readings that count for a billing period (superseded ones left out), one row per
 tariff zone, as CSV (``;``, UTF-8 with BOM, decimal comma — what Excel opens as is) or XLSX.
 
-Previous value and consumption: the meter's newest point before the reading that is not a reading of the same
-period (see ``bot.services.readings``: registry value or an earlier bot reading).
+Previous value and consumption: the meter's newest point taken on or before the reading that is not a reading of
+the same period nor of a later one (see ``bot.services.readings``: registry value or an earlier bot reading). A
+reading of the next period may carry the same date (sent the day after the window closed, read the day before):
+it never becomes the previous value of this period's reading, so a period's file does not change afterwards.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ async def export_rows(sessions: Sessions, period: str, tz: ZoneInfo, provider_og
                 effective[r.meter_id].append(r)
     out: list[ExportRow] = []
     for r, m, a, o, p, h in rows:
-        points = meter_points(m, effective[m.id])
+        points = [p for p in meter_points(m, effective[m.id]) if p.period is None or p.period < period]
         base = base_point(points, period, up_to=r.taken_on)
         values = reading_values(r, m.tariff_zones)
         names = ZONES.get(m.tariff_zones, ("",) * m.tariff_zones)
@@ -152,6 +154,13 @@ def render(rows: list[ExportRow], period: str, fmt: str) -> bytes:
 
 def file_name(period: str, fmt: str, provider_ogrn: str | None = None) -> str:
     return f"readings_{period}{'_' + provider_ogrn if provider_ogrn else ''}.{fmt}"
+
+
+async def provider_known(sessions: Sessions, provider_ogrn: str) -> bool:
+    """Whether an organization with this ОГРН is in the database (a mistyped one would give an empty file)."""
+    async with sessions() as s:
+        found = await s.execute(select(Organization.id).where(Organization.ogrn == provider_ogrn.strip()))
+        return found.first() is not None
 
 
 async def export_readings(sessions: Sessions, period: str, fmt: str, tz: ZoneInfo,

@@ -100,6 +100,18 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+_DAY_WORDS = {"сегодня": 0, "вчера": 1, "позавчера": 2}
+
+
+def parse_taken_on(text: str | None, today: dt.date) -> dt.date | None:
+    """The date a reading was taken as typed: ДД.ММ.ГГГГ (see parse_date) or «сегодня» / «вчера» / «позавчера»
+    (what the buttons say — residents type them too)."""
+    word = (text or "").strip().lower().rstrip(".!")
+    if word in _DAY_WORDS:
+        return today - dt.timedelta(days=_DAY_WORDS[word])
+    return parse_date(text)
+
+
 # --------------------------------------------------------------------------------------------- window / period
 
 
@@ -183,10 +195,13 @@ def reading_point(r: Reading, zones: int) -> Point:
 
 
 def meter_points(m: Meter, effective: list[Reading]) -> list[Point]:
-    """Registry point + readings not superseded, oldest first."""
+    """Registry point + readings not superseded, oldest first. A registry point with the date and values of a
+    bot reading is that reading coming back from the billing system (it accepted it, the next import carries it):
+    it is left out — kept, it stood between the reading and the one before it, so that reading's consumption
+    read 0 (in the export for billing and in the chart)."""
     pts = [reading_point(r, m.tariff_zones) for r in effective]
     reg = registry_point(m)
-    if reg is not None:
+    if reg is not None and not any((p.taken_on, p.values) == (reg.taken_on, reg.values) for p in pts):
         pts.append(reg)
     return sorted(pts, key=Point.sort_key)
 
@@ -243,6 +258,7 @@ class MeterInfo:
     current: Point | None  # a reading of today's period that a new one would replace
     period: PeriodInfo
     points: tuple[Point, ...] = field(default=(), repr=False)
+    registry: Point | None = None  # the registry's last accepted value, even when it echoes a bot reading
 
 
 @dataclass(frozen=True)
@@ -285,7 +301,7 @@ def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, effectiv
         overdue=today > m.next_verification_on, account_id=a.id, account_number=a.account_number,
         provider=o.short_name or o.name, provider_ogrn=o.ogrn, address=house_address(h), premises=premises_label(p),
         last=points[-1] if points else None, base=base_point(points, per.period),
-        current=current[-1] if current else None, period=per, points=tuple(points),
+        current=current[-1] if current else None, period=per, points=tuple(points), registry=registry_point(m),
     )
 
 
@@ -334,6 +350,7 @@ class Refusal(StrEnum):
     before_last = "before_last"
     before_installed = "before_installed"
     zones = "zones"
+    changed = "changed"  # another reading of the meter for this period was saved after the summary was shown
 
 
 class ReadingRefused(Exception):
@@ -422,14 +439,28 @@ class Saved:
     period: PeriodInfo
 
 
+UNCHECKED = -1  # ``replaces`` of save_reading: do not compare with what the resident was shown
+
+
 async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: tuple[Decimal, ...],
-                       taken_on: dt.date, today: dt.date, now_utc: dt.datetime, default: Window) -> Saved:
+                       taken_on: dt.date, today: dt.date, now_utc: dt.datetime, default: Window,
+                       replaces: int | None = UNCHECKED) -> Saved:
     """Re-check everything and write the reading in one transaction; a reading of the same meter and period
-    that counted so far gets ``superseded_by_id`` (history keeps it). The registry's values are left alone."""
+    that counted so far gets ``superseded_by_id`` (history keeps it). The registry's values are left alone.
+
+    ``replaces``: the id of this period's reading the resident's summary said would be replaced (None: none).
+    When another one counts by now — a second tap on «Сохранить» already saved it, or someone else sent one —
+    Refusal.changed is raised (with that reading as ``last``) and nothing is written."""
     async with sessions.begin() as s:
+        # take the meter's row lock before reading: concurrent saves of one meter run one after the other
+        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
+        await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
         info = await _get_meter(s, user_id, meter_id, today, default, lock=True)
         if info is None:
             raise ReadingRefused(Refusal.not_yours)
+        current = info.current.reading_id if info.current is not None else None
+        if replaces != UNCHECKED and current != replaces:
+            raise ReadingRefused(Refusal.changed, last=info.current)
         a = assess(info, values, taken_on, today)
         padded = list(values) + [None] * (3 - len(values))
         r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
@@ -532,4 +563,4 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
 
 def registry_point_of(info: MeterInfo) -> Point | None:
     """The registry's last accepted value of the meter, if it has one."""
-    return next((p for p in info.points if p.reading_id is None), None)
+    return info.registry
