@@ -106,6 +106,19 @@ async def test_staff_export_bad_period_shows_usage(staff, sessions):
     assert "CSV" in reply.text
 
 
+async def test_staff_export_of_one_provider(staff, sessions):
+    await fill(sessions)
+    replies = await staff.send(f"/export 2026-11 csv {RSO_OGRN}")
+    doc = replies[-1]
+    assert doc.raw.document.filename == f"readings_2026-11_{RSO_OGRN}.csv" and f"ОГРН {RSO_OGRN}" in doc.text
+    body = doc.raw.document.data.decode("utf-8-sig")
+    assert RSO_OGRN in body and UK_OGRN not in body
+    (reply,) = await staff.send("/export 2026-11 1027700000000")
+    assert reply.method == "sendMessage" and "нет в базе" in reply.text
+    (reply,) = await staff.send(f"/export 2026-11 csv xlsx {RSO_OGRN}")
+    assert reply.method == "sendMessage" and "/export ГГГГ-ММ" in reply.text
+
+
 async def test_residents_cannot_export(client, sessions):
     await fill(sessions)
     replies = await client.send("/export 2026-11")

@@ -13,9 +13,9 @@ from bot.handlers import (
     meters,
     readings,
     staff_broadcast,
-    staff_export,
     staff_links,
     staff_outages,
+    staff_readings,
 )
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
@@ -31,7 +31,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_links.router())
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
-    staff.include_router(staff_export.router())
+    staff.include_router(staff_readings.router())
 
     # residents, in private chats
     residents = Router(name="residents")

@@ -208,3 +208,20 @@ PAGE_SIZE = 8  # meters per page of a list: a message stays far below Telegram's
 PAGE = "\nСтраница {page} из {pages}"
 BTN_PREV = "‹ Назад"
 BTN_NEXT = "Далее ›"
+
+# --------------------------------------------------------------------------------------------- staff
+EXPORT_USAGE = ("Выгрузка показаний для расчёта: <code>/export ГГГГ-ММ [csv] [ОГРН]</code>, например "
+                "<code>/export 2026-11</code> — XLSX по всем поставщикам; <code>/export 2026-11 csv 1027700132195</code> "
+                "— CSV только по одному поставщику (список — /window).")
+EXPORT_CAPTION = "Показания за {period}{provider}: строк — {rows}."
+EXPORT_EMPTY = "За {period}{provider} показаний нет — файл пустой, только заголовки."
+EXPORT_PROVIDER = ", ОГРН {ogrn}"
+EXPORT_UNKNOWN_PROVIDER = "Организации с ОГРН {ogrn} нет в базе — проверьте номер (список: /window). Файл не создан."
+WINDOWS_HEAD = ("<b>Окна приёма показаний</b> (числа месяца; показания в окне идут в расчёт этого месяца, "
+                "после окна — следующего):")
+WINDOWS_LINE = "{name}, ОГРН <code>{ogrn}</code>: {from_day}–{to_day}{mark}"
+WINDOWS_DEFAULT_MARK = " (по умолчанию)"
+WINDOWS_NONE = "В базе нет поставщиков — загрузите реестр."
+WINDOWS_HOW = ("\n\nИзменить: <code>/window ОГРН 15-20</code>; вернуть общее окно ({from_day}–{to_day}): "
+               "<code>/window ОГРН по умолчанию</code>.")
+WINDOW_SET = "{name}: показания принимаются с {from_day} по {to_day} число{mark}. Жители увидят это в «Передать показания»."
