@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,8 +46,12 @@ class Settings(BaseSettings):
     @field_validator("staff_chat_id", mode="before")
     @classmethod
     def _empty_chat(cls, v: object) -> object:
-        if isinstance(v, str) and not v.strip():
-            return None
+        if isinstance(v, str):
+            if not v.strip():
+                return None
+            if not re.fullmatch(r"-?\d+", v.strip()):
+                raise ValueError("нужен числовой id группы сотрудников, например -1001234567890")
+            return v.strip()
         return v
 
     @field_validator("bot_token")
