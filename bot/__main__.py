@@ -94,9 +94,11 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     except TelegramUnauthorizedError:
         raise SettingsError("Настройка BOT_TOKEN: Telegram не принял токен (проверьте его у @BotFather)") from None
     except TelegramNetworkError as exc:
-        where = settings.telegram_api_url or "api.telegram.org"
-        name = "TELEGRAM_API_URL" if settings.telegram_api_url else "сеть"
-        raise SettingsError(f"Настройка {name}: не удаётся связаться с Bot API ({where}): {exc.message}") from None
+        if settings.telegram_api_url:
+            raise SettingsError(f"Настройка TELEGRAM_API_URL: не удаётся связаться с Bot API "
+                                f"({settings.telegram_api_url}): {exc.message}") from None
+        raise SettingsError(f"Нет связи с Telegram (api.telegram.org): {exc.message} — проверьте сеть или задайте "
+                            f"TELEGRAM_API_URL") from None
     return 0
 
 

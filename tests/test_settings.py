@@ -84,3 +84,12 @@ def test_redis_that_does_not_answer_is_one_line(monkeypatch, capsys, tmp_path):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("Настройка REDIS_URL: не удаётся подключиться к Redis"), err
     assert "secret" not in err[0]
+
+
+def test_bot_api_server_that_does_not_answer_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    monkeypatch.setenv("BOT_TOKEN", "4242:E2E_TEST_TOKEN_abcdefghijklmnopqrstu")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:1")  # nobody listens there
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Настройка TELEGRAM_API_URL: не удаётся связаться с Bot API"), err
