@@ -189,5 +189,18 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "?"
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = _TYPE_ERRORS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+        if err["type"] in _TYPE_ERRORS:
+            msg += f" (получено {err.get('input')!r})"
         raise SettingsError(f"Настройка {name}: {msg}") from None
+
+
+# pydantic's own messages for values of the wrong type, in the bot's language
+_TYPE_ERRORS = {
+    "int_parsing": "нужно целое число",
+    "int_type": "нужно целое число",
+    "bool_parsing": "нужно true или false",
+    "bool_type": "нужно true или false",
+    "float_parsing": "нужно число",
+    "missing": "не задана",
+}

@@ -93,3 +93,15 @@ def test_bot_api_server_that_does_not_answer_is_one_line(monkeypatch, capsys, tm
     assert main(["run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("Настройка TELEGRAM_API_URL: не удаётся связаться с Bot API"), err
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("RUN_SCHEDULER", "maybe", "нужно true или false"),
+    ("SEND_RATE", "fast", "нужно число"),
+    ("READING_WINDOW_FROM", "двадцатое", "нужно целое число"),
+])
+def test_wrong_type_is_said_in_russian(monkeypatch, name, value, says):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value) == f"Настройка {name}: {says} (получено {value!r})"
