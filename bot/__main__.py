@@ -24,15 +24,54 @@ def _setup_logging(settings: Settings) -> None:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 async def _migrate(settings: Settings) -> None:
+    """Check that the database opens (a wrong DATABASE_URL is one line, not a traceback), then migrate."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
     from storage.db import create_engine
     from storage.migrate import upgrade
 
-    engine = create_engine(settings.database_url)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
+        engine = create_engine(settings.database_url)
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        raise SettingsError(f"Настройка DATABASE_URL: не удаётся создать базу данных ({where}): {exc}") from None
+    try:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (OSError, DBAPIError) as exc:  # refused, unknown host, no such database or role, wrong password
+            reason = _first_line(exc.orig if isinstance(exc, DBAPIError) else exc)
+            raise SettingsError(f"Настройка DATABASE_URL: не удаётся открыть базу данных ({where}): {reason}") from None
         await upgrade(engine)
     finally:
         await engine.dispose()
+
+
+async def _check_redis(settings: Settings) -> None:
+    """With REDIS_URL the dialogs live in Redis: an unreachable Redis stops the start with one line."""
+    if not settings.redis_url:
+        return
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+    from sqlalchemy.engine import make_url
+
+    client = Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        where = make_url(settings.redis_url).render_as_string(hide_password=True)
+        raise SettingsError(f"Настройка REDIS_URL: не удаётся подключиться к Redis ({where}): "
+                            f"{_first_line(exc)}") from None
+    finally:
+        await client.aclose()
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -50,14 +89,17 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.runner import run_polling, run_webhook
 
     asyncio.run(_migrate(settings))
+    asyncio.run(_check_redis(settings))
     try:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except TelegramUnauthorizedError:
         raise SettingsError("Настройка BOT_TOKEN: Telegram не принял токен (проверьте его у @BotFather)") from None
     except TelegramNetworkError as exc:
-        where = settings.telegram_api_url or "api.telegram.org"
-        name = "TELEGRAM_API_URL" if settings.telegram_api_url else "сеть"
-        raise SettingsError(f"Настройка {name}: не удаётся связаться с Bot API ({where}): {exc.message}") from None
+        if settings.telegram_api_url:
+            raise SettingsError(f"Настройка TELEGRAM_API_URL: не удаётся связаться с Bot API "
+                                f"({settings.telegram_api_url}): {exc.message}") from None
+        raise SettingsError(f"Нет связи с Telegram (api.telegram.org): {exc.message} — проверьте сеть или задайте "
+                            f"TELEGRAM_API_URL") from None
     return 0
 
 
@@ -67,6 +109,7 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.log_level != "DEBUG":  # the conversation is the output; keep the logs to problems
         logging.getLogger().setLevel(logging.WARNING)
     asyncio.run(_migrate(settings))
+    asyncio.run(_check_redis(settings))
     asyncio.run(run_chat(settings))
     return 0
 

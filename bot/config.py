@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,8 +46,12 @@ class Settings(BaseSettings):
     @field_validator("staff_chat_id", mode="before")
     @classmethod
     def _empty_chat(cls, v: object) -> object:
-        if isinstance(v, str) and not v.strip():
-            return None
+        if isinstance(v, str):
+            if not v.strip():
+                return None
+            if not re.fullmatch(r"-?\d+", v.strip()):
+                raise ValueError("нужен числовой id группы сотрудников, например -1001234567890")
+            return v.strip()
         return v
 
     @field_validator("bot_token")
@@ -184,5 +189,18 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "?"
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = _TYPE_ERRORS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+        if err["type"] in _TYPE_ERRORS:
+            msg += f" (получено {err.get('input')!r})"
         raise SettingsError(f"Настройка {name}: {msg}") from None
+
+
+# pydantic's own messages for values of the wrong type, in the bot's language
+_TYPE_ERRORS = {
+    "int_parsing": "нужно целое число",
+    "int_type": "нужно целое число",
+    "bool_parsing": "нужно true или false",
+    "bool_type": "нужно true или false",
+    "float_parsing": "нужно число",
+    "missing": "не задана",
+}

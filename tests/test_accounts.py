@@ -416,6 +416,54 @@ async def test_several_accounts_can_be_linked(client, sessions):
     assert {row.account_id for row in await links(sessions)} == {w.account.id, w.power_account.id}
 
 
+async def test_one_number_of_two_providers_asks_which_organization(client, make_client, sessions, dp):
+    """The РСО bills the flat under the same number as the УК: the resident picks the organization, and the
+    РСО's bill total proves the РСО's account (not the УК's)."""
+    from decimal import Decimal
+
+    from storage.models import Account, Charge
+
+    w = await world(sessions)
+    async with sessions.begin() as s:
+        power = Account(account_number="1234567890", provider_id=w.rso.id, premises_id=w.flat.id,
+                        payer_name="Хабибуллин Ринат Ильдарович")
+        s.add(power)
+        await s.flush()
+        s.add(Charge(account_id=power.id, period="2026-10", service="Электроснабжение", amount=Decimal("777.77"),
+                     due_on=dt.date(2026, 11, 10)))
+        power_id = power.id
+    (reply,) = await to_proof_step(client, "1234-567-890")
+    assert reply.text == t.NUMBER_CHOOSE.format(number="1234567890")
+    assert reply.buttons == ["ООО «УК Тестовая»", "АО «Энергосбыт»"]
+    assert not any(secret in all_text([reply]) for secret in SECRETS)
+    assert await state_of(dp, client) == LinkAccount.number.state
+
+    # a forged choice (an account not offered for this number) is refused
+    from bot.fsm.accounts import ProviderCD
+
+    assert alert(await client.click_data(ProviderCD(account_id=w.other_account.id).pack())) == ct.NOT_YOURS
+    assert await state_of(dp, client) == LinkAccount.number.state
+
+    await client.click("АО «Энергосбыт»")
+    assert await state_of(dp, client) == LinkAccount.proof.state
+    await client.click(t.BTN_BILL)
+    replies = await client.send("777,77")
+    assert "АО «Энергосбыт»" in replies[-1].text
+    await client.click(t.BTN_CONNECT)
+    (row,) = await links(sessions)
+    assert (row.account_id, row.method) == (power_id, "bill_total")
+
+    # the same number again: only the УК's account is left, so no question
+    replies = await to_proof_step(client, "1234567890")
+    assert await state_of(dp, client) == LinkAccount.proof.state
+    await client.share_contact(PAYER_PHONE)
+    await client.click(t.BTN_CONNECT)
+    assert {row.account_id for row in await links(sessions)} == {power_id, w.account.id}
+    # and once both are linked, it says so
+    replies = await to_proof_step(client, "1234567890")
+    assert "уже подключён" in replies[-1].text
+
+
 # ------------------------------------------------------------------------------------------ check, cancel, restart
 
 

@@ -108,6 +108,9 @@ async def test_search_paginates(sessions):
     assert (first.total, first.pages, len(first.items), len(last.items), last.page) == (13, 3, 6, 1, 2)
     beyond = await houses.search_houses(sessions, "садовая", page=99, page_size=6)
     assert beyond.page == 2
+    # houses of one street come in the order of their numbers, as a resident reads them
+    assert [h.address.rsplit("д. ", 1)[1] for h in first.items] == ["1", "2", "3", "4", "5", "6"]
+    assert [h.address.rsplit("д. ", 1)[1] for h in last.items] == ["13"]
 
 
 async def test_find_account(sessions):

@@ -58,3 +58,50 @@ def test_run_without_token_says_so(capsys):
     assert main(["run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "BOT_TOKEN" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+asyncpg://postgres:secret@127.0.0.1:1/nothing", "127.0.0.1:1"),  # nobody listens there
+        ("sqlite+aiosqlite:///{tmp}/not_a_db.csv", "not_a_db.csv"),  # a file that is not a database
+    ],
+)
+def test_database_that_does_not_open_is_one_line(monkeypatch, capsys, tmp_path, url, says):
+    (tmp_path / "not_a_db.csv").write_text("account_number;payer_name\n" * 200, encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    for command in (["migrate"], ["import", str(tmp_path)], ["chat"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("Настройка DATABASE_URL: не удаётся открыть базу данных"), err
+        assert says in err[0] and "secret" not in err[0]
+
+
+def test_redis_that_does_not_answer_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    monkeypatch.setenv("REDIS_URL", "redis://:secret@127.0.0.1:1/0")  # nobody listens there
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Настройка REDIS_URL: не удаётся подключиться к Redis"), err
+    assert "secret" not in err[0]
+
+
+def test_bot_api_server_that_does_not_answer_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    monkeypatch.setenv("BOT_TOKEN", "4242:E2E_TEST_TOKEN_abcdefghijklmnopqrstu")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:1")  # nobody listens there
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Настройка TELEGRAM_API_URL: не удаётся связаться с Bot API"), err
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("RUN_SCHEDULER", "maybe", "нужно true или false"),
+    ("SEND_RATE", "fast", "нужно число"),
+    ("READING_WINDOW_FROM", "двадцатое", "нужно целое число"),
+])
+def test_wrong_type_is_said_in_russian(monkeypatch, name, value, says):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value) == f"Настройка {name}: {says} (получено {value!r})"

@@ -25,6 +25,7 @@ class LinkData(BaseModel):
     house_id: int | None = None
     wrong_numbers: int = 0
     account_id: int | None = None
+    choices: list[int] = []  # accounts of different providers under the typed number: the resident picks one
     proof: str | None = None  # phone | bill_total, once proven
 
 
@@ -38,6 +39,12 @@ async def save(state: FSMContext, data: LinkData) -> None:
 
 class LinkStartCD(CallbackData, prefix="lks"):
     """«Подключить лицевой счёт» (from the list and from /start)."""
+
+
+class ProviderCD(CallbackData, prefix="lka"):
+    """Which organization's account, when one number is used by several providers in the house."""
+
+    account_id: int
 
 
 class HouseAction(StrEnum):

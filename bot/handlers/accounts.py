@@ -24,6 +24,7 @@ from bot.fsm.accounts import (
     LinkStartCD,
     Proof,
     ProofCD,
+    ProviderCD,
     StaffLinkCD,
     load,
     save,
@@ -205,11 +206,25 @@ def router() -> Router:
             await state.clear()
             await message.answer(t.ALREADY_LINKED.format(number=_esc(found.number)), reply_markup=main_menu())
             return
+        if found.status == "choose":
+            data.choices = [c.account_id for c in found.choices]
+            await save(state, data)
+            await message.answer(t.NUMBER_CHOOSE.format(number=_esc(found.number)),
+                                 reply_markup=kb.providers(found.choices))
+            return
         data.account_id = found.account_id
-        await save(state, data)
-        await state.set_state(LinkAccount.proof)
-        await message.answer(t.STEP_PROOF.format(share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
-        await message.answer(t.STEP_PROOF_OTHER, reply_markup=kb.other_proofs())
+        await _ask_proof(message, state, data)
+
+    @r.callback_query(ProviderCD.filter(), LinkAccount.number)
+    async def provider_picked(query: CallbackQuery, callback_data: ProviderCD, state: FSMContext) -> None:
+        data = await load(state)
+        if callback_data.account_id not in data.choices:  # only the accounts offered for the typed number
+            await query.answer(ct.NOT_YOURS, show_alert=True)
+            return
+        await query.answer()
+        await _drop_buttons(query)
+        data.account_id, data.choices = callback_data.account_id, []
+        await _ask_proof(query.message, state, data)
 
     # ------------------------------------------------------------------------------------ step 3: the proof
 
@@ -319,6 +334,14 @@ def router() -> Router:
         await _show(query, t.LINK_CANCELLED)
 
     return r
+
+
+async def _ask_proof(message: Message, state: FSMContext, data: LinkData) -> None:
+    """Step 3: the account is chosen; nothing about it is shown until it is proven."""
+    await save(state, data)
+    await state.set_state(LinkAccount.proof)
+    await message.answer(t.STEP_PROOF.format(share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
+    await message.answer(t.STEP_PROOF_OTHER, reply_markup=kb.other_proofs())
 
 
 async def _to_check(message: Message, state: FSMContext, sessions: Sessions, data: LinkData, done: str) -> None:

@@ -15,9 +15,10 @@ from bot.fsm.accounts import (
     LinkStartCD,
     Proof,
     ProofCD,
+    ProviderCD,
     StaffLinkCD,
 )
-from bot.services.accounts import AccountCard
+from bot.services.accounts import AccountCard, AccountChoice
 from bot.services.houses import HouseSearch
 from bot.texts import accounts as t
 from bot.texts import common as ct
@@ -57,6 +58,11 @@ def share_phone() -> ReplyKeyboardMarkup:
         keyboard=[[KeyboardButton(text=t.BTN_SHARE_PHONE, request_contact=True)], [KeyboardButton(text=ct.BTN_CANCEL)]],
         resize_keyboard=True,
     )
+
+
+def providers(choices: tuple[AccountChoice, ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(c.provider, ProviderCD(account_id=c.account_id))]
+                                                 for c in choices])
 
 
 def other_proofs(bill: bool = True) -> InlineKeyboardMarkup:

@@ -139,29 +139,45 @@ async def manager_contact(sessions: Sessions, account_id: int) -> OrgContact | N
 
 
 @dataclass(frozen=True)
+class AccountChoice:
+    account_id: int
+    provider: str
+
+
+@dataclass(frozen=True)
 class FoundAccount:
-    status: str  # found | not_found | bad_number | already_linked
+    status: str  # found | not_found | bad_number | already_linked | choose (several providers use the number)
     account_id: int | None = None
     number: str = ""
+    choices: tuple[AccountChoice, ...] = ()
 
 
 async def find_account(sessions: Sessions, user_id: int, house_id: int, raw_number: str) -> FoundAccount:
-    """An account of a premises in this house by its number (or ЕЛС, or ИЖКУ). Tells nothing else about it."""
+    """An account of a premises in this house by its number (or ЕЛС, or ИЖКУ). Tells nothing else about it —
+    but the names of the organizations when several of them (the УК, an РСО) bill under the same number."""
     wanted = normalize_account_number(raw_number)
     if wanted is None:
         return FoundAccount("bad_number")
     async with sessions() as s:
         rows = (await s.execute(
-            select(Account.id, Account.account_number, Account.els, Account.jku_id)
+            select(Account.id, Account.account_number, Account.els, Account.jku_id, Organization.short_name,
+                   Organization.name)
             .join(Premises, Premises.id == Account.premises_id)
+            .join(Organization, Organization.id == Account.provider_id)
             .where(Premises.house_id == house_id).order_by(Account.id)
         )).all()
-        match = next((r for r in rows if wanted in {normalize_account_number(v or "") for v in r[1:]}), None)
-        if match is None:
+        matches = [r for r in rows if wanted in {normalize_account_number(v or "") for v in r[1:4]}]
+        if not matches:
             return FoundAccount("not_found", number=wanted)
-        linked = (await s.execute(select(AccountLink.id).where(
-            AccountLink.user_id == user_id, AccountLink.account_id == match.id))).first()
-    return FoundAccount("already_linked" if linked else "found", match.id, match.account_number)
+        linked = set((await s.execute(select(AccountLink.account_id).where(
+            AccountLink.user_id == user_id, AccountLink.account_id.in_([r.id for r in matches])))).scalars())
+    free = [r for r in matches if r.id not in linked]
+    if not free:
+        return FoundAccount("already_linked", matches[0].id, matches[0].account_number)
+    if len(free) == 1:
+        return FoundAccount("found", free[0].id, free[0].account_number)
+    return FoundAccount("choose", number=wanted,
+                        choices=tuple(AccountChoice(r.id, r.short_name or r.name) for r in free))
 
 
 # --------------------------------------------------------------------------------------------- proofs

@@ -41,6 +41,11 @@ def premises_label(p: Premises) -> str:
     return number
 
 
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Numbers in order of value: «д. 2» before «д. 10» (parts alternate text, number, text…)."""
+    return tuple(int(part) if i % 2 else part.lower() for i, part in enumerate(re.split(r"(\d+)", text)))
+
+
 @dataclass(frozen=True)
 class HouseItem:
     id: int
@@ -71,7 +76,7 @@ async def search_houses(sessions: Sessions, query: str, page: int = 0,
         score = house_score(words, (h.search_text or "").split())
         if score is not None:
             ranked.append((score, house_address(h), h.id))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked.sort(key=lambda r: (-r[0], natural_key(r[1])))
     total = len(ranked)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 0), pages - 1)
