@@ -2,7 +2,8 @@
 
 Registry data (``../shared/registry/FORMAT.md``) is keyed by its natural keys, enforced by unique constraints;
 what the bot records itself (users, links, readings, payments, appeals, votes, pushes) references it by foreign
-keys. Money is ``Numeric`` (``Decimal`` in Python), never float. Date-times are stored as naive UTC.
+keys. Money, areas and meter values are ``ExactDecimal`` (``Decimal`` in Python; NUMERIC on PostgreSQL, integer
+kopecks / thousandths on SQLite), never float. Date-times are stored as naive UTC.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     SmallInteger,
     String,
     Text,
@@ -29,6 +29,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import ExactDecimal
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,9 +40,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-Money = Numeric(14, 2)
-Area = Numeric(12, 2)
-MeterValue = Numeric(15, 3)
+Money = ExactDecimal(14, 2)
+Area = ExactDecimal(12, 2)
+MeterValue = ExactDecimal(15, 3)
 
 
 def utcnow() -> dt.datetime:
@@ -125,7 +127,7 @@ class House(TimestampMixin, Base):
     entrances: Mapped[int | None] = mapped_column(SmallInteger)
     total_area: Mapped[Decimal | None] = mapped_column(Area)
     condition: Mapped[str | None] = mapped_column(String(32))
-    wear_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    wear_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal(5, 2))
     last_capital_repair_year: Mapped[int | None] = mapped_column(SmallInteger)
     capital_repair_fund: Mapped[str | None] = mapped_column(String(20))
     council_chair: Mapped[str | None] = mapped_column(Text)
