@@ -390,13 +390,61 @@ async def test_bad_and_unknown_numbers(client, sessions, dp):
     assert reply.text == t.NUMBER_BAD
     # «777» exists, but in the other house
     (reply,) = await client.send("777")
-    assert "не найден в доме" in reply.text and "осталось попыток: 4" in reply.text
+    assert "не найден в доме" in reply.text and "осталось попыток на сегодня: 4" in reply.text
     assert await state_of(dp, client) == LinkAccount.number.state
     for _ in range(3):
         await client.send("000")
     (reply,) = await client.send("000")
     assert "подключение остановлено" in reply.text
     assert await state_of(dp, client) is None
+
+
+async def test_wrong_numbers_are_limited_per_day_across_restarts(client, sessions, dp, bot, settings,
+                                                                  fsm_storage, clock):
+    """Restarting the flow (/cancel, «Подключить» again) or the bot does not give five new tries: else anyone
+    could learn which account numbers exist in a house."""
+    await world(sessions)
+    await to_number_step(client)
+    for left in (4, 3):
+        (reply,) = await client.send(f"99{left}")
+        assert f"осталось попыток на сегодня: {left}" in reply.text
+    await client.send("/cancel")
+    await to_number_step(client)
+    (reply,) = await client.send("991")
+    assert "осталось попыток на сегодня: 2" in reply.text
+
+    # a new process: a new Dispatcher (and, on SQLite, a new storage object) on the same database
+    from storage.fsm import SqlStorage
+
+    storage = SqlStorage(sessions) if isinstance(fsm_storage, SqlStorage) else fsm_storage
+    dp2, _ = build_dispatcher(settings, sessions, storage, clock)
+    again = BotClient(dp2, bot)
+    again.new_replies()
+    await again.send("/cancel")
+    await to_number_step(again)
+    (reply,) = await again.send("990")
+    assert "осталось попыток на сегодня: 1" in reply.text
+    (reply,) = await again.send("989")
+    assert "подключение остановлено" in reply.text and "завтра, <b>20.11.2026</b>" in reply.text
+    assert await state_of(dp2, again) is None
+
+    # a new run of the flow is stopped at the house: no number is looked up today, not even the right one
+    await again.send(ct.BTN_ACCOUNTS)
+    await again.click(t.BTN_LINK)
+    await again.send("Бауманская 44")
+    replies = await again.click(HOUSE)
+    assert replies[-1].text == t.NUMBER_BLOCKED.format(max=5, date="20.11.2026")
+    assert await state_of(dp2, again) is None
+    async with sessions() as s:
+        assert (await s.execute(select(LinkAttempt))).scalars().all() == []  # the bill tries are apart
+
+    # the next local day: five tries again, and the right number is found
+    clock.set(dt.datetime(2026, 11, 20, 0, 5))
+    await to_number_step(again)
+    (reply,) = await again.send("000")
+    assert "осталось попыток на сегодня: 4" in reply.text
+    replies = await again.send("1234567890")
+    assert "Шаг 3 из 4" in replies[0].text
 
 
 async def test_already_linked_says_so(client, sessions, dp):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
+from weakref import WeakValueDictionary
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -26,8 +29,10 @@ from bot.fsm.accounts import (
     ProofCD,
     ProviderCD,
     StaffLinkCD,
+    add_wrong_number,
     load,
     save,
+    wrong_numbers,
 )
 from bot.handlers.dialog import drop_dialog
 from bot.keyboards import accounts as kb
@@ -41,7 +46,7 @@ from bot.texts import common as ct
 log = logging.getLogger(__name__)
 
 Sessions = async_sessionmaker[AsyncSession]
-MAX_WRONG_NUMBERS = 5
+MAX_WRONG_NUMBERS = 5  # wrong account numbers a user may type a day, in all runs of the flow together
 # main-menu words are never taken as an answer: those buttons work from any state (their routers may come later)
 MENU_WORDS = frozenset(label for row in ct.MAIN_MENU for label in row)
 NOT_MENU = ~F.text.in_(MENU_WORDS)
@@ -167,25 +172,47 @@ def router() -> Router:
 
     @r.callback_query(HouseCD.filter(F.action == HouseAction.pick), LinkAccount.address)
     async def house_picked(query: CallbackQuery, callback_data: HouseCD, state: FSMContext,
-                           sessions: Sessions) -> None:
+                           sessions: Sessions, clock: Clock) -> None:
         house = await houses.get_house(sessions, callback_data.house_id)
         if house is None:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
-        data = await load(state)
-        data.house_id, data.wrong_numbers = house.id, 0
-        await save(state, data)
-        await state.set_state(LinkAccount.number)
         await query.answer()
         await _drop_buttons(query)
+        if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
+            await state.clear()
+            await query.message.answer(_numbers_blocked(clock), reply_markup=main_menu())
+            return
+        data = await load(state)
+        data.house_id = house.id
+        await save(state, data)
+        await state.set_state(LinkAccount.number)
         await query.message.answer(t.STEP_NUMBER.format(address=_esc(house.address)))
 
     # ------------------------------------------------------------------------------------ step 2: the number
 
+    # the day's count of wrong numbers is read, checked and written under this lock, so a burst of messages
+    # from one user cannot all pass the check before any of them is counted
+    number_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
     @r.message(LinkAccount.number, F.text, NOT_MENU)
-    async def number_typed(message: Message, state: FSMContext, sessions: Sessions) -> None:
+    async def number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+        user_id = message.from_user.id
+        lock = number_locks.get(user_id)
+        if lock is None:
+            lock = number_locks[user_id] = asyncio.Lock()
+        async with lock:
+            await _number_typed(message, state, sessions, clock)
+
+    async def _number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
         data = await load(state)
         user_id = message.from_user.id
+        today = clock.today()
+        if await wrong_numbers(state, today) >= MAX_WRONG_NUMBERS:
+            # no more look-ups today: each of them tells whether a number exists in the house
+            await state.clear()
+            await message.answer(_numbers_blocked(clock), reply_markup=main_menu())
+            return
         found = await svc.find_account(sessions, user_id, data.house_id or 0, message.text)
         if found.status == "bad_number":
             await message.answer(t.NUMBER_BAD)
@@ -193,14 +220,14 @@ def router() -> Router:
         if found.status == "not_found":
             house = await houses.get_house(sessions, data.house_id or 0)
             address = _esc(house.address if house else "")
-            data.wrong_numbers += 1
-            if data.wrong_numbers >= MAX_WRONG_NUMBERS:
+            wrong = await add_wrong_number(state, today)
+            if wrong >= MAX_WRONG_NUMBERS:
                 await state.clear()
-                await message.answer(t.NUMBER_TOO_MANY.format(address=address), reply_markup=main_menu())
+                await message.answer(t.NUMBER_TOO_MANY.format(address=address, date=_tomorrow(clock)),
+                                     reply_markup=main_menu())
                 return
-            await save(state, data)
             await message.answer(t.NUMBER_NOT_FOUND.format(number=_esc(found.number), address=address,
-                                                           left=MAX_WRONG_NUMBERS - data.wrong_numbers))
+                                                           left=MAX_WRONG_NUMBERS - wrong))
             return
         if found.status == "already_linked":
             await state.clear()
@@ -354,6 +381,14 @@ async def _to_check(message: Message, state: FSMContext, sessions: Sessions, dat
     await state.set_state(LinkAccount.confirm)
     await message.answer(done, reply_markup=main_menu())
     await message.answer(t.check(summary), reply_markup=kb.check())
+
+
+def _tomorrow(clock: Clock) -> str:
+    return (clock.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")
+
+
+def _numbers_blocked(clock: Clock) -> str:
+    return t.NUMBER_BLOCKED.format(max=MAX_WRONG_NUMBERS, date=_tomorrow(clock))
 
 
 def _found_text(found: svc.HouseSearch) -> str:
