@@ -315,6 +315,58 @@ async def test_no_staff_chat_gives_uk_phone(client, sessions, settings, dp):
         assert (await s.execute(select(LinkRequest))).first() is None
 
 
+async def test_linking_by_phone_closes_the_pending_request(client, staff, sessions, bot, clock):
+    """Asked the УК, then proved it by phone: the request is closed (no staff member decided it), its message in
+    the staff chat says so, and a later «Подтвердить» only tells the staff member — the resident hears nothing."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    await client.click(t.BTN_STAFF)
+    req, mid = staff_request_message(bot)
+
+    clock.set(dt.datetime(2026, 11, 19, 13, 30))
+    await to_proof_step(client)
+    await client.share_contact(PAYER_PHONE)
+    replies = await client.click(t.BTN_CONNECT)
+    edited = [r for r in replies if r.method == "editMessageText" and r.chat_id == STAFF_CHAT_ID]
+    assert [(r.raw.message_id, r.buttons) for r in edited] == [(mid, [])]
+    assert "Житель подключил лицевой счёт сам (номер телефона совпал с реестром), 19.11.2026 13:30" in edited[0].text
+    assert "1234567890" in edited[0].text
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert (lr.status, lr.decided_by, lr.decided_at) == ("approved", None, dt.datetime(2026, 11, 19, 10, 30))
+
+    staff.new_replies()
+    for button in req.reply_markup.inline_keyboard[0]:
+        replies = await staff.click_data(button.callback_data, mid)
+        assert replies[0].method == "answerCallbackQuery" and replies[0].text == t.STAFF_SELF_LINKED_ALERT
+        assert not [r for r in replies if r.method == "sendMessage"]
+    (row,) = await links(sessions)
+    assert (row.account_id, row.method, row.approved_by) == (w.account.id, "phone", None)
+    async with sessions() as s:
+        assert (await s.get(LinkRequest, lr.id)).decided_by is None
+
+
+async def test_staff_press_on_a_request_of_an_account_linked_meanwhile(client, staff, sessions, bot):
+    """A request still pending while the account is linked already (e.g. from before requests were closed on
+    linking): pressing only tells the staff member and closes it."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    await client.click(t.BTN_STAFF)
+    req, mid = staff_request_message(bot)
+    await link(sessions, client.user.id, w.account, method="bill_total")
+    staff.new_replies()
+    replies = await staff.click_data(req.reply_markup.inline_keyboard[0][1].callback_data, mid)
+    assert alert(replies[:1]) == t.STAFF_SELF_LINKED_ALERT
+    assert not [r for r in replies if r.method == "sendMessage"]
+    (edited,) = [r for r in replies if r.method == "editMessageText"]
+    assert "назвал сумму последней квитанции" in edited.text and edited.buttons == []
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert (lr.status, lr.decided_by) == ("approved", None) and lr.decided_at is not None
+    (row,) = await links(sessions)
+    assert row.method == "bill_total"
+
+
 async def test_unknown_request_id_from_staff(staff, sessions):
     await world(sessions)
     replies = await staff.click_data(StaffLinkCD(decision=Decision.approve, request_id=999).pack())

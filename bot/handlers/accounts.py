@@ -35,6 +35,7 @@ from bot.fsm.accounts import (
     wrong_numbers,
 )
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
 from bot.keyboards.common import main_menu
 from bot.services import accounts as svc
@@ -339,20 +340,23 @@ def router() -> Router:
     # ------------------------------------------------------------------------------------ step 4: check, link
 
     @r.callback_query(ConfirmCD.filter(F.action == Confirm.link), LinkAccount.confirm)
-    async def connect(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+    async def connect(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock,
+                      settings: Settings, bot: Bot) -> None:
         data = await load(state)
         if not data.account_id or data.proof not in ("phone", "bill_total"):
             await state.clear()
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
-        created = await svc.link_account(sessions, query.from_user.id, data.account_id, data.proof, clock.utcnow())
+        res = await svc.link_account(sessions, query.from_user.id, data.account_id, data.proof, clock.utcnow())
         await state.clear()
         summary = await svc.account_summary(sessions, data.account_id)
         number = _esc(summary.number if summary else "")
         await query.answer()
-        await _show(query, (t.LINKED if created else t.ALREADY_LINKED).format(number=number))
+        await _show(query, (t.LINKED if res.created else t.ALREADY_LINKED).format(number=number))
         cards = await svc.list_accounts(sessions, query.from_user.id, clock.today())
         await query.message.answer(t.account_list(cards), reply_markup=kb.account_list(cards))
+        for closed in res.closed:  # the staff no longer need to confirm what the resident proved
+            await show_self_linked(bot, settings.staff_chat_id, closed.view.staff_message_id, closed, clock)
 
     @r.callback_query(ConfirmCD.filter(F.action == Confirm.cancel), LinkAccount.confirm)
     async def cancel_link(query: CallbackQuery, state: FSMContext) -> None:

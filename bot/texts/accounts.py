@@ -173,6 +173,15 @@ STAFF_DECIDED_ALREADY = "Этот запрос уже рассмотрен ({sta
 STAFF_STATUS = {"approved": "подтверждён", "rejected": "отклонён", "pending": "ждёт"}
 STAFF_MISSING = "Запрос не найден — возможно, он отозван."
 STAFF_ONLY = "Эти кнопки — только для сотрудников управляющей организации."
+STAFF_SELF_LINKED = "☑️ Житель подключил лицевой счёт сам ({method}), {when}. Подтверждать не нужно."
+STAFF_LINKED_BY = {
+    "phone": "номер телефона совпал с реестром",
+    "bill_total": "назвал сумму последней квитанции",
+    "staff": "подтверждено сотрудником УК",
+}
+STAFF_SELF_LINKED_ALERT = (
+    "Житель уже подключил этот лицевой счёт сам — подтверждать не нужно. Жителю ничего не отправлено."
+)
 STAFF_DONE_APPROVE = "Подтверждено, житель получит сообщение."
 STAFF_DONE_REJECT = "Отклонено, житель получит сообщение."
 
@@ -300,6 +309,12 @@ def unlink_ask(card: AccountCard) -> str:
 def telegram_name(view: RequestView) -> str:
     name = escape(view.user_name)
     return f"{name} (@{escape(view.username)})" if view.username else name
+
+
+def staff_self_linked(view: RequestView, method: str | None, when: str) -> str:
+    """The staff message of a request made moot: the resident linked the account by a proof of their own."""
+    verdict = STAFF_SELF_LINKED.format(method=STAFF_LINKED_BY.get(method or "", "другим способом"), when=when)
+    return f"{staff_request(view)}\n\n{verdict}"
 
 
 def staff_request(view: RequestView) -> str:
