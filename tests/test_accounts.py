@@ -195,7 +195,7 @@ async def test_stranger_learns_nothing_and_guessing_stops_after_five(make_client
     assert "Слишком много неверных попыток" in replies[-1].text
     (reply,) = await stranger.send("4907,94")
     seen.append(reply)
-    assert "Подтвердите" in reply.text  # on the proof step, a sum is not taken
+    assert "Слишком много неверных попыток" in reply.text  # a sum typed on the proof step is blocked too
     assert not any(s in all_text(seen) for s in SECRETS)
     assert await links(sessions) == []
     async with sessions() as s:
@@ -206,6 +206,30 @@ async def test_stranger_learns_nothing_and_guessing_stops_after_five(make_client
     clock.set(dt.datetime(2026, 11, 20, 0, 5))
     replies = await stranger.click_data(ProofCD(method=Proof.bill).pack())
     assert "Попыток на сегодня: 5" in replies[-1].text
+
+
+async def test_sum_typed_on_the_proof_step_is_the_bill_answer(client, sessions, dp):
+    """Typing the total right away, without pressing «Ввести сумму» first: checked and counted the same way."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    (reply,) = await client.send("это мой счёт")
+    assert "Подтвердите" in reply.text
+    (reply,) = await client.send("1234567890")  # the number again, not a sum: no try is spent
+    assert "Подтвердите" in reply.text
+    (reply,) = await client.send("2082.03")
+    assert reply.text == t.BILL_WRONG.format(left=4)
+    assert await state_of(dp, client) == LinkAccount.bill_total.state
+    async with sessions() as s:
+        (attempt,) = (await s.execute(select(LinkAttempt))).scalars()
+    assert attempt.failures == 1
+
+    await client.send("/cancel")
+    await to_proof_step(client)
+    replies = await client.send("4 907,94")
+    assert "Сумма совпадает" in replies[0].text and "Хабибуллин Р. И." in replies[-1].text
+    await client.click(t.BTN_CONNECT)
+    (row,) = await links(sessions)
+    assert (row.account_id, row.method) == (w.account.id, "bill_total")
 
 
 async def test_bill_attempts_are_counted_per_account(make_client, sessions):

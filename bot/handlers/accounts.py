@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from decimal import Decimal
 from weakref import WeakValueDictionary
 
 from aiogram import Bot, F, Router
@@ -272,7 +273,11 @@ def router() -> Router:
         await _to_check(message, state, sessions, data, "✅ Номер телефона совпал.")
 
     @r.message(LinkAccount.proof, NOT_MENU)
-    async def proof_hint(message: Message) -> None:
+    async def proof_hint(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+        amount = svc.parse_typed_sum(message.text or "")
+        if amount is not None:  # a sum typed without «Ввести сумму» first: it is the answer all the same
+            await _bill_answer(message, state, sessions, clock, amount)
+            return
         await message.answer(t.PROOF_HINT.format(share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
 
     @r.callback_query(ProofCD.filter(F.method == Proof.bill), StateFilter(LinkAccount.proof, LinkAccount.bill_total))
@@ -293,18 +298,7 @@ def router() -> Router:
         if amount is None:
             await message.answer(t.BILL_BAD)
             return
-        data = await load(state)
-        res = await svc.check_bill_total(sessions, message.from_user.id, data.account_id or 0, amount,
-                                         clock.today())
-        if res.status == "ok":
-            data.proof = "bill_total"
-            await _to_check(message, state, sessions, data, "✅ Сумма совпадает с последней квитанцией.")
-        elif res.status == "wrong":
-            await message.answer(t.BILL_WRONG.format(left=res.left))
-        else:
-            await state.set_state(LinkAccount.proof)
-            text = t.BILL_BLOCKED if res.status == "blocked" else t.BILL_NONE
-            await message.answer(text, reply_markup=kb.other_proofs(bill=False))
+        await _bill_answer(message, state, sessions, clock, amount)
 
     @r.callback_query(ProofCD.filter(F.method == Proof.staff),
                       StateFilter(LinkAccount.proof, LinkAccount.bill_total))
@@ -373,6 +367,23 @@ async def _ask_proof(message: Message, state: FSMContext, data: LinkData) -> Non
     await state.set_state(LinkAccount.proof)
     await message.answer(t.STEP_PROOF.format(share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
     await message.answer(t.STEP_PROOF_OTHER, reply_markup=kb.other_proofs())
+
+
+async def _bill_answer(message: Message, state: FSMContext, sessions: Sessions, clock: Clock,
+                       amount: Decimal) -> None:
+    """The total of the last bill, typed after «Ввести сумму» or right on the proof step: one check, one limit."""
+    data = await load(state)
+    res = await svc.check_bill_total(sessions, message.from_user.id, data.account_id or 0, amount, clock.today())
+    if res.status == "ok":
+        data.proof = "bill_total"
+        await _to_check(message, state, sessions, data, "✅ Сумма совпадает с последней квитанцией.")
+    elif res.status == "wrong":
+        await state.set_state(LinkAccount.bill_total)  # the next sum is an answer too
+        await message.answer(t.BILL_WRONG.format(left=res.left))
+    else:
+        await state.set_state(LinkAccount.proof)
+        text = t.BILL_BLOCKED if res.status == "blocked" else t.BILL_NONE
+        await message.answer(text, reply_markup=kb.other_proofs(bill=False))
 
 
 async def _to_check(message: Message, state: FSMContext, sessions: Sessions, data: LinkData, done: str) -> None:

@@ -85,6 +85,18 @@ def parse_money(text: str) -> Decimal | None:
         return None
 
 
+_SUM_MARK = re.compile(r"\d[.,]\d{1,2}\s*\D*$|" + _CURRENCY.pattern, re.IGNORECASE)
+
+
+def parse_typed_sum(text: str) -> Decimal | None:
+    """A sum typed where a sum is not asked for yet (the proof step): only one that cannot be anything else —
+    with kopecks or a currency sign («2 082,03», «2082.03», «2082 руб»). A bare number may be the account
+    number typed again, and must not cost a try."""
+    if not _SUM_MARK.search(text or ""):
+        return None
+    return parse_money(text)
+
+
 def normalize_account_number(raw: str) -> str | None:
     """Spaces and dashes dropped, upper case; None unless 1–30 letters and digits remain."""
     s = re.sub(r"[\s\-‐-―_./№#]", "", raw or "").upper().replace("Ё", "Е")
