@@ -21,7 +21,7 @@ from bot.middlewares import InFlightTracker, on_error
 from bot.services.clock import Clock
 from bot.texts import common as t
 from storage.db import create_engine, session_factory
-from storage.fsm import SqlStorage
+from storage.fsm import RedisKeyBuilder, SqlStorage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def build_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return RedisStorage.from_url(settings.redis_url, key_builder=RedisKeyBuilder())
     return SqlStorage(sessions)
 
 

@@ -6,10 +6,11 @@ Each StorageKey is one row; every call is its own short transaction, never held 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +27,19 @@ def storage_key(key: StorageKey) -> str:
     if key.destiny != "default":
         parts.append(f"d{key.destiny}")
     return ":".join(parts)
+
+
+class RedisKeyBuilder(DefaultKeyBuilder):
+    """aiogram's default Redis keys, with the destiny added only when it is not the dialog's own: the per-user
+    records kept apart from dialogs (a destiny of their own) get keys, and the keys of dialogs stay as they were."""
+
+    def build(self, key: StorageKey, part: Literal["data", "state", "lock"] | None = None) -> str:
+        parts = [super().build(replace(key, destiny=DEFAULT_DESTINY))]
+        if key.destiny != DEFAULT_DESTINY:
+            parts.append(key.destiny)
+        if part:
+            parts.append(part)
+        return self.separator.join(parts)
 
 
 class SqlStorage(BaseStorage):

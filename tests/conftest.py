@@ -128,10 +128,11 @@ def clock(settings: Settings) -> FixedClock:
 @pytest.fixture
 async def fsm_storage(backend: str, sessions):
     if backend == "postgresql" and TEST_REDIS_URL:
-        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        storage = RedisStorage.from_url(TEST_REDIS_URL, key_builder=DefaultKeyBuilder(prefix=f"t{uuid.uuid4().hex}"))
+        from storage.fsm import RedisKeyBuilder
+
+        storage = RedisStorage.from_url(TEST_REDIS_URL, key_builder=RedisKeyBuilder(prefix=f"t{uuid.uuid4().hex}"))
         yield storage
         await storage.close()
     else:

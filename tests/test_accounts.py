@@ -195,7 +195,7 @@ async def test_stranger_learns_nothing_and_guessing_stops_after_five(make_client
     assert "Слишком много неверных попыток" in replies[-1].text
     (reply,) = await stranger.send("4907,94")
     seen.append(reply)
-    assert "Подтвердите" in reply.text  # on the proof step, a sum is not taken
+    assert "Слишком много неверных попыток" in reply.text  # a sum typed on the proof step is blocked too
     assert not any(s in all_text(seen) for s in SECRETS)
     assert await links(sessions) == []
     async with sessions() as s:
@@ -206,6 +206,30 @@ async def test_stranger_learns_nothing_and_guessing_stops_after_five(make_client
     clock.set(dt.datetime(2026, 11, 20, 0, 5))
     replies = await stranger.click_data(ProofCD(method=Proof.bill).pack())
     assert "Попыток на сегодня: 5" in replies[-1].text
+
+
+async def test_sum_typed_on_the_proof_step_is_the_bill_answer(client, sessions, dp):
+    """Typing the total right away, without pressing «Ввести сумму» first: checked and counted the same way."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    (reply,) = await client.send("это мой счёт")
+    assert "Подтвердите" in reply.text
+    (reply,) = await client.send("1234567890")  # the number again, not a sum: no try is spent
+    assert "Подтвердите" in reply.text
+    (reply,) = await client.send("2082.03")
+    assert reply.text == t.BILL_WRONG.format(left=4)
+    assert await state_of(dp, client) == LinkAccount.bill_total.state
+    async with sessions() as s:
+        (attempt,) = (await s.execute(select(LinkAttempt))).scalars()
+    assert attempt.failures == 1
+
+    await client.send("/cancel")
+    await to_proof_step(client)
+    replies = await client.send("4 907,94")
+    assert "Сумма совпадает" in replies[0].text and "Хабибуллин Р. И." in replies[-1].text
+    await client.click(t.BTN_CONNECT)
+    (row,) = await links(sessions)
+    assert (row.account_id, row.method) == (w.account.id, "bill_total")
 
 
 async def test_bill_attempts_are_counted_per_account(make_client, sessions):
@@ -315,6 +339,58 @@ async def test_no_staff_chat_gives_uk_phone(client, sessions, settings, dp):
         assert (await s.execute(select(LinkRequest))).first() is None
 
 
+async def test_linking_by_phone_closes_the_pending_request(client, staff, sessions, bot, clock):
+    """Asked the УК, then proved it by phone: the request is closed (no staff member decided it), its message in
+    the staff chat says so, and a later «Подтвердить» only tells the staff member — the resident hears nothing."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    await client.click(t.BTN_STAFF)
+    req, mid = staff_request_message(bot)
+
+    clock.set(dt.datetime(2026, 11, 19, 13, 30))
+    await to_proof_step(client)
+    await client.share_contact(PAYER_PHONE)
+    replies = await client.click(t.BTN_CONNECT)
+    edited = [r for r in replies if r.method == "editMessageText" and r.chat_id == STAFF_CHAT_ID]
+    assert [(r.raw.message_id, r.buttons) for r in edited] == [(mid, [])]
+    assert "Житель подключил лицевой счёт сам (номер телефона совпал с реестром), 19.11.2026 13:30" in edited[0].text
+    assert "1234567890" in edited[0].text
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert (lr.status, lr.decided_by, lr.decided_at) == ("approved", None, dt.datetime(2026, 11, 19, 10, 30))
+
+    staff.new_replies()
+    for button in req.reply_markup.inline_keyboard[0]:
+        replies = await staff.click_data(button.callback_data, mid)
+        assert replies[0].method == "answerCallbackQuery" and replies[0].text == t.STAFF_SELF_LINKED_ALERT
+        assert not [r for r in replies if r.method == "sendMessage"]
+    (row,) = await links(sessions)
+    assert (row.account_id, row.method, row.approved_by) == (w.account.id, "phone", None)
+    async with sessions() as s:
+        assert (await s.get(LinkRequest, lr.id)).decided_by is None
+
+
+async def test_staff_press_on_a_request_of_an_account_linked_meanwhile(client, staff, sessions, bot):
+    """A request still pending while the account is linked already (e.g. from before requests were closed on
+    linking): pressing only tells the staff member and closes it."""
+    w = await world(sessions)
+    await to_proof_step(client)
+    await client.click(t.BTN_STAFF)
+    req, mid = staff_request_message(bot)
+    await link(sessions, client.user.id, w.account, method="bill_total")
+    staff.new_replies()
+    replies = await staff.click_data(req.reply_markup.inline_keyboard[0][1].callback_data, mid)
+    assert alert(replies[:1]) == t.STAFF_SELF_LINKED_ALERT
+    assert not [r for r in replies if r.method == "sendMessage"]
+    (edited,) = [r for r in replies if r.method == "editMessageText"]
+    assert "назвал сумму последней квитанции" in edited.text and edited.buttons == []
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert (lr.status, lr.decided_by) == ("approved", None) and lr.decided_at is not None
+    (row,) = await links(sessions)
+    assert row.method == "bill_total"
+
+
 async def test_unknown_request_id_from_staff(staff, sessions):
     await world(sessions)
     replies = await staff.click_data(StaffLinkCD(decision=Decision.approve, request_id=999).pack())
@@ -390,13 +466,61 @@ async def test_bad_and_unknown_numbers(client, sessions, dp):
     assert reply.text == t.NUMBER_BAD
     # «777» exists, but in the other house
     (reply,) = await client.send("777")
-    assert "не найден в доме" in reply.text and "осталось попыток: 4" in reply.text
+    assert "не найден в доме" in reply.text and "осталось попыток на сегодня: 4" in reply.text
     assert await state_of(dp, client) == LinkAccount.number.state
     for _ in range(3):
         await client.send("000")
     (reply,) = await client.send("000")
     assert "подключение остановлено" in reply.text
     assert await state_of(dp, client) is None
+
+
+async def test_wrong_numbers_are_limited_per_day_across_restarts(client, sessions, dp, bot, settings,
+                                                                  fsm_storage, clock):
+    """Restarting the flow (/cancel, «Подключить» again) or the bot does not give five new tries: else anyone
+    could learn which account numbers exist in a house."""
+    await world(sessions)
+    await to_number_step(client)
+    for left in (4, 3):
+        (reply,) = await client.send(f"99{left}")
+        assert f"осталось попыток на сегодня: {left}" in reply.text
+    await client.send("/cancel")
+    await to_number_step(client)
+    (reply,) = await client.send("991")
+    assert "осталось попыток на сегодня: 2" in reply.text
+
+    # a new process: a new Dispatcher (and, on SQLite, a new storage object) on the same database
+    from storage.fsm import SqlStorage
+
+    storage = SqlStorage(sessions) if isinstance(fsm_storage, SqlStorage) else fsm_storage
+    dp2, _ = build_dispatcher(settings, sessions, storage, clock)
+    again = BotClient(dp2, bot)
+    again.new_replies()
+    await again.send("/cancel")
+    await to_number_step(again)
+    (reply,) = await again.send("990")
+    assert "осталось попыток на сегодня: 1" in reply.text
+    (reply,) = await again.send("989")
+    assert "подключение остановлено" in reply.text and "завтра, <b>20.11.2026</b>" in reply.text
+    assert await state_of(dp2, again) is None
+
+    # a new run of the flow is stopped at the house: no number is looked up today, not even the right one
+    await again.send(ct.BTN_ACCOUNTS)
+    await again.click(t.BTN_LINK)
+    await again.send("Бауманская 44")
+    replies = await again.click(HOUSE)
+    assert replies[-1].text == t.NUMBER_BLOCKED.format(max=5, date="20.11.2026")
+    assert await state_of(dp2, again) is None
+    async with sessions() as s:
+        assert (await s.execute(select(LinkAttempt))).scalars().all() == []  # the bill tries are apart
+
+    # the next local day: five tries again, and the right number is found
+    clock.set(dt.datetime(2026, 11, 20, 0, 5))
+    await to_number_step(again)
+    (reply,) = await again.send("000")
+    assert "осталось попыток на сегодня: 4" in reply.text
+    replies = await again.send("1234567890")
+    assert "Шаг 3 из 4" in replies[0].text
 
 
 async def test_already_linked_says_so(client, sessions, dp):

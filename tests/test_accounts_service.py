@@ -155,8 +155,8 @@ async def test_bill_total_limits(sessions):
 
 async def test_link_and_unlink(sessions):
     w = await world(sessions)
-    assert await svc.link_account(sessions, 111, w.account.id, "phone", NOW)
-    assert not await svc.link_account(sessions, 111, w.account.id, "bill_total", NOW)
+    assert (await svc.link_account(sessions, 111, w.account.id, "phone", NOW)).created
+    assert not (await svc.link_account(sessions, 111, w.account.id, "bill_total", NOW)).created
     assert await svc.unlink_account(sessions, 222, w.account.id) is None
     gone = await svc.unlink_account(sessions, 111, w.account.id)
     assert gone.number == "1234567890"

@@ -73,3 +73,15 @@ async def test_fsm_state_and_data_survive_a_new_storage(sessions):
     assert await second.get_state(key) is None and await second.get_data(key) == {}
     # other users are not affected
     assert await second.get_state(StorageKey(bot_id=42, chat_id=222, user_id=222)) is None
+
+
+def test_redis_keys_of_dialogs_stay_and_other_destinies_get_their_own():
+    from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+
+    from storage.fsm import RedisKeyBuilder
+
+    dialog = StorageKey(bot_id=42, chat_id=111, user_id=111)
+    tries = StorageKey(bot_id=42, chat_id=111, user_id=111, destiny="link_number_tries")
+    for part in ("state", "data", None):
+        assert RedisKeyBuilder().build(dialog, part) == DefaultKeyBuilder().build(dialog, part)
+    assert RedisKeyBuilder().build(tries, "data") == "fsm:111:111:link_number_tries:data"

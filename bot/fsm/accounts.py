@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
@@ -23,7 +25,6 @@ class LinkData(BaseModel):
 
     query: str = ""
     house_id: int | None = None
-    wrong_numbers: int = 0
     account_id: int | None = None
     choices: list[int] = []  # accounts of different providers under the typed number: the resident picks one
     proof: str | None = None  # phone | bill_total, once proven
@@ -35,6 +36,42 @@ async def load(state: FSMContext) -> LinkData:
 
 async def save(state: FSMContext, data: LinkData) -> None:
     await state.set_data(data.model_dump())
+
+
+class NumberTries(BaseModel):
+    """Wrong account numbers a user typed on one local day (any house, any run of the flow).
+
+    Kept in the FSM storage under its own destiny, apart from the dialog: /cancel, a new «Подключить» and a restart
+    of the bot clear or lose the dialog, not this — otherwise restarting the flow would reset the count and let
+    anyone learn which account numbers exist in a house. Stored per user (its private chat), one record that a new
+    day overwrites."""
+
+    day: dt.date | None = None
+    wrong: int = 0
+
+
+TRIES_DESTINY = "link_number_tries"
+
+
+def _tries(state: FSMContext) -> FSMContext:
+    key = replace(state.key, chat_id=state.key.user_id, thread_id=None, business_connection_id=None,
+                  destiny=TRIES_DESTINY)
+    return FSMContext(storage=state.storage, key=key)
+
+
+async def wrong_numbers(state: FSMContext, today: dt.date) -> int:
+    """How many wrong account numbers the user has typed today."""
+    tries = NumberTries.model_validate(await _tries(state).get_data())
+    return tries.wrong if tries.day == today else 0
+
+
+async def add_wrong_number(state: FSMContext, today: dt.date) -> int:
+    """Count one more wrong account number today; returns today's count."""
+    ctx = _tries(state)
+    tries = NumberTries.model_validate(await ctx.get_data())
+    wrong = (tries.wrong if tries.day == today else 0) + 1
+    await ctx.set_data(NumberTries(day=today, wrong=wrong).model_dump(mode="json"))
+    return wrong
 
 
 class LinkStartCD(CallbackData, prefix="lks"):

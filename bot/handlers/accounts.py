@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
+from decimal import Decimal
+from weakref import WeakValueDictionary
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -26,10 +30,13 @@ from bot.fsm.accounts import (
     ProofCD,
     ProviderCD,
     StaffLinkCD,
+    add_wrong_number,
     load,
     save,
+    wrong_numbers,
 )
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
 from bot.keyboards.common import main_menu
 from bot.services import accounts as svc
@@ -41,7 +48,7 @@ from bot.texts import common as ct
 log = logging.getLogger(__name__)
 
 Sessions = async_sessionmaker[AsyncSession]
-MAX_WRONG_NUMBERS = 5
+MAX_WRONG_NUMBERS = 5  # wrong account numbers a user may type a day, in all runs of the flow together
 # main-menu words are never taken as an answer: those buttons work from any state (their routers may come later)
 MENU_WORDS = frozenset(label for row in ct.MAIN_MENU for label in row)
 NOT_MENU = ~F.text.in_(MENU_WORDS)
@@ -167,25 +174,47 @@ def router() -> Router:
 
     @r.callback_query(HouseCD.filter(F.action == HouseAction.pick), LinkAccount.address)
     async def house_picked(query: CallbackQuery, callback_data: HouseCD, state: FSMContext,
-                           sessions: Sessions) -> None:
+                           sessions: Sessions, clock: Clock) -> None:
         house = await houses.get_house(sessions, callback_data.house_id)
         if house is None:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
-        data = await load(state)
-        data.house_id, data.wrong_numbers = house.id, 0
-        await save(state, data)
-        await state.set_state(LinkAccount.number)
         await query.answer()
         await _drop_buttons(query)
+        if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
+            await state.clear()
+            await query.message.answer(_numbers_blocked(clock), reply_markup=main_menu())
+            return
+        data = await load(state)
+        data.house_id = house.id
+        await save(state, data)
+        await state.set_state(LinkAccount.number)
         await query.message.answer(t.STEP_NUMBER.format(address=_esc(house.address)))
 
     # ------------------------------------------------------------------------------------ step 2: the number
 
+    # the day's count of wrong numbers is read, checked and written under this lock, so a burst of messages
+    # from one user cannot all pass the check before any of them is counted
+    number_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
     @r.message(LinkAccount.number, F.text, NOT_MENU)
-    async def number_typed(message: Message, state: FSMContext, sessions: Sessions) -> None:
+    async def number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+        user_id = message.from_user.id
+        lock = number_locks.get(user_id)
+        if lock is None:
+            lock = number_locks[user_id] = asyncio.Lock()
+        async with lock:
+            await _number_typed(message, state, sessions, clock)
+
+    async def _number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
         data = await load(state)
         user_id = message.from_user.id
+        today = clock.today()
+        if await wrong_numbers(state, today) >= MAX_WRONG_NUMBERS:
+            # no more look-ups today: each of them tells whether a number exists in the house
+            await state.clear()
+            await message.answer(_numbers_blocked(clock), reply_markup=main_menu())
+            return
         found = await svc.find_account(sessions, user_id, data.house_id or 0, message.text)
         if found.status == "bad_number":
             await message.answer(t.NUMBER_BAD)
@@ -193,14 +222,14 @@ def router() -> Router:
         if found.status == "not_found":
             house = await houses.get_house(sessions, data.house_id or 0)
             address = _esc(house.address if house else "")
-            data.wrong_numbers += 1
-            if data.wrong_numbers >= MAX_WRONG_NUMBERS:
+            wrong = await add_wrong_number(state, today)
+            if wrong >= MAX_WRONG_NUMBERS:
                 await state.clear()
-                await message.answer(t.NUMBER_TOO_MANY.format(address=address), reply_markup=main_menu())
+                await message.answer(t.NUMBER_TOO_MANY.format(address=address, date=_tomorrow(clock)),
+                                     reply_markup=main_menu())
                 return
-            await save(state, data)
             await message.answer(t.NUMBER_NOT_FOUND.format(number=_esc(found.number), address=address,
-                                                           left=MAX_WRONG_NUMBERS - data.wrong_numbers))
+                                                           left=MAX_WRONG_NUMBERS - wrong))
             return
         if found.status == "already_linked":
             await state.clear()
@@ -244,7 +273,11 @@ def router() -> Router:
         await _to_check(message, state, sessions, data, "✅ Номер телефона совпал.")
 
     @r.message(LinkAccount.proof, NOT_MENU)
-    async def proof_hint(message: Message) -> None:
+    async def proof_hint(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+        amount = svc.parse_typed_sum(message.text or "")
+        if amount is not None:  # a sum typed without «Ввести сумму» first: it is the answer all the same
+            await _bill_answer(message, state, sessions, clock, amount)
+            return
         await message.answer(t.PROOF_HINT.format(share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
 
     @r.callback_query(ProofCD.filter(F.method == Proof.bill), StateFilter(LinkAccount.proof, LinkAccount.bill_total))
@@ -265,18 +298,7 @@ def router() -> Router:
         if amount is None:
             await message.answer(t.BILL_BAD)
             return
-        data = await load(state)
-        res = await svc.check_bill_total(sessions, message.from_user.id, data.account_id or 0, amount,
-                                         clock.today())
-        if res.status == "ok":
-            data.proof = "bill_total"
-            await _to_check(message, state, sessions, data, "✅ Сумма совпадает с последней квитанцией.")
-        elif res.status == "wrong":
-            await message.answer(t.BILL_WRONG.format(left=res.left))
-        else:
-            await state.set_state(LinkAccount.proof)
-            text = t.BILL_BLOCKED if res.status == "blocked" else t.BILL_NONE
-            await message.answer(text, reply_markup=kb.other_proofs(bill=False))
+        await _bill_answer(message, state, sessions, clock, amount)
 
     @r.callback_query(ProofCD.filter(F.method == Proof.staff),
                       StateFilter(LinkAccount.proof, LinkAccount.bill_total))
@@ -312,20 +334,23 @@ def router() -> Router:
     # ------------------------------------------------------------------------------------ step 4: check, link
 
     @r.callback_query(ConfirmCD.filter(F.action == Confirm.link), LinkAccount.confirm)
-    async def connect(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+    async def connect(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock,
+                      settings: Settings, bot: Bot) -> None:
         data = await load(state)
         if not data.account_id or data.proof not in ("phone", "bill_total"):
             await state.clear()
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
-        created = await svc.link_account(sessions, query.from_user.id, data.account_id, data.proof, clock.utcnow())
+        res = await svc.link_account(sessions, query.from_user.id, data.account_id, data.proof, clock.utcnow())
         await state.clear()
         summary = await svc.account_summary(sessions, data.account_id)
         number = _esc(summary.number if summary else "")
         await query.answer()
-        await _show(query, (t.LINKED if created else t.ALREADY_LINKED).format(number=number))
+        await _show(query, (t.LINKED if res.created else t.ALREADY_LINKED).format(number=number))
         cards = await svc.list_accounts(sessions, query.from_user.id, clock.today())
         await query.message.answer(t.account_list(cards), reply_markup=kb.account_list(cards))
+        for closed in res.closed:  # the staff no longer need to confirm what the resident proved
+            await show_self_linked(bot, settings.staff_chat_id, closed.view.staff_message_id, closed, clock)
 
     @r.callback_query(ConfirmCD.filter(F.action == Confirm.cancel), LinkAccount.confirm)
     async def cancel_link(query: CallbackQuery, state: FSMContext) -> None:
@@ -344,6 +369,23 @@ async def _ask_proof(message: Message, state: FSMContext, data: LinkData) -> Non
     await message.answer(t.STEP_PROOF_OTHER, reply_markup=kb.other_proofs())
 
 
+async def _bill_answer(message: Message, state: FSMContext, sessions: Sessions, clock: Clock,
+                       amount: Decimal) -> None:
+    """The total of the last bill, typed after «Ввести сумму» or right on the proof step: one check, one limit."""
+    data = await load(state)
+    res = await svc.check_bill_total(sessions, message.from_user.id, data.account_id or 0, amount, clock.today())
+    if res.status == "ok":
+        data.proof = "bill_total"
+        await _to_check(message, state, sessions, data, "✅ Сумма совпадает с последней квитанцией.")
+    elif res.status == "wrong":
+        await state.set_state(LinkAccount.bill_total)  # the next sum is an answer too
+        await message.answer(t.BILL_WRONG.format(left=res.left))
+    else:
+        await state.set_state(LinkAccount.proof)
+        text = t.BILL_BLOCKED if res.status == "blocked" else t.BILL_NONE
+        await message.answer(text, reply_markup=kb.other_proofs(bill=False))
+
+
 async def _to_check(message: Message, state: FSMContext, sessions: Sessions, data: LinkData, done: str) -> None:
     summary = await svc.account_summary(sessions, data.account_id or 0)
     if summary is None:  # the account vanished from the registry meanwhile
@@ -354,6 +396,14 @@ async def _to_check(message: Message, state: FSMContext, sessions: Sessions, dat
     await state.set_state(LinkAccount.confirm)
     await message.answer(done, reply_markup=main_menu())
     await message.answer(t.check(summary), reply_markup=kb.check())
+
+
+def _tomorrow(clock: Clock) -> str:
+    return (clock.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")
+
+
+def _numbers_blocked(clock: Clock) -> str:
+    return t.NUMBER_BLOCKED.format(max=MAX_WRONG_NUMBERS, date=_tomorrow(clock))
 
 
 def _found_text(found: svc.HouseSearch) -> str:

@@ -32,6 +32,12 @@ def router() -> Router:
         if res.outcome == "missing" or res.view is None:
             await query.answer(t.STAFF_MISSING, show_alert=True)
             return
+        if res.outcome == "self_linked":
+            # the resident proved it themselves: nothing to decide, nothing to tell them
+            await query.answer(t.STAFF_SELF_LINKED_ALERT, show_alert=True)
+            await show_self_linked(bot, query.message.chat.id, query.message.message_id,
+                                   svc.ClosedRequest(res.view, res.method or ""), clock)
+            return
         if res.outcome == "already":
             await query.answer(t.STAFF_DECIDED_ALREADY.format(status=t.STAFF_STATUS.get(res.view.status, "")),
                                show_alert=True)
@@ -54,3 +60,17 @@ def router() -> Router:
             log.warning("could not tell user %s about link request %s", view.user_id, view.id)
 
     return r
+
+
+async def show_self_linked(bot: Bot, chat_id: int | None, message_id: int | None, closed: svc.ClosedRequest,
+                           clock: Clock) -> None:
+    """Edit a request's message in the staff chat: the resident linked the account themselves, no buttons."""
+    if chat_id is None or message_id is None:
+        return
+    view = closed.view
+    when = clock.to_local(view.decided_at).strftime("%d.%m.%Y %H:%M") if view.decided_at else ""
+    try:
+        await bot.edit_message_text(t.staff_self_linked(view, closed.method, when), chat_id=chat_id,
+                                    message_id=message_id, reply_markup=None)
+    except TelegramAPIError:  # too old, deleted, already edited, the staff chat changed
+        log.warning("could not edit the staff message of link request %s", view.id)

@@ -85,6 +85,18 @@ def parse_money(text: str) -> Decimal | None:
         return None
 
 
+_SUM_MARK = re.compile(r"\d[.,]\d{1,2}\s*\D*$|" + _CURRENCY.pattern, re.IGNORECASE)
+
+
+def parse_typed_sum(text: str) -> Decimal | None:
+    """A sum typed where a sum is not asked for yet (the proof step): only one that cannot be anything else —
+    with kopecks or a currency sign («2 082,03», «2082.03», «2082 руб»). A bare number may be the account
+    number typed again, and must not cost a try."""
+    if not _SUM_MARK.search(text or ""):
+        return None
+    return parse_money(text)
+
+
 def normalize_account_number(raw: str) -> str | None:
     """Spaces and dashes dropped, upper case; None unless 1–30 letters and digits remain."""
     s = re.sub(r"[\s\-‐-―_./№#]", "", raw or "").upper().replace("Ё", "Е")
@@ -294,12 +306,53 @@ async def account_summary(sessions: Sessions, account_id: int) -> AccountSummary
         return await _summary(s, account_id)
 
 
+@dataclass(frozen=True)
+class ClosedRequest:
+    """A request to the УК's staff that the resident's own proof made moot: its staff message is to say so."""
+
+    view: RequestView
+    method: str  # how the resident proved it: phone | bill_total
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    created: bool  # False: it was linked already
+    closed: list[ClosedRequest] = field(default_factory=list)
+
+
 async def link_account(sessions: Sessions, user_id: int, account_id: int, method: str,
-                       now_utc: dt.datetime, approved_by: int | None = None) -> bool:
-    """Link; False when it was linked already."""
+                       now_utc: dt.datetime, approved_by: int | None = None) -> LinkResult:
+    """Link. A proof of the resident's own (phone, bill total) also closes their requests to the УК for this
+    account still waiting for the staff."""
     async with sessions.begin() as s:
         await ensure_user(s, user_id)
-        return await _link(s, user_id, account_id, method, now_utc, approved_by)
+        created = await _link(s, user_id, account_id, method, now_utc, approved_by)
+        closed = []
+        if method != "staff":
+            closed = [ClosedRequest(v, method) for v in await _close_pending(s, user_id, account_id, now_utc)]
+        return LinkResult(created, closed)
+
+
+async def _close_pending(s: AsyncSession, user_id: int, account_id: int, now_utc: dt.datetime) -> list[RequestView]:
+    """Close the user's pending requests for an account that is linked to them now.
+
+    They become 'approved' with decided_by left NULL: nobody of the staff decided — the resident proved the
+    account theirs (phone or bill total), which is what the staff were asked to confirm. A staff decision always
+    sets decided_by, so NULL there means «closed by the resident's own proof»."""
+    ids = (await s.execute(select(LinkRequest.id).where(
+        LinkRequest.user_id == user_id, LinkRequest.account_id == account_id, LinkRequest.status == "pending"
+    ))).scalars().all()
+    views = []
+    for request_id in ids:
+        # a staff member pressing at this very moment wins the request; then it is not ours to close
+        done = await s.execute(update(LinkRequest).where(LinkRequest.id == request_id,
+                                                         LinkRequest.status == "pending")
+                               .values(status="approved", decided_by=None, decided_at=now_utc))
+        if done.rowcount == 1:
+            req = await s.get(LinkRequest, request_id)
+            await s.refresh(req)
+            views.append(await _view(s, req))
+    return views
 
 
 async def _link(s: AsyncSession, user_id: int, account_id: int, method: str, now_utc: dt.datetime,
@@ -331,6 +384,7 @@ class RequestView:
     status: str
     decided_by: int | None
     decided_at: dt.datetime | None
+    staff_message_id: int | None = None  # the request's message in the staff chat
 
 
 @dataclass(frozen=True)
@@ -345,7 +399,8 @@ async def _view(s: AsyncSession, req: LinkRequest) -> RequestView:
     summary = await _summary(s, req.account_id)
     name = " ".join(p for p in (user.first_name if user else "", user.last_name if user else None) if p)
     return RequestView(req.id, req.user_id, name or str(req.user_id), user.username if user else None,
-                       summary, acc.payer_name if acc else "", req.status, req.decided_by, req.decided_at)
+                       summary, acc.payer_name if acc else "", req.status, req.decided_by, req.decided_at,
+                       req.staff_message_id)
 
 
 async def create_link_request(sessions: Sessions, user_id: int, account_id: int, first_name: str,
@@ -381,10 +436,16 @@ async def drop_request(sessions: Sessions, request_id: int) -> None:
 
 @dataclass(frozen=True)
 class StaffDecision:
-    outcome: str  # decided | already | missing
+    outcome: str  # decided | already | self_linked (the resident linked the account themselves) | missing
     view: RequestView | None = None
     linked: bool = False  # approved and the link was created now
     staff_message_id: int | None = None
+    method: str | None = None  # self_linked: how the resident linked it
+
+
+def closed_by_resident(view: RequestView) -> bool:
+    """Approved with nobody of the staff deciding: closed by the resident's own proof (see ``_close_pending``)."""
+    return view.status == "approved" and view.decided_by is None
 
 
 async def decide_request(sessions: Sessions, request_id: int, staff_id: int, approve: bool,
@@ -394,7 +455,17 @@ async def decide_request(sessions: Sessions, request_id: int, staff_id: int, app
         if req is None:
             return StaffDecision("missing")
         if req.status != "pending":
-            return StaffDecision("already", await _view(s, req), staff_message_id=req.staff_message_id)
+            view = await _view(s, req)
+            if closed_by_resident(view):
+                return StaffDecision("self_linked", view, staff_message_id=req.staff_message_id,
+                                     method=await _link_method(s, req.user_id, req.account_id))
+            return StaffDecision("already", view, staff_message_id=req.staff_message_id)
+        method = await _link_method(s, req.user_id, req.account_id)
+        if method is not None:  # linked meanwhile (a request from before requests were closed on linking)
+            await _close_pending(s, req.user_id, req.account_id, now_utc)
+            await s.refresh(req)
+            view = await _view(s, req)
+            return StaffDecision("self_linked", view, staff_message_id=req.staff_message_id, method=method)
         # only one of two staff members pressing at once wins
         done = await s.execute(update(LinkRequest).where(LinkRequest.id == request_id,
                                                          LinkRequest.status == "pending")
@@ -478,6 +549,12 @@ async def _card(s: AsyncSession, account_id: int, today: dt.date) -> AccountCard
         return None
     return AccountCard(summary.account_id, summary.number, summary.address, summary.premises, summary.provider,
                        summary.payer, await _debt(s, account_id, today))
+
+
+async def _link_method(s: AsyncSession, user_id: int, account_id: int) -> str | None:
+    """How the account was linked to the user; None when it is not."""
+    return (await s.execute(select(AccountLink.method).where(
+        AccountLink.user_id == user_id, AccountLink.account_id == account_id))).scalar_one_or_none()
 
 
 async def _linked(s: AsyncSession, user_id: int, account_id: int) -> bool:

@@ -77,12 +77,18 @@ NUMBER_BAD = (
 )
 NUMBER_NOT_FOUND = (
     "Лицевой счёт № {number} не найден в доме {address}.\n"
-    "Проверьте номер по квитанции и введите ещё раз (осталось попыток: {left}). "
+    "Проверьте номер по квитанции и введите ещё раз (осталось попыток на сегодня: {left}). "
     "Если дом выбран неверно — нажмите /cancel и начните заново."
 )
 NUMBER_TOO_MANY = (
     "Лицевой счёт так и не найден в доме {address}, подключение остановлено.\n"
-    "Проверьте адрес и номер по квитанции и начните заново, или обратитесь в вашу управляющую компанию."
+    "Попытки ввести номер на сегодня закончились — снова можно будет завтра, <b>{date}</b>. "
+    "Проверьте адрес и номер по квитанции или обратитесь в вашу управляющую компанию."
+)
+NUMBER_BLOCKED = (
+    "Сегодня уже введено {max} неверных номеров лицевого счёта — проверить номер снова можно будет завтра, "
+    "<b>{date}</b>.\n"
+    "Проверьте номер по квитанции или обратитесь в вашу управляющую компанию."
 )
 NUMBER_CHOOSE = (
     "Под номером № {number} в этом доме лицевые счета нескольких организаций. "
@@ -167,6 +173,15 @@ STAFF_DECIDED_ALREADY = "Этот запрос уже рассмотрен ({sta
 STAFF_STATUS = {"approved": "подтверждён", "rejected": "отклонён", "pending": "ждёт"}
 STAFF_MISSING = "Запрос не найден — возможно, он отозван."
 STAFF_ONLY = "Эти кнопки — только для сотрудников управляющей организации."
+STAFF_SELF_LINKED = "☑️ Житель подключил лицевой счёт сам ({method}), {when}. Подтверждать не нужно."
+STAFF_LINKED_BY = {
+    "phone": "номер телефона совпал с реестром",
+    "bill_total": "назвал сумму последней квитанции",
+    "staff": "подтверждено сотрудником УК",
+}
+STAFF_SELF_LINKED_ALERT = (
+    "Житель уже подключил этот лицевой счёт сам — подтверждать не нужно. Жителю ничего не отправлено."
+)
 STAFF_DONE_APPROVE = "Подтверждено, житель получит сообщение."
 STAFF_DONE_REJECT = "Отклонено, житель получит сообщение."
 
@@ -294,6 +309,12 @@ def unlink_ask(card: AccountCard) -> str:
 def telegram_name(view: RequestView) -> str:
     name = escape(view.user_name)
     return f"{name} (@{escape(view.username)})" if view.username else name
+
+
+def staff_self_linked(view: RequestView, method: str | None, when: str) -> str:
+    """The staff message of a request made moot: the resident linked the account by a proof of their own."""
+    verdict = STAFF_SELF_LINKED.format(method=STAFF_LINKED_BY.get(method or "", "другим способом"), when=when)
+    return f"{staff_request(view)}\n\n{verdict}"
 
 
 def staff_request(view: RequestView) -> str:
