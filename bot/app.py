@@ -12,6 +12,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -68,7 +69,12 @@ def build_dispatcher(
     clock: Clock | None = None,
 ) -> tuple[Dispatcher, InFlightTracker]:
     clock = clock or Clock(settings.tz)
-    dp = Dispatcher(storage=storage, settings=settings, sessions=sessions, clock=clock)
+    # one update at a time per user and chat: two quick taps must not both read, then both write, the dialog.
+    # With Redis the lock is Redis's own, shared by every replica; otherwise one process polls, and an in-process
+    # lock is enough
+    create_isolation = getattr(storage, "create_isolation", None)
+    isolation = create_isolation() if create_isolation else SimpleEventIsolation()
+    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, sessions=sessions, clock=clock)
     tracker = InFlightTracker()
     dp.update.outer_middleware(tracker)
     dp.errors.register(on_error)
