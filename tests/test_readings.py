@@ -106,6 +106,18 @@ async def test_value_with_dot_and_today(client, sessions, w):
     assert r.value == Decimal("101.250") and r.taken_on == dt.date(2026, 11, 19)
 
 
+@pytest.mark.parametrize("typed", ["1 050,5", "1\u00a0050,5", "1\u202f050,5"])
+async def test_value_with_thousands_separator_is_accepted(dp, client, sessions, w, typed):
+    await open_cold(client)
+    (reply,) = await client.send(typed)
+    state, data = await state_of(dp, client)
+    assert state == "SubmitReading:date" and data["values"] == ["1050.500"]
+    await client.click(t.BTN_TODAY)
+    await client.click(t.SAVE)
+    (r,) = await readings(sessions)
+    assert r.value == Decimal("1050.500")
+
+
 async def test_equal_value_is_accepted_with_zero_consumption(client, sessions, w):
     await open_cold(client)
     await client.send("100")
@@ -136,7 +148,8 @@ async def test_cancel_button_saves_nothing(dp, client, sessions, w):
     ("123456", "too_many_digits"),
     ("101,2345", "too_many_decimals"),
     ("   ", "empty"),
-    ("1 000", "format"),
+    ("12 3,4", "format"),
+    ("1 2", "format"),
 ])
 async def test_bad_values_are_refused_and_dialog_stays(dp, client, sessions, w, typed, problem):
     await open_cold(client)
