@@ -51,7 +51,7 @@ async def test_list_shows_meters_of_all_linked_accounts(client, w):
     (reply,) = await client.send(t.TITLE)
     text = reply.text
     for piece in ("ХВ-001", "ГВ-001", "Э-777", "100,000", "50,000", "20.10.2026", "поверка до 01.01.2030",
-                  "день 1200,000, ночь 500,000", "Л/с 1234567890", "Л/с ЭЛ-0012", "с 20 по 25"):
+                  "день 1\u00a0200,000, ночь 500,000", "Л/с 1234567890", "Л/с ЭЛ-0012", "с 20 по 25"):
         assert piece in text, piece
     assert reply.buttons == [COLD, HOT, POWER, t.BTN_ALL, t.BTN_METERS]
 
@@ -230,7 +230,7 @@ async def test_forged_meter_id_is_refused_and_nothing_shown(dp, client, sessions
 async def test_two_tariff_meter_asks_both_zones_and_keeps_the_first(dp, client, sessions, w):
     await client.send(t.TITLE)
     (_, prompt) = await client.click(POWER)
-    assert "зоны «день» (Т1)" in prompt.text and "1200,000" in prompt.text
+    assert "зоны «день» (Т1)" in prompt.text and "1\u00a0200,000" in prompt.text
     (reply,) = await client.send("1300")
     assert "зоны «ночь» (Т2)" in reply.text
     (reply,) = await client.send("499")  # night lower than 500
@@ -240,7 +240,7 @@ async def test_two_tariff_meter_asks_both_zones_and_keeps_the_first(dp, client, 
     (reply,) = await client.send("ночь")
     assert (await state_of(dp, client))[1]["values"] == ["1300.000"]
     (reply,) = await client.send("550,5")
-    assert "день 1300,000, ночь 550,500" in reply.text
+    assert "день 1\u00a0300,000, ночь 550,500" in reply.text
     summary = (await client.click(t.BTN_TODAY))[-1]
     assert "Расход с 20.10.2026: <b>150,500</b> кВт·ч (день 100,000, ночь 50,500)" in summary.text
     await client.click(t.SAVE)
@@ -257,7 +257,7 @@ async def test_three_tariff_zone_names(client, sessions, w):
     assert "«полупик»" in (await client.send("1201"))[0].text
     assert "«ночь»" in (await client.send("501"))[0].text
     (reply,) = await client.send("11")
-    assert "пик 1201,000, полупик 501,000, ночь 11,000" in reply.text
+    assert "пик 1\u00a0201,000, полупик 501,000, ночь 11,000" in reply.text
 
 
 # --------------------------------------------------------------------------------------------- spike

@@ -72,6 +72,11 @@ def test_parse_value_refused(text, problem):
     assert problem.value in t.BAD_VALUE
 
 
+def test_printed_values_can_be_typed_back():
+    for value in (D("12345.678"), D("1200.000"), D("0.500")):
+        assert svc.parse_value(t.num(value), 5) == value
+
+
 def test_parse_date():
     assert svc.parse_date("18.11.2026") == dt.date(2026, 11, 18)
     assert svc.parse_date("1.2.2026") == dt.date(2026, 2, 1)
