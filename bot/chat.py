@@ -1,6 +1,11 @@
-"""``python -m bot chat``: the same Dispatcher and database, no Telegram. You type as a resident; the bot's
-messages print with their buttons numbered; a number presses a button; ``/contact +7…`` shares a phone;
-``/file PATH`` sends a document; ``/staff`` switches to speaking in the УК's staff chat and back."""
+"""``python -m bot chat``: the same Dispatcher and database, no Telegram. You type as a resident; ``/contact +7…``
+shares a phone; ``/file PATH`` sends a document; ``/staff`` switches to speaking in the УК's staff chat and back.
+
+Buttons are pressed the way a Telegram user sees them. The reply keyboard (the menu under the input field) stays
+until the bot replaces or removes it, so its buttons keep their letters (а, б, в …) and stay pressable.
+Inline buttons belong to a message: each message with buttons gets a number, its buttons are ``N-1``, ``N-2`` …
+and stay pressable as long as that message shows them (the bot decides whether an old button is stale).
+A label never changes its meaning, and no label looks like something a resident types (a number, a date)."""
 
 from __future__ import annotations
 
@@ -8,12 +13,20 @@ import asyncio
 import html
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from aiogram import Bot
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import (
+    BufferedInputFile,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardRemove,
+)
 
 from bot.app import build_app
 from bot.config import Settings
@@ -25,56 +38,142 @@ CHAT_TOKEN = "1000001:LOCAL_TERMINAL_CHAT_no_telegram_here"
 DEFAULT_STAFF_CHAT = -1000000000001
 HELP = (
     "Терминальный чат с ботом. Пишите как в Telegram.\n"
-    "  число        — нажать кнопку с этим номером\n"
+    "  а, б, в …    — нажать кнопку меню под полем ввода (она на экране, пока бот её не сменит)\n"
+    "  3-1, 3-2 …   — нажать кнопку 1, 2 … под сообщением 3 (кнопки старых сообщений тоже нажимаются)\n"
+    "  /кнопки      — показать кнопки, которые можно нажать сейчас\n"
     "  /contact +7… — поделиться номером телефона\n"
     "  /file ПУТЬ   — отправить файл\n"
     "  /staff       — писать в чат сотрудников УК (и обратно)\n"
     "  /quit        — выйти (Ctrl+D тоже)"
 )
+LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
+SHOW_LAST = 5  # /кнопки lists the buttons of this many newest messages
 _TAG = re.compile(r"<[^>]+>")
+_INLINE_LABEL = re.compile(r"(\d+)-([1-9]\d*)")
 
 
 def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-class Terminal:
-    def __init__(self, settings: Settings, out: TextIO, files_dir: Path) -> None:
-        self.settings = settings
-        self.out = out
-        self.files_dir = files_dir
-        self.buttons: list[tuple[str, str | None, int | None, bool]] = []  # (text, callback, message, contact)
+@dataclass
+class Shown:
+    """A bot message with inline buttons, as the terminal numbered it."""
 
-    def show(self, sent: Sent, raw_result: object = None) -> None:
-        req = sent.raw
-        where = "" if sent.chat_id in (None, CHAT_USER_ID) else f" → чат {sent.chat_id}"
+    number: int
+    chat_id: int
+    message_id: int
+    text: str
+    markup: InlineKeyboardMarkup | None = None  # None: the bot took the buttons away
+
+    def button(self, k: int) -> InlineKeyboardButton | None:
+        flat = [b for row in (self.markup.inline_keyboard if self.markup else []) for b in row]
+        return flat[k - 1] if 1 <= k <= len(flat) else None
+
+
+@dataclass
+class Terminal:
+    """What is on the screen: the reply keyboard of each chat and the messages with inline buttons."""
+
+    out: TextIO
+    files_dir: Path
+    chats: tuple[int, ...] = ()  # the chats the terminal user is in (their private chat, the staff chat)
+    keyboards: dict[int, list[list[KeyboardButton]]] = field(default_factory=dict)
+    messages: dict[tuple[int, int], Shown] = field(default_factory=dict)  # (chat, message id) → numbered message
+    by_number: dict[int, Shown] = field(default_factory=dict)
+
+    def show(self, sent: Sent) -> None:
+        chat = sent.chat_id if isinstance(sent.chat_id, int) else None
         if sent.method == "answerCallbackQuery":
             if sent.text:
                 self.out.write(f"  (уведомление) {plain(sent.text)}\n")
             return
-        file = getattr(req, "photo", None) or getattr(req, "document", None)
+        shown = self._track_inline(sent, chat)
+        removed = isinstance(getattr(sent.raw, "reply_markup", None), ReplyKeyboardRemove)
+        if chat is not None and sent.reply is not None:
+            self.keyboards[chat] = sent.reply.keyboard
+        elif chat is not None and removed:
+            self.keyboards.pop(chat, None)
+        file = getattr(sent.raw, "photo", None) or getattr(sent.raw, "document", None)
         if not sent.text and file is None and sent.inline is None and sent.reply is None:
             return  # an edit that only took the buttons away
-        self.out.write(f"\nБот{where}:\n")
+        where = "" if chat in self.chats[:1] else f" → чат {sent.chat_id}"
+        label = f" · сообщение {shown.number}" if shown is not None else ""
+        edited = " (изменено)" if sent.method.startswith("edit") else ""
+        self.out.write(f"\nБот{where}{label}{edited}:\n")
         if sent.text:
             for line in plain(sent.text).splitlines():
                 self.out.write(f"  {line}\n")
         if file is not None:
             self.out.write(f"  [файл: {self._save(file)}]\n")
         if sent.inline is not None:
-            for row in sent.inline.inline_keyboard:
-                self._row([(b.text, b.callback_data, sent.message_id, False, b.url) for b in row])
+            self._inline_rows(sent.inline, shown)
         if sent.reply is not None:
-            for row in sent.reply.keyboard:
-                self._row([(b.text, None, None, bool(b.request_contact), None) for b in row])
+            self._reply_rows(sent.reply.keyboard, "меню под полем ввода" if chat in self.chats else None)
+        elif removed and chat in self.chats:
+            self.out.write("  (меню под полем ввода убрано)\n")
         self.out.flush()
 
-    def _row(self, row: list[tuple[str, str | None, int | None, bool, str | None]]) -> None:
-        cells = []
-        for text, data, mid, contact, url in row:
-            self.buttons.append((text, data, mid, contact))
-            cells.append(f"[{len(self.buttons)}] {text}" + (f" ({url})" if url else ""))
-        self.out.write("  " + "   ".join(cells) + "\n")
+    def _track_inline(self, sent: Sent, chat: int | None) -> Shown | None:
+        """Number a message that shows inline buttons; an edit keeps the number and replaces (or drops) them."""
+        if chat is None or sent.message_id is None or chat not in self.chats:
+            return None
+        key = (chat, sent.message_id)
+        shown = self.messages.get(key)
+        edit = sent.method.startswith("edit")
+        if sent.inline is not None:
+            if shown is None:
+                shown = Shown(len(self.by_number) + 1, chat, sent.message_id, sent.text)
+                self.messages[key] = self.by_number[shown.number] = shown
+            shown.markup = sent.inline
+        elif shown is not None and edit:
+            shown.markup = None  # Telegram drops the buttons of a message edited without them
+        if shown is not None and sent.text:
+            shown.text = sent.text
+        return shown if shown is not None and shown.markup is not None else None
+
+    def _inline_rows(self, markup: InlineKeyboardMarkup, shown: Shown | None) -> None:
+        k = 0
+        for row in markup.inline_keyboard:
+            cells = []
+            for b in row:
+                k += 1
+                mark = f"[{shown.number}-{k}]" if shown is not None else "·"
+                cells.append(f"{mark} {b.text}" + (f" ({b.url})" if b.url else ""))
+            self.out.write("  " + "   ".join(cells) + "\n")
+
+    def _reply_rows(self, keyboard: list[list[KeyboardButton]], title: str | None) -> None:
+        if title:
+            self.out.write(f"  — {title}:\n")
+        i = 0
+        for row in keyboard:
+            cells = []
+            for b in row:
+                cells.append(f"[{LETTERS[i]}] {b.text}" if title and i < len(LETTERS) else f"· {b.text}")
+                i += 1
+            self.out.write("  " + "   ".join(cells) + "\n")
+
+    def reply_button(self, chat: int, label: str) -> KeyboardButton | None:
+        flat = [b for row in self.keyboards.get(chat, []) for b in row]
+        i = LETTERS.find(label.lower()) if len(label) == 1 else -1
+        return flat[i] if 0 <= i < len(flat) else None
+
+    def list_buttons(self, chat: int) -> None:
+        """``/кнопки``: what can be pressed now — the menu of this chat and the newest messages with buttons."""
+        live = [s for s in self.by_number.values() if s.markup is not None]
+        if not live and not self.keyboards.get(chat):
+            self.out.write("  (сейчас нажимать нечего)\n")
+            return
+        if len(live) > SHOW_LAST:
+            self.out.write(f"  (и ещё сообщений с кнопками выше: {len(live) - SHOW_LAST})\n")
+        for s in live[-SHOW_LAST:]:
+            where = "" if s.chat_id == chat else f", чат {s.chat_id}"
+            first = plain(s.text).strip().splitlines()[0] if s.text.strip() else ""
+            self.out.write(f"  сообщение {s.number}{where}: {first}\n")
+            self._inline_rows(s.markup, s)  # type: ignore[arg-type]
+        if self.keyboards.get(chat):
+            self._reply_rows(self.keyboards[chat], "меню под полем ввода")
+        self.out.flush()
 
     def _save(self, file: object) -> str:
         if isinstance(file, str):
@@ -104,7 +203,8 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
     resident = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Житель", last_name=None)
     staff = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Сотрудник", last_name=None,
                       chat_id=staff_chat)
-    term = Terminal(settings, out, Path("data/chat_files"))
+    clients = {resident.chat.id: resident, staff.chat.id: staff}
+    term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id))
     client = resident
     interactive = stdin.isatty()
     out.write(HELP + "\n")
@@ -112,9 +212,9 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
     try:
         key = StorageKey(bot_id=bot.id, chat_id=user_id, user_id=user_id)
         if await app.dispatcher.storage.get_state(key) is None:
-            await _show(term, await client.send("/start"))
+            _show(term, await client.send("/start"))
         else:
-            out.write("\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала)\n")
+            out.write("\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала и увидеть меню)\n")
         while True:
             if interactive:
                 out.write("\nВы: ")
@@ -134,14 +234,17 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
                 client.skip_unread()
                 out.write("  (вы пишете в чат сотрудников УК)\n" if client is staff else "  (вы пишете боту как житель)\n")
                 continue
-            replies = await _act(client, term, line, out)
-            await _show(term, replies)
+            if line in ("/кнопки", "/buttons"):
+                term.list_buttons(client.chat.id)
+                continue
+            _show(term, await _act(client, clients, term, line, out))
     finally:
         await app.close()
         await session.close()
 
 
-async def _act(client: BotClient, term: Terminal, line: str, out: TextIO) -> list[Sent]:
+async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal, line: str,
+               out: TextIO) -> list[Sent]:
     if line.startswith("/contact"):
         phone = line.removeprefix("/contact").strip()
         if not phone:
@@ -156,21 +259,32 @@ async def _act(client: BotClient, term: Terminal, line: str, out: TextIO) -> lis
             out.write(f"  нет такого файла: {path}\n")
             return []
         return await client.send_document(path.name, content, _mime(path))
-    if line.isdigit() and 1 <= int(line) <= len(term.buttons):
-        text, data, mid, contact = term.buttons[int(line) - 1]
-        if contact:
+    if (reply := term.reply_button(client.chat.id, line)) is not None:
+        if reply.request_contact:
             out.write("  кнопка делится номером телефона: наберите /contact +7… с вашим номером\n")
             return []
-        if data is not None:
-            return await client.click_data(data, mid)
-        return await client.send(text)
+        return await client.send(reply.text)
+    if (m := _INLINE_LABEL.fullmatch(line)) and (shown := term.by_number.get(int(m[1]))) is not None:
+        button = shown.button(int(m[2]))
+        if button is None:
+            out.write(f"  под сообщением {shown.number} нет кнопки {m[2]} — /кнопки покажет, что можно нажать\n")
+            return []
+        if button.callback_data is None:
+            out.write(f"  кнопка открывает {button.url or 'приложение Telegram'} — в терминале её не нажать\n")
+            return []
+        owner = clients[shown.chat_id]
+        if owner is not client:
+            owner.skip_unread()  # the other chat's client has not read what this one printed
+        owner.inline[shown.message_id] = shown.markup  # type: ignore[assignment]
+        owner.texts[shown.message_id] = shown.text
+        replies = await owner.click_data(button.callback_data, shown.message_id)
+        if owner is not client:
+            client.skip_unread()
+        return replies
     return await client.send(line)
 
 
-async def _show(term: Terminal, replies: list[Sent]) -> None:
-    """Print one batch of replies; the buttons of the batch are numbered 1… across its messages."""
-    if any(isinstance(s.inline, InlineKeyboardMarkup) or isinstance(s.reply, ReplyKeyboardMarkup) for s in replies):
-        term.buttons = []
+def _show(term: Terminal, replies: list[Sent]) -> None:
     for sent in replies:
         term.show(sent)
 

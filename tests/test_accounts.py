@@ -110,7 +110,7 @@ async def test_owner_links_by_shared_phone_and_sees_it_in_the_list(client, sessi
 
     replies = await client.click(t.BTN_CONNECT)
     assert "подключён" in replies[1].text
-    assert "№ 1234567890" in replies[-1].text and "4 907,94 ₽" in replies[-1].text
+    assert "№ 1234567890" in replies[-1].text and "4\u00a0907,94\u00a0₽" in replies[-1].text
     assert await state_of(dp, client) is None
     (row,) = await links(sessions)
     assert (row.user_id, row.account_id, row.method) == (client.user.id, w.account.id, "phone")
@@ -657,16 +657,16 @@ async def test_list_card_debts_and_unlink(client, sessions, dp):
     (reply,) = await client.send(ct.BTN_ACCOUNTS)
     assert "Список подключённых лицевых счетов" in reply.text
     assert "❗ <b>№ 1234567890</b> — ООО «УК Тестовая»" in reply.text
-    assert "Задолженность: <b>4 907,94 ₽</b> — просрочено" in reply.text
+    assert "Задолженность: <b>4\u00a0907,94\u00a0₽</b> — просрочено" in reply.text
     assert "<b>№ ЭЛ-0012</b> — АО «Энергосбыт»" in reply.text and "Задолженности нет" in reply.text
     assert reply.buttons == ["❗ № 1234567890 — кв. 12", "№ ЭЛ-0012 — кв. 12", t.BTN_LINK]
 
     card = (await client.click("❗ № 1234567890 — кв. 12"))[-1]
     assert card.method == "editMessageText"
-    for part in ("Начислено за октябрь 2026", "• Содержание жилого помещения: 2 450,30 ₽",
-                 "• Горячее водоснабжение: 1 830,12 ₽", "Пени: 15,07 ₽", "Итого за месяц: <b>4 907,94 ₽</b>",
-                 "Оплатить до: 10.11.2026", "Всего начислено: 9 800,81 ₽", "Оплачено: 4 892,87 ₽",
-                 "Задолженность: <b>4 907,94 ₽</b>", "Плательщик: Хабибуллин Р. И."):
+    for part in ("Начислено за октябрь 2026", "• Содержание жилого помещения: 2\u00a0450,30\u00a0₽",
+                 "• Горячее водоснабжение: 1\u00a0830,12\u00a0₽", "Пени: 15,07\u00a0₽", "Итого за месяц: <b>4\u00a0907,94\u00a0₽</b>",
+                 "Оплатить до: 10.11.2026", "Всего начислено: 9\u00a0800,81\u00a0₽", "Оплачено: 4\u00a0892,87\u00a0₽",
+                 "Задолженность: <b>4\u00a0907,94\u00a0₽</b>", "Плательщик: Хабибуллин Р. И."):
         assert part in card.text, part
     assert "• Пени" not in card.text
     ask = (await client.click(t.BTN_UNLINK))[-1]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.services import accounts as svc
 from bot.services import houses
 from bot.texts.accounts import money, period_name
+from bot.texts.common import number
 from storage.models import AccountLink, Charge, LinkRequest, Payment
 from tests.factories import PAYER_PHONE, link, world
 
@@ -22,12 +23,14 @@ NOW = dt.datetime(2026, 11, 19, 9, 0)
     ("4 907,94", "4907.94"), ("4907.94", "4907.94"), ("4907,94 руб", "4907.94"), ("4907,94 руб.", "4907.94"),
     ("4 907,94 ₽", "4907.94"), ("4907", "4907.00"), ("4907,9", "4907.90"), ("4\u00a0907,94", "4907.94"),
     ("4907 р.", "4907.00"), ("-0,10", "-0.10"), ("−12,5", "-12.50"),
+    ("1\u202f082,02 ₽", "1082.02"), ("1 234 567,8", "1234567.80"), ("4'907,94", "4907.94"),
 ])
 def test_parse_money_accepts(text, value):
     assert svc.parse_money(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "сорок", "4907,945", "--5", "5-", "4.907,94", "1e3", "4907,94 $"])
+@pytest.mark.parametrize("text", ["", "сорок", "4907,945", "--5", "5-", "4.907,94", "1e3", "4907,94 $",
+                                  "49 07,94", "1 2", "4 907, 94", "4907,9 4"])
 def test_parse_money_refuses(text):
     assert svc.parse_money(text) is None
 
@@ -47,14 +50,36 @@ def test_normalize_account_number(raw, norm):
     assert svc.normalize_account_number(raw) == norm
 
 
+@pytest.mark.parametrize(("value", "places", "text"), [
+    (Decimal("3120.7"), None, "3\u00a0120,7"),  # an area as stored, trailing zeros dropped
+    (Decimal("5400.50"), None, "5\u00a0400,5"),
+    (Decimal("49.50"), None, "49,5"),
+    (Decimal("1E+3"), None, "1\u00a0000"),
+    (Decimal("999"), None, "999"),
+    (1234567, None, "1\u00a0234\u00a0567"),
+    (Decimal("12345.678"), 3, "12\u00a0345,678"),
+    (Decimal("100"), 3, "100,000"),
+    (Decimal("-1082.025"), 2, "−1\u00a0082,02"),
+])
+def test_number_groups_by_three_with_no_break_spaces(value, places, text):
+    assert number(value, places) == text
+
+
+def test_printed_sums_can_be_typed_back():
+    for value in (Decimal("1082.02"), Decimal("1234567.80"), Decimal("-15.07")):
+        assert svc.parse_money(money(value).replace("−", "-")) == value
+
+
 def test_short_person_and_money():
     assert svc.short_person("Хабибуллин Ринат Ильдарович") == "Хабибуллин Р. И."
     assert svc.short_person("Смирнова Анна") == "Смирнова А."
     assert svc.short_person("ООО «Ромашка»") == "ООО «Ромашка»"
-    assert money(Decimal("1234.5")) == "1 234,50 ₽"
-    assert money(Decimal("1234567.891")) == "1 234 567,89 ₽"
-    assert money(Decimal("0")) == "0,00 ₽"
-    assert money(Decimal("-15.07")) == "−15,07 ₽"
+    # no-break spaces: a phone never wraps a sum between its groups or before «₽»
+    assert money(Decimal("1234.5")) == "1\u00a0234,50\u00a0₽"
+    assert money(Decimal("1234567.891")) == "1\u00a0234\u00a0567,89\u00a0₽"
+    assert money(Decimal("0")) == "0,00\u00a0₽"
+    assert money(Decimal("-15.07")) == "−15,07\u00a0₽"
+    assert money(Decimal("-0.001")) == "0,00\u00a0₽"
     assert period_name("2026-10") == "октябрь 2026"
 
 

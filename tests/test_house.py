@@ -43,7 +43,7 @@ async def test_house_pages(client, sessions, clock):
         ])
     (reply,) = await client.send(ct.BTN_HOUSE)
     for part in ("Информация о доме", "г. Москва, ул. Бауманская, д. 44", "Год постройки: 1968", "Этажей: 9",
-                 "Общая площадь: 5400,5 м²", "Состояние: исправный", "Общий износ: 32,5 %",
+                 "Общая площадь: 5\u00a0400,5\u00a0м²", "Состояние: исправный", "Общий износ: 32,5 %",
                  "Последний капитальный ремонт: 2015", "на счёте регионального оператора",
                  "Управляющая организация: ООО «УК Тестовая»"):
         assert part in reply.text, part
@@ -51,7 +51,7 @@ async def test_house_pages(client, sessions, clock):
     assert t.BTN_CHOOSE not in reply.buttons
 
     reply = (await client.click(t.BTN_PREMISES))[-1]
-    for part in ("<b>кв. 12</b>", "Общая площадь: 49,5 м²", "Жилая площадь: 32,2 м²", "Кол-во проживающих: 3",
+    for part in ("<b>кв. 12</b>", "Общая площадь: 49,5\u00a0м²", "Жилая площадь: 32,2\u00a0м²", "Кол-во проживающих: 3",
                  "Лицевые счета: 1234567890, ЭЛ-0012"):
         assert part in reply.text, part
 

@@ -101,7 +101,7 @@ async def test_unseen_registry_meters_through_the_dialog(client, sessions, reg):
     assert "«полупик»" in (await client.send("1001"))[0].text
     assert "«ночь»" in (await client.send("2002"))[0].text
     (reply,) = await client.send("3003")
-    assert "пик 1001,000, полупик 2002,000, ночь 3003,000" in reply.text
+    assert "пик 1\u00a0001,000, полупик 2\u00a0002,000, ночь 3\u00a0003,000" in reply.text
     await client.send("/cancel")
     # a 4-digit dial: five whole digits are refused, the step stays
     await client.send(t.TITLE)

@@ -51,7 +51,7 @@ async def test_list_shows_meters_of_all_linked_accounts(client, w):
     (reply,) = await client.send(t.TITLE)
     text = reply.text
     for piece in ("ХВ-001", "ГВ-001", "Э-777", "100,000", "50,000", "20.10.2026", "поверка до 01.01.2030",
-                  "день 1200,000, ночь 500,000", "Л/с 1234567890", "Л/с ЭЛ-0012", "с 20 по 25"):
+                  "день 1\u00a0200,000, ночь 500,000", "Л/с 1234567890", "Л/с ЭЛ-0012", "с 20 по 25"):
         assert piece in text, piece
     assert reply.buttons == [COLD, HOT, POWER, t.BTN_ALL, t.BTN_METERS]
 
@@ -106,6 +106,18 @@ async def test_value_with_dot_and_today(client, sessions, w):
     assert r.value == Decimal("101.250") and r.taken_on == dt.date(2026, 11, 19)
 
 
+@pytest.mark.parametrize("typed", ["1 050,5", "1\u00a0050,5", "1\u202f050,5"])
+async def test_value_with_thousands_separator_is_accepted(dp, client, sessions, w, typed):
+    await open_cold(client)
+    (reply,) = await client.send(typed)
+    state, data = await state_of(dp, client)
+    assert state == "SubmitReading:date" and data["values"] == ["1050.500"]
+    await client.click(t.BTN_TODAY)
+    await client.click(t.SAVE)
+    (r,) = await readings(sessions)
+    assert r.value == Decimal("1050.500")
+
+
 async def test_equal_value_is_accepted_with_zero_consumption(client, sessions, w):
     await open_cold(client)
     await client.send("100")
@@ -136,7 +148,8 @@ async def test_cancel_button_saves_nothing(dp, client, sessions, w):
     ("123456", "too_many_digits"),
     ("101,2345", "too_many_decimals"),
     ("   ", "empty"),
-    ("1 000", "format"),
+    ("12 3,4", "format"),
+    ("1 2", "format"),
 ])
 async def test_bad_values_are_refused_and_dialog_stays(dp, client, sessions, w, typed, problem):
     await open_cold(client)
@@ -217,7 +230,7 @@ async def test_forged_meter_id_is_refused_and_nothing_shown(dp, client, sessions
 async def test_two_tariff_meter_asks_both_zones_and_keeps_the_first(dp, client, sessions, w):
     await client.send(t.TITLE)
     (_, prompt) = await client.click(POWER)
-    assert "зоны «день» (Т1)" in prompt.text and "1200,000" in prompt.text
+    assert "зоны «день» (Т1)" in prompt.text and "1\u00a0200,000" in prompt.text
     (reply,) = await client.send("1300")
     assert "зоны «ночь» (Т2)" in reply.text
     (reply,) = await client.send("499")  # night lower than 500
@@ -227,7 +240,7 @@ async def test_two_tariff_meter_asks_both_zones_and_keeps_the_first(dp, client, 
     (reply,) = await client.send("ночь")
     assert (await state_of(dp, client))[1]["values"] == ["1300.000"]
     (reply,) = await client.send("550,5")
-    assert "день 1300,000, ночь 550,500" in reply.text
+    assert "день 1\u00a0300,000, ночь 550,500" in reply.text
     summary = (await client.click(t.BTN_TODAY))[-1]
     assert "Расход с 20.10.2026: <b>150,500</b> кВт·ч (день 100,000, ночь 50,500)" in summary.text
     await client.click(t.SAVE)
@@ -244,7 +257,7 @@ async def test_three_tariff_zone_names(client, sessions, w):
     assert "«полупик»" in (await client.send("1201"))[0].text
     assert "«ночь»" in (await client.send("501"))[0].text
     (reply,) = await client.send("11")
-    assert "пик 1201,000, полупик 501,000, ночь 11,000" in reply.text
+    assert "пик 1\u00a0201,000, полупик 501,000, ночь 11,000" in reply.text
 
 
 # --------------------------------------------------------------------------------------------- spike

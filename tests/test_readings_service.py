@@ -30,6 +30,13 @@ USER = 111
     ("99999,999", 5, D("99999.999")),
     ("0", 5, D("0.000")),
     ("123456", 6, D("123456.000")),
+    # the whole part grouped by three, as bills and banking apps print it
+    ("1 240", 5, D("1240.000")),
+    ("1 240,5", 5, D("1240.500")),
+    ("1\u00a0240,5", 5, D("1240.500")),  # no-break space
+    ("1\u202f240.25", 5, D("1240.250")),  # narrow no-break space
+    ("12 345,678", 5, D("12345.678")),
+    ("1 000 000", 7, D("1000000.000")),
 ])
 def test_parse_value_ok(text, digits, expected):
     assert svc.parse_value(text, digits) == expected
@@ -45,7 +52,15 @@ def test_parse_value_ok(text, digits, expected):
     ("12,3,4", svc.ValueProblem.format),
     ("12.", svc.ValueProblem.format),
     (",5", svc.ValueProblem.format),
-    ("1 000", svc.ValueProblem.format),
+    ("12 3,4", svc.ValueProblem.format),  # spaces not grouping by three: what was meant?
+    ("1 2", svc.ValueProblem.format),
+    ("1 2345", svc.ValueProblem.format),
+    ("1 240, 5", svc.ValueProblem.format),
+    ("1,240 5", svc.ValueProblem.format),
+    ("-1 240", svc.ValueProblem.negative),
+    ("1 240 кВт", svc.ValueProblem.letters),
+    ("123 456", svc.ValueProblem.too_many_digits),
+    ("1 240,1234", svc.ValueProblem.too_many_decimals),
     ("+5", svc.ValueProblem.format),
     ("123456", svc.ValueProblem.too_many_digits),
     ("1,2345", svc.ValueProblem.too_many_decimals),
@@ -55,6 +70,11 @@ def test_parse_value_refused(text, problem):
         svc.parse_value(text, 5)
     assert exc.value.problem is problem
     assert problem.value in t.BAD_VALUE
+
+
+def test_printed_values_can_be_typed_back():
+    for value in (D("12345.678"), D("1200.000"), D("0.500")):
+        assert svc.parse_value(t.num(value), 5) == value
 
 
 def test_parse_date():

@@ -66,8 +66,8 @@ def window_text(period: svc.PeriodInfo) -> str:
 def example(info: svc.MeterInfo, zone: int = 0) -> str:
     """An example value for ``zone``: the last value of that zone (not of the first one) when known."""
     if info.base is not None and zone < len(info.base.values):
-        return t.num(info.base.values[zone]).replace(",000", ",5")
-    return "123,45"
+        return t.example_value(info.base.values[zone])
+    return t.example_value(None)
 
 
 def page_of(items: list, page: int) -> tuple[list, int, int]:

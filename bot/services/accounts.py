@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.houses import house_address, premises_label
+from bot.services.numbers import ungroup_digits
 from bot.services.users import ensure_user
 from storage.models import (
     Account,
@@ -70,12 +71,12 @@ _CURRENCY = re.compile(r"(руб(лей|ля|ль)?\.?|р\.|₽|rub)", re.IGNORE
 
 
 def parse_money(text: str) -> Decimal | None:
-    """«4 908,94», «4908.94», «4908,94 руб», «4908» → Decimal; anything else → None.
+    """«4 908,94», «4908.94», «4908,94 руб», «4908» → Decimal; anything else (also «49 08,94»: spaces only
+    between groups of three) → None.
 
     A leading minus is allowed: a bill whose recalculation exceeds its charges totals below zero."""
     s = _CURRENCY.sub("", text or "").strip()
-    s = re.sub(r"[\s\u00a0\u202f']", "", s)
-    m = _MONEY.fullmatch(s)
+    m = _MONEY.fullmatch(ungroup_digits(s) or "")
     if not m:
         return None
     try:

@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.houses import house_address, premises_label
+from bot.services.numbers import ungroup_digits
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -69,8 +70,8 @@ _NUMBER = re.compile(r"(\d+)(?:[.,](\d+))?")
 
 
 def parse_value(text: str | None, digits: int) -> Decimal:
-    """A dial value as a resident types it: digits, one `,` or `.`, at most ``digits`` whole digits (leading
-    zeros of the dial do not count) and 3 decimals. Raises BadValue naming the problem."""
+    """A dial value as a resident types it: digits (the whole part may be grouped by three: «1 240,5»), one `,`
+    or `.`, at most ``digits`` whole digits (leading zeros of the dial do not count) and 3 decimals. Raises BadValue naming the problem."""
     s = (text or "").strip()
     if not s:
         raise BadValue(ValueProblem.empty)
@@ -78,7 +79,7 @@ def parse_value(text: str | None, digits: int) -> Decimal:
         raise BadValue(ValueProblem.negative)
     if any(c.isalpha() for c in s):
         raise BadValue(ValueProblem.letters)
-    m = _NUMBER.fullmatch(s)
+    m = _NUMBER.fullmatch(ungroup_digits(s) or "")
     if m is None:
         raise BadValue(ValueProblem.format)
     whole, frac = m.group(1), m.group(2) or ""

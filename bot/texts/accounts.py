@@ -6,7 +6,7 @@ from decimal import Decimal
 from html import escape
 
 from bot.services.accounts import AccountCard, AccountSummary, OrgContact, RequestView
-from bot.texts.common import phone
+from bot.texts.common import number, phone
 
 FLOW_TITLE = "Подключение лицевого счёта"
 
@@ -202,15 +202,8 @@ ORG_KINDS = {"uk": "Управляющая организация", "tsj": "ТС
 
 
 def money(value: Decimal) -> str:
-    """Decimal('1234.5') → «1 234,50 ₽»."""
-    q = value.quantize(Decimal("0.01"))
-    sign = "−" if q < 0 else ""
-    whole, frac = f"{abs(q):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{' '.join(groups)},{frac} ₽"
+    """Decimal('1234.5') → «1 234,50 ₽» (a no-break space between the groups and before «₽»)."""
+    return f"{number(value, 2)}\u00a0₽"
 
 
 def period_name(period: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 # main menu (reply keyboard) — the words of the ГИС ЖКХ cabinet
 BTN_ACCOUNTS = "Лицевые счета"
 BTN_READINGS = "Передать показания"
@@ -68,3 +70,24 @@ def phone(value: str | None) -> str:
         d = value[2:]
         return f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
     return value or ""
+
+
+GROUP_SEPARATOR = "\u00a0"  # no-break: a phone never wraps «1 082,02» between its groups
+
+
+def number(value: Decimal | int, places: int | None = None) -> str:
+    """Decimal('3120.7') → «3 120,7»; with ``places`` exactly that many decimals (``places=2``: «3 120,70»).
+    Groups of three joined by a no-break space, a decimal comma, «−» for a minus — money, areas, readings alike."""
+    d = Decimal(value)
+    if places is not None:
+        d = d.quantize(Decimal(1).scaleb(-places))
+        text = f"{abs(d):.{places}f}"
+    else:
+        text = f"{abs(d).normalize():f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    sign = "−" if d < 0 else ""
+    return sign + GROUP_SEPARATOR.join(groups) + (f",{frac}" if frac else "")

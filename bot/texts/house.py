@@ -8,7 +8,7 @@ from decimal import Decimal
 from html import escape
 
 from bot.services.house_info import HouseInfo, OrgCard, OutageItem
-from bot.texts.common import phone
+from bot.texts.common import number, phone
 
 BTN_CARD = "Информация о доме"
 BTN_PREMISES = "Помещение"
@@ -40,9 +40,7 @@ OUTAGE_KINDS = {"planned": "плановое", "emergency": "аварийное"
 
 
 def _num(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.normalize():f}".replace(".", ",")
+    return "" if value is None else number(value)
 
 
 def _date(d: dt.date | None) -> str:
@@ -62,7 +60,7 @@ def card(info: HouseInfo) -> str:
         ("Год ввода в эксплуатацию", c.year_commissioned),
         ("Этажей", c.floors),
         ("Подъездов", c.entrances),
-        ("Общая площадь", f"{_num(c.total_area)} м²" if c.total_area else None),
+        ("Общая площадь", f"{_num(c.total_area)}\u00a0м²" if c.total_area else None),
         ("Состояние", c.condition),
         ("Общий износ", f"{_num(c.wear_percent)} %" if c.wear_percent is not None else None),
         ("Последний капитальный ремонт", c.last_capital_repair_year),
@@ -78,8 +76,8 @@ def premises(info: HouseInfo) -> str:
     blocks = []
     for p in info.premises:
         rows = _fields([
-            ("Общая площадь", f"{_num(p.total_area)} м²" if p.total_area else None),
-            ("Жилая площадь", f"{_num(p.living_area)} м²" if p.living_area else None),
+            ("Общая площадь", f"{_num(p.total_area)}\u00a0м²" if p.total_area else None),
+            ("Жилая площадь", f"{_num(p.living_area)}\u00a0м²" if p.living_area else None),
             ("Кол-во проживающих", p.residents if p.residents is not None else NOT_SET),
             ("Кадастровый номер", p.cadastral_number),
             ("Лицевые счета", ", ".join(p.accounts)),

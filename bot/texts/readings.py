@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from bot.texts.common import BTN_BACK, BTN_CANCEL, BTN_READINGS, BTN_SAVE
+from bot.texts.common import BTN_BACK, BTN_CANCEL, BTN_READINGS, BTN_SAVE, number
 
 TITLE = BTN_READINGS
 BTN_ALL = "Передать все по очереди"
@@ -47,10 +47,15 @@ def zone_name(zones: int, zone: int) -> str:
 
 
 def num(v: Decimal | None) -> str:
-    """100,000 — three decimals, comma, as a dial is read."""
-    if v is None:
-        return "—"
-    return f"{v:.3f}".replace(".", ",")
+    """100,000 — three decimals, comma, as a dial is read; «12 345,678» grouped like money."""
+    return "—" if v is None else number(v, 3)
+
+
+def example_value(last: Decimal | None) -> str:
+    """How to type a value: the last one with a fraction, as typed — digits and a comma, not grouped."""
+    if last is None:
+        return "123,45"
+    return f"{last:.3f}".replace(".", ",").replace(",000", ",5")
 
 
 def date(d: dt.date | None) -> str:
