@@ -396,6 +396,12 @@ class Reading(Base):
     source: Mapped[str] = mapped_column(String(8), default="bot")
     # a later reading of the same meter in the same period replaces this one; history keeps both
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("readings.id", ondelete="SET NULL"))
+    # the reading its consumption was counted from when it was saved (the registry's value of the meter may be
+    # overwritten by a later import; the export for billing then still knows the previous value)
+    prev_value: Mapped[Decimal | None] = mapped_column(MeterValue)
+    prev_value_t2: Mapped[Decimal | None] = mapped_column(MeterValue)
+    prev_value_t3: Mapped[Decimal | None] = mapped_column(MeterValue)
+    prev_taken_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Appeal(TimestampMixin, Base):

@@ -193,3 +193,19 @@ async def test_the_registry_echo_of_a_reading_is_not_its_previous_value(sessions
     info = await svc.get_meter(sessions, USER, w.cold.id, TODAY, W)
     assert svc.registry_point_of(info) == svc.Point((D(107),), nov)  # history still says what the УК accepted
     assert info.last.values == (D(107),) and info.last.reading_id is not None
+
+
+async def test_previous_value_survives_the_registry_echoing_the_reading(sessions):
+    """The billing system accepts the bot's reading and the next import makes it the meter's last value: the
+    registry's earlier value is gone from the meter, yet the export still shows what the reading was counted from."""
+    w = await world(sessions)
+    await link(sessions, USER, w.power_account)
+    await svc.save_reading(sessions, USER, w.power.id, (D(1300), D("550.5")), TODAY, TODAY, NOW, W)
+    async with sessions.begin() as s:  # the import: the meter's last value is now the bot's reading
+        await s.execute(update(Meter).where(Meter.id == w.power.id).values(
+            last_value=D(1300), last_value_t2=D("550.5"), last_read_on=TODAY))
+    rows = await export.export_rows(sessions, "2026-11", TZ)
+    assert [(r.zone, r.previous, r.value, r.consumption) for r in rows] == [
+        ("день", D("1200.000"), D("1300.000"), D("100.000")),
+        ("ночь", D("500.000"), D("550.500"), D("50.500")),
+    ]

@@ -25,6 +25,7 @@ from bot.services.readings import (
     base_point,
     meter_points,
     reading_values,
+    saved_base,
 )
 from storage.models import Account, House, Meter, Organization, Premises, Reading
 
@@ -95,7 +96,9 @@ async def export_rows(sessions: Sessions, period: str, tz: ZoneInfo, provider_og
     out: list[ExportRow] = []
     for r, m, a, o, p, h in rows:
         points = [p for p in meter_points(m, effective[m.id]) if p.period is None or p.period < period]
-        base = base_point(points, period, up_to=r.taken_on)
+        # the registry's value of the meter may have been overwritten since: then what the reading was counted
+        # from when it was saved
+        base = base_point(points, period, up_to=r.taken_on) or saved_base(r, m.tariff_zones)
         values = reading_values(r, m.tariff_zones)
         names = ZONES.get(m.tariff_zones, ("",) * m.tariff_zones)
         submitted = r.submitted_at.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None, microsecond=0)

@@ -191,6 +191,14 @@ def registry_point(m: Meter) -> Point | None:
     return Point(tuple(Decimal(v) for v in values), m.last_read_on)
 
 
+def saved_base(r: Reading, zones: int) -> Point | None:
+    """The point the reading's consumption was counted from when it was saved, if there was one."""
+    values = (r.prev_value, r.prev_value_t2, r.prev_value_t3)[:zones]
+    if r.prev_taken_on is None or any(v is None for v in values):
+        return None
+    return Point(tuple(values), r.prev_taken_on)
+
+
 def reading_point(r: Reading, zones: int) -> Point:
     return Point(reading_values(r, zones), r.taken_on, r.id, r.period, r.submitted_at)
 
@@ -464,8 +472,11 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
             raise ReadingRefused(Refusal.changed, last=info.current)
         a = assess(info, values, taken_on, today)
         padded = list(values) + [None] * (3 - len(values))
+        prev = list(a.base.values if a.base else ()) + [None] * (3 - len(a.base.values if a.base else ()))
         r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
-                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source="bot")
+                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source="bot",
+                    prev_value=prev[0], prev_value_t2=prev[1], prev_value_t3=prev[2],
+                    prev_taken_on=a.base.taken_on if a.base else None)
         s.add(r)
         await s.flush()
         await s.execute(
