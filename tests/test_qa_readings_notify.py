@@ -217,7 +217,8 @@ async def test_quiet_hours_equal_ends_keep_the_step(client):
 def test_chart_numbers_use_a_decimal_comma_and_no_exponent():
     from bot.services.charts import Panel, monthly_bars, number_label
 
-    assert [number_label(y) for y in (0.5, 0.0, 122.8, 1234567.5, 10.0)] == ["0,5", "0", "122,8", "1234567,5", "10"]
+    assert [number_label(y) for y in (0.5, 0.0, 122.8, 1234567.5, 10.0)] == ["0,5", "0", "122,8",
+                                                                                   "1\u00a0234\u00a0567,5", "10"]
     png = monthly_bars([Panel("cold_water", "Холодная вода, м³", ["окт 26", "ноя 26"], [Decimal("0.5"),
                                                                                           Decimal(0)])])
     assert png.startswith(b"\x89PNG")

@@ -16,6 +16,8 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # after choosing the backend
 from matplotlib.ticker import FuncFormatter
 
+from bot.texts.common import number
+
 COLORS = {"cold_water": "#2f7fc1", "hot_water": "#d9534f", "electricity": "#f0ad4e", "gas": "#5cb85c",
           "heat": "#8e6bbf"}
 
@@ -31,9 +33,9 @@ class Panel:
 
 
 def number_label(y: float) -> str:
-    """0.5 → «0,5», 1234567.5 → «1234567,5»: a decimal comma, up to 3 decimals, never an exponent."""
-    text = f"{y:.3f}".rstrip("0").rstrip(".")
-    return ("0" if text in ("", "-0") else text).replace(".", ",")
+    """0.5 → «0,5», 1234567.5 → «1 234 567,5»: as the bot writes numbers (grouped, a decimal comma), up to 3
+    decimals, never an exponent."""
+    return number(Decimal(f"{y:.3f}"))
 
 
 def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
