@@ -270,7 +270,7 @@ def router() -> Router:
             await message.answer(t.PHONE_NO_MATCH.format(phone=_esc(phone)), reply_markup=kb.other_proofs())
             return
         data.proof = "phone"
-        await _to_check(message, state, sessions, data, "✅ Номер телефона совпал.")
+        await _to_check(message, state, sessions, data, t.PHONE_MATCHED)
 
     @r.message(LinkAccount.proof, NOT_MENU)
     async def proof_hint(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
@@ -376,7 +376,7 @@ async def _bill_answer(message: Message, state: FSMContext, sessions: Sessions, 
     res = await svc.check_bill_total(sessions, message.from_user.id, data.account_id or 0, amount, clock.today())
     if res.status == "ok":
         data.proof = "bill_total"
-        await _to_check(message, state, sessions, data, "✅ Сумма совпадает с последней квитанцией.")
+        await _to_check(message, state, sessions, data, t.BILL_MATCHED)
     elif res.status == "wrong":
         await state.set_state(LinkAccount.bill_total)  # the next sum is an answer too
         await message.answer(t.BILL_WRONG.format(left=res.left))

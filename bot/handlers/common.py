@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.handlers.dialog import drop_dialog
+from bot.handlers.dialog import drop_dialog, flow_title
 from bot.keyboards.accounts import link_offer
 from bot.keyboards.common import main_menu
 from bot.services import users
@@ -28,7 +28,7 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
         u = message.from_user
         profile = await users.register(sessions, u.id, u.first_name, u.last_name, u.username, u.language_code)
         text = t.START_NEW if profile.linked_accounts == 0 else t.START_AGAIN
-        await message.answer(text.format(name=profile.first_name or "сосед"), reply_markup=main_menu())
+        await message.answer(text.format(name=profile.first_name or t.DEFAULT_NAME), reply_markup=main_menu())
         if profile.linked_accounts == 0:
             await message.answer(START_OFFER, reply_markup=link_offer())
 
@@ -63,9 +63,13 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
     return r
 
 
+def in_flow(state: str | None) -> str:
+    title = flow_title(state)
+    return t.IN_FLOW.format(title=title) if title else t.IN_DIALOG
+
+
 def fallback_router() -> Router:
     """Whatever nobody else understood. Included last by ``setup_routers``, never by position alone."""
-    from bot.handlers.dialog import flow_title
     from bot.texts.flows import STATE_HINTS
 
     r = Router(name="fallback")
@@ -76,16 +80,14 @@ def fallback_router() -> Router:
         if current is None:
             await message.answer(t.UNKNOWN_INPUT, reply_markup=main_menu())
             return
-        hint = STATE_HINTS.get(current) or (
-            f"Сейчас идёт «{flow_title(current)}»." if flow_title(current) else "Сейчас идёт диалог."
-        )
+        hint = STATE_HINTS.get(current) or in_flow(current)
         await message.answer(t.UNKNOWN_IN_STATE.format(hint=hint))
 
     @r.message(~F.chat.type.in_({"private", "channel"}), ~StateFilter(None))
     async def unknown_in_group_dialog(message: Message, state: FSMContext) -> None:
         """In a group (the staff chat) only someone in the middle of a dialog gets a hint; chatter is ignored."""
         current = await state.get_state()
-        hint = STATE_HINTS.get(current) or f"Сейчас идёт «{flow_title(current) or 'диалог'}»."
+        hint = STATE_HINTS.get(current) or in_flow(current)
         await message.reply(t.UNKNOWN_IN_STATE.format(hint=hint))
 
     @r.callback_query()

@@ -32,8 +32,9 @@ def render_meters(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboard
     lines = [t.METERS_HEAD]
     for m in shown:
         overdue = t.OVERDUE_MARK if m.overdue else ""
-        lines.append(f"\n<b>{t.meter_title(m.resource, m.serial)}</b> (л/с {m.account_number})\n"
-                     f"Последнее: {last_text(m)}\nПоверка до {t.date(m.next_verification_on)}{overdue}")
+        lines.append(t.METERS_LINE.format(title=t.meter_title(m.resource, m.serial), account=m.account_number,
+                                          last=last_text(m), verification=t.date(m.next_verification_on),
+                                          overdue=overdue))
     if pages > 1:
         lines.append(t.PAGE.format(page=page + 1, pages=pages))
     buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in shown]

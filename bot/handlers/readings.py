@@ -167,7 +167,7 @@ def confirm_text(a: svc.Assessment) -> str:
                                            date=t.date(a.replaces.taken_on))
     period = t.period_name(info.period.period)
     if not info.period.in_window:
-        period += f" (вне периода приёма {info.period.window.from_day}–{info.period.window.to_day} числа)"
+        period += t.OUT_OF_WINDOW.format(from_day=info.period.window.from_day, to_day=info.period.window.to_day)
     return t.CONFIRM.format(title=t.meter_title(info.resource, info.serial), account=info.account_number,
                             address=info.address, premises=info.premises, values=t.values_line(a.values, info.zones),
                             unit=u, date=t.date(a.taken_on), consumption=consumption, period=period, replaces=replaces)

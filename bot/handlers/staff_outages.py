@@ -101,10 +101,7 @@ def router() -> Router:
         data = await load(state)
         try:
             at = svc.parse_local(message.text, clock)
-            if at <= dt.datetime.fromisoformat(data.starts):
-                raise svc.OutageError("Окончание должно быть позже начала.")
-            if clock.to_utc(at) <= clock.utcnow():
-                raise svc.OutageError("Это время уже прошло: окончание должно быть в будущем.")
+            svc.check_period(dt.datetime.fromisoformat(data.starts), at, clock)
         except svc.OutageError as exc:
             await message.answer(str(exc))
             return
@@ -127,7 +124,7 @@ def router() -> Router:
                      sessions: async_sessionmaker[AsyncSession]) -> None:
         data = await load(state)
         text = message.text.strip()
-        data.reason = None if text in {"-", "—", "нет"} else text[:500]
+        data.reason = None if text.lower() in t.NO_REASON_WORDS else text[:500]
         await save(state, data)
         await state.set_state(StaffOutage.preview)
         preview = svc.draft_text(clock, address=data.address, resource=data.resource,
@@ -171,7 +168,7 @@ def router() -> Router:
         lines = [t.OUTAGES_HEAD] + [
             t.OUTAGE_LINE.format(id=o.id, address=o.address, resource=t.RESOURCE_NAMES[o.resource],
                                  kind=t.OUTAGE_KINDS[o.kind], starts=t.when(o.starts), ends=t.when(o.ends),
-                                 source=" (из реестра)" if o.source == "registry" else "")
+                                 source=t.FROM_REGISTRY if o.source == "registry" else "")
             for o in items
         ]
         await message.answer("\n\n".join(lines), reply_markup=kb.outage_actions(items))

@@ -61,7 +61,7 @@ def router() -> Router:
         ogrn, _, rest = args.partition(" ")
         try:
             if not ogrn.isdigit():
-                raise windows.WindowError("Сначала ОГРН поставщика, потом окно: /window 1027700132195 15-20.")
+                raise windows.WindowError(t.WINDOW_OGRN_FIRST)
             w = await windows.set_window(sessions, ogrn, windows.parse_window(rest), default)
         except windows.WindowError as exc:
             await message.answer(str(exc))

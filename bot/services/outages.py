@@ -243,6 +243,11 @@ def check_starts(starts: dt.datetime, clock: Clock) -> None:
                           "время начала не раньше вчерашнего дня.")
 
 
+def check_period(starts: dt.datetime, ends: dt.datetime, clock: Clock) -> None:
+    """A period typed by the staff (naive local): it ends after it starts, and not in the past."""
+    _check_period(clock.to_utc(starts), clock.to_utc(ends), clock.utcnow())
+
+
 def _check_period(starts_utc: dt.datetime, ends_utc: dt.datetime, now: dt.datetime) -> None:
     if ends_utc <= starts_utc:
         raise OutageError("Окончание должно быть позже начала.")

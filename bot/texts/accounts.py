@@ -315,3 +315,5 @@ def staff_request(view: RequestView) -> str:
     return STAFF_REQUEST.format(id=view.id, address=escape(s.address), premises=escape(s.premises),
                                 number=escape(s.number), provider=escape(s.provider),
                                 payer=escape(view.payer_full), user=telegram_name(view), user_id=view.user_id)
+PHONE_MATCHED = "✅ Номер телефона совпал."
+BILL_MATCHED = "✅ Сумма совпадает с последней квитанцией."

@@ -91,3 +91,6 @@ def number(value: Decimal | int, places: int | None = None) -> str:
         whole = whole[:-3]
     sign = "−" if d < 0 else ""
     return sign + GROUP_SEPARATOR.join(groups) + (f",{frac}" if frac else "")
+DEFAULT_NAME = "сосед"  # «Здравствуйте, сосед!» when Telegram gives no first name
+IN_FLOW = "Сейчас идёт «{title}»."
+IN_DIALOG = "Сейчас идёт диалог."

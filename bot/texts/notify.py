@@ -183,3 +183,5 @@ BTN_SEND = "Отправить"
 BC_SENT = "Рассылка поставлена в очередь: {count} сообщений."
 NO_STAFF_DIALOG = "Отменять нечего."
 STAFF_CANCELLED = "Отменено, ничего не сохранено."
+NO_REASON_WORDS = frozenset({"-", "—", "нет"})  # typed at the reason step: no reason
+FROM_REGISTRY = " (из реестра)"

@@ -230,3 +230,6 @@ WINDOWS_NONE = "В базе нет поставщиков — загрузите
 WINDOWS_HOW = ("\n\nИзменить: <code>/window ОГРН 15-20</code>; вернуть общее окно ({from_day}–{to_day}): "
                "<code>/window ОГРН по умолчанию</code>.")
 WINDOW_SET = "{name}: показания принимаются с {from_day} по {to_day} число{mark}. Жители увидят это в «Передать показания»."
+METERS_LINE = "\n<b>{title}</b> (л/с {account})\nПоследнее: {last}\nПоверка до {verification}{overdue}"
+OUT_OF_WINDOW = " (вне периода приёма {from_day}–{to_day} числа)"
+WINDOW_OGRN_FIRST = "Сначала ОГРН поставщика, потом окно: /window 1027700132195 15-20."
