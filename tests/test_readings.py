@@ -83,7 +83,7 @@ async def test_cold_water_with_yesterdays_date_is_saved(dp, client, sessions, w)
     assert await readings(sessions) == []  # nothing before «Сохранить»
     replies = await client.click(t.SAVE)
     done = replies[-1].text
-    assert "Показания сохранены" in done and "Расход с 20.10.2026: <b>5,500</b> м³" in done
+    assert "Показания сохранены" in done and "Расход с 20.10.2026: <b>5,500</b>\u00a0м³" in done
     assert "ноябрь 2026" in done
     (r,) = await readings(sessions)
     assert (r.meter_id, r.value, r.value_t2, r.taken_on, r.period, r.user_id, r.source, r.superseded_by_id) == (
@@ -94,7 +94,7 @@ async def test_cold_water_with_yesterdays_date_is_saved(dp, client, sessions, w)
     async with sessions() as s:
         assert (await s.get(Meter, w.cold.id)).last_value == Decimal("100.000")
     (lst,) = await client.send(t.TITLE)
-    assert "105,500</b> м³ от 18.11.2026" in lst.text
+    assert "105,500</b>\u00a0м³ от 18.11.2026" in lst.text
 
 
 async def test_value_with_dot_and_today(client, sessions, w):
@@ -242,7 +242,7 @@ async def test_two_tariff_meter_asks_both_zones_and_keeps_the_first(dp, client, 
     (reply,) = await client.send("550,5")
     assert "день 1\u00a0300,000, ночь 550,500" in reply.text
     summary = (await client.click(t.BTN_TODAY))[-1]
-    assert "Расход с 20.10.2026: <b>150,500</b> кВт·ч (день 100,000, ночь 50,500)" in summary.text
+    assert "Расход с 20.10.2026: <b>150,500</b>\u00a0кВт·ч (день 100,000, ночь 50,500)" in summary.text
     await client.click(t.SAVE)
     (r,) = await readings(sessions)
     assert (r.value, r.value_t2, r.value_t3) == (Decimal("1300.000"), Decimal("550.500"), None)
@@ -282,7 +282,7 @@ async def test_spike_asks_and_fix_goes_back(dp, client, sessions, w):
     await client.send("150")
     reply = (await client.click(t.BTN_TODAY))[-1]
     assert "Проверьте: расход в 5 раз больше обычного" in reply.text
-    assert "обычно около 9,980 м³ в месяц" in reply.text
+    assert "обычно около 9,980\u00a0м³ в месяц" in reply.text
     assert reply.buttons == [t.BTN_RIGHT, t.BTN_FIX]
     assert (await state_of(dp, client))[0] == "SubmitReading:spike"
     replies = await client.click(t.BTN_FIX)
@@ -358,7 +358,7 @@ async def test_second_reading_in_period_supersedes_first(client, sessions, w):
     await client.click(t.BTN_METERS)
     await client.click(COLD)
     (_, hist) = await client.click(t.BTN_HISTORY)
-    assert "105,000" in hist.text and "150,000</b> м³, за ноябрь 2026 <i>(заменено)</i>" in hist.text
+    assert "105,000" in hist.text and "150,000</b>\u00a0м³, за ноябрь 2026 <i>(заменено)</i>" in hist.text
 
 
 # --------------------------------------------------------------------------------------------- round, menu, cancel
@@ -439,10 +439,10 @@ async def test_meter_card_history_and_chart(client, bot, sessions, w):
     (_, menu) = await client.click(t.BTN_METERS)
     assert "Приборы учёта" in menu.text and "112,500" in menu.text
     (_, card) = await client.click(COLD)
-    assert "Следующая поверка: 01.01.2030" in card.text and "112,500</b> м³ от 18.11.2026" in card.text
+    assert "Следующая поверка: 01.01.2030" in card.text and "112,500</b>\u00a0м³ от 18.11.2026" in card.text
     (_, hist) = await client.click(t.BTN_HISTORY)
     assert "История переданных показаний" in hist.text
-    assert "18.11.2026 — <b>112,500</b> м³, за ноябрь 2026" in hist.text
+    assert "18.11.2026 — <b>112,500</b>\u00a0м³, за ноябрь 2026" in hist.text
     assert hist.text.index("18.11.2026") < hist.text.index("20.09.2026")
     await client.click(t.BACK)
     replies = await client.click(t.BTN_CHART)

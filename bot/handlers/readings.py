@@ -100,7 +100,7 @@ def render_list(ml: svc.MeterList, page: int = 0) -> tuple[str, InlineKeyboardMa
                                                      overdue=overdue))
         else:
             lines.append(t.LIST_METER.format(title=title, last=t.values_line(m.last.values, m.zones),
-                                             unit=" " + t.unit(m.resource), date=t.date(m.last.taken_on),
+                                             unit="\u00a0" + t.unit(m.resource), date=t.date(m.last.taken_on),
                                              verification=t.date(m.next_verification_on), overdue=overdue))
     if len(windows) == 1:
         w = next(iter(windows))

@@ -120,13 +120,13 @@ ASK_VALUE = ("<b>{title}</b>\n"
              "например <code>{example}</code>.")
 ASK_VALUE_ZONE = " зоны «{zone}» (Т{n})"
 LAST_NONE = "нет"
-LAST_VALUE = "<b>{value}</b> {unit} от {date}"
+LAST_VALUE = "<b>{value}</b> {unit} от {date}"
 REPLACES = "За {period} уже передано {value} от {date}; новое показание заменит его.\n"
 WINDOW_IN = "Приём показаний открыт (с {start} по {end} число): показания войдут в расчёт за {period}.\n"
 WINDOW_OUT = ("Сейчас не период приёма показаний (с {start} по {end} число). Показания будут приняты и учтены "
               "в расчётном периоде <b>{period}</b>.\n")
 
-ASK_DATE = ("Показание: <b>{values}</b> {unit}\n\n"
+ASK_DATE = ("Показание: <b>{values}</b> {unit}\n\n"
             "Когда снято показание? Нажмите «Сегодня» или «Вчера» или введите дату в виде ДД.ММ.ГГГГ.")
 
 BAD_VALUE = {
@@ -159,23 +159,23 @@ BEFORE_LAST = ("Дата снятия не может быть раньше да
                "или нажмите «Сегодня».")
 
 SPIKE = ("<b>Проверьте: расход в {times} больше обычного.</b>\n"
-         "С {base_date}: {total} {unit}, обычно около {average} {unit} в месяц.\n"
+         "С {base_date}: {total} {unit}, обычно около {average} {unit} в месяц.\n"
          "Если всё верно — продолжим, если ошиблись — введите показание заново.")
 
 CONFIRM = ("<b>Проверьте показания</b>\n"
            "{title}\n"
            "Л/с {account}, {address}, {premises}\n"
-           "Показание: <b>{values}</b> {unit}\n"
+           "Показание: <b>{values}</b> {unit}\n"
            "Дата снятия: {date}\n"
            "{consumption}"
            "Расчётный период: {period}\n"
            "{replaces}")
-CONSUMPTION = "Расход с {date}: <b>{total}</b> {unit}{zones}\n"
+CONSUMPTION = "Расход с {date}: <b>{total}</b> {unit}{zones}\n"
 CONSUMPTION_ZONES = " ({parts})"
 REPLACES_SHORT = "Заменит переданное ранее за этот период: {value} от {date}.\n"
 
-SAVED = "Показания сохранены: {title} — <b>{values}</b> {unit} на {date}."
-SAVED_CONSUMPTION = "\nРасход с {date}: <b>{total}</b> {unit}."
+SAVED = "Показания сохранены: {title} — <b>{values}</b> {unit} на {date}."
+SAVED_CONSUMPTION = "\nРасход с {date}: <b>{total}</b> {unit}."
 SAVED_FIRST = "\nЭто первое показание прибора в боте."
 SAVED_PERIOD_IN = "\nУчтены в расчёте за {period}."
 SAVED_PERIOD_OUT = ("\nСейчас не период приёма (с {start} по {end} число), показания будут учтены "
@@ -200,10 +200,10 @@ CARD = ("<b>{title}</b>\n"
         "Следующая поверка: {verification}{overdue}\n"
         "Последнее показание: {last}")
 HISTORY_HEAD = "<b>История переданных показаний</b>\n{title}\n"
-HISTORY_ITEM = "{date} — <b>{values}</b> {unit}, за {period}{mark}"
+HISTORY_ITEM = "{date} — <b>{values}</b> {unit}, за {period}{mark}"
 HISTORY_REPLACED = " <i>(заменено)</i>"
 HISTORY_EMPTY = "Показаний через бот ещё не передавали."
-HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
+HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
 CHART_CAPTION = "Расход по месяцам (расчётные периоды) по вашим приборам учёта."
 CHART_CAPTION_METER = "Расход по месяцам (расчётные периоды): {title}."
 CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
