@@ -262,8 +262,8 @@ async def test_monthly_consumption_per_resource(sessions, w):
     await svc.save_reading(sessions, USER, w.cold.id, (D("111"),), dec, dec, NOW, W)
     series = await svc.monthly_consumption(sessions, USER, dec, W, months=3)
     assert [(s.resource, s.periods, s.values) for s in series] == [
-        ("cold_water", ["2026-10", "2026-11", "2026-12"], [D(0), D("5.5"), D("5.5")]),
-        ("electricity", ["2026-10", "2026-11", "2026-12"], [D(0), D(150), D(0)]),
+        ("cold_water", ["2026-10", "2026-11", "2026-12"], [None, D("5.5"), D("5.5")]),
+        ("electricity", ["2026-10", "2026-11", "2026-12"], [None, D(150), None]),
     ]
     one = await svc.monthly_consumption(sessions, USER, dec, W, months=3, meter_id=w.power.id)
     assert [s.resource for s in one] == ["electricity"]
@@ -313,3 +313,9 @@ def test_parse_taken_on_words():
     assert svc.parse_taken_on("позавчера", today) == dt.date(2026, 10, 30)
     assert svc.parse_taken_on("30.10.2026", today) == dt.date(2026, 10, 30)
     assert svc.parse_taken_on("завтра", today) is None
+
+
+async def test_monthly_consumption_tells_zero_use_from_no_reading(sessions, w):
+    await svc.save_reading(sessions, USER, w.cold.id, (D(100),), TODAY, TODAY, NOW, W)  # equal to the registry's
+    (cold,) = await svc.monthly_consumption(sessions, USER, TODAY, W, months=2)
+    assert dict(zip(cold.periods, cold.values, strict=True)) == {"2026-10": None, "2026-11": D(0)}

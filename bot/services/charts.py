@@ -29,7 +29,7 @@ class Panel:
     key: str
     title: str
     labels: list[str]
-    values: list[Decimal]
+    values: list[Decimal | None]  # None: no data that month (no bar, no label); 0 is labelled «0»
 
 
 def number_label(y: float) -> str:
@@ -44,7 +44,7 @@ def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
     fig = Figure(figsize=(8, 2.6 * n + 0.6), dpi=100)
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=False):
-        ys = [float(v) for v in panel.values]
+        ys = [float(v or 0) for v in panel.values]
         bars = ax.bar(panel.labels, ys, color=COLORS.get(panel.key, "#607d8b"))
         ax.set_title(panel.title, fontsize=11, loc="left")
         ax.grid(axis="y", alpha=0.3)
@@ -52,7 +52,7 @@ def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
         ax.tick_params(axis="x", labelsize=8)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
-        ax.bar_label(bars, labels=[number_label(y) if y else "" for y in ys], fontsize=7, padding=2)
+        ax.bar_label(bars, labels=["" if v is None else number_label(float(v)) for v in panel.values], fontsize=7, padding=2)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: number_label(y)))
         ax.margins(y=0.15)
     if title:

@@ -543,7 +543,7 @@ def last_periods(today: dt.date, months: int) -> list[str]:
 class ResourceSeries:
     resource: str
     periods: list[str]
-    values: list[Decimal]
+    values: list[Decimal | None]  # None: no reading counted for that period (0: one that showed no use)
 
 
 async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, default: Window,
@@ -569,7 +569,7 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
         series = per_resource[resource]
         if not any(p in series for p in periods):
             continue
-        out.append(ResourceSeries(resource, periods, [series.get(p, Decimal(0)) for p in periods]))
+        out.append(ResourceSeries(resource, periods, [series.get(p) for p in periods]))
     return out
 
 
