@@ -718,3 +718,35 @@ async def test_callback_data_fits_telegram_limit():
                HouseCD(action=HouseAction.page, house_id=2**31, page=9999),
                HouseInfoCD(page=HousePage.outages, house_id=2**31)):
         assert len(cd.pack().encode()) <= 64
+
+
+async def test_same_printed_number_of_two_providers_is_told_and_listed_apart(client, sessions):
+    """The bills print «УР-701» for the УК and the РСО: the question quotes it as printed (not «УР701»), and once both
+    are linked the list's buttons say which organization each is (they were two identical «№ УР-701 — кв. 12»)."""
+    from storage.models import Account
+
+    w = await world(sessions)
+    async with sessions.begin() as s:
+        uk = Account(account_number="УР-701", provider_id=w.account.provider_id, premises_id=w.flat.id,
+                     payer_name="Хабибуллин Ринат Ильдарович")
+        rso = Account(account_number="УР-701", provider_id=w.rso.id, premises_id=w.flat.id,
+                      payer_name="Хабибуллин Ринат Ильдарович")
+        s.add_all([uk, rso])
+        await s.flush()
+        uk_id, rso_id = uk.id, rso.id
+    (reply,) = await to_proof_step(client, "ур 701")
+    assert reply.text == t.NUMBER_CHOOSE.format(number="УР-701")
+    await client.send("/cancel")
+    await link(sessions, client.user.id, await s_get(sessions, uk_id))
+    await link(sessions, client.user.id, await s_get(sessions, rso_id))
+    replies = await client.click(ct.BTN_ACCOUNTS)
+    buttons = [b for b in replies[-1].buttons if "УР-701" in b]
+    assert len(buttons) == 2 and len(set(buttons)) == 2
+    assert any("ООО «УК Тестовая»" in b for b in buttons) and any("АО «Энергосбыт»" in b for b in buttons)
+
+
+async def s_get(sessions, account_id: int):
+    from storage.models import Account
+
+    async with sessions() as s:
+        return await s.get(Account, account_id)

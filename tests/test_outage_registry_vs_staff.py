@@ -101,6 +101,7 @@ async def test_registry_row_at_the_start_of_a_staff_outage_takes_it_over(setting
     assert len(await outages(sessions)) == count
     (after,) = [x for x in await outages(sessions) if x.id == made.id]
     assert clock.to_local(after.ends_at).hour == 15 and after.reason == "Поверка"
+    assert after.source == "registry"  # the staff's /outages marks it «(из реестра)» from now on
 
 
 async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):

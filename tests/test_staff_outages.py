@@ -49,6 +49,12 @@ async def test_new_outage_step_by_step(staff, sessions, clock):
     assert o.source == "staff" and o.revision == 1 and clock.to_local(o.starts_at).hour == 10
 
 
+def button_data(client, text: str) -> list[tuple[int, str]]:
+    """(message id, callback data) of every inline button with this text the chat shows now."""
+    return [(mid, b.callback_data) for mid, markup in client.inline.items() if markup is not None
+            for row in markup.inline_keyboard for b in row if b.text == text]
+
+
 async def test_list_change_cancel_end(staff, sessions, clock):
     import datetime as dt
 
@@ -76,15 +82,17 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     replies = await staff.click(t.BTN_SURE["cancelled"].format(id=later.id))
     assert "отменено" in replies[-1].text
     await staff.click(t.BTN_END.format(id=o.id))
+    (sure_mid, sure_data), = button_data(staff, t.BTN_SURE["ended"].format(id=o.id))
     replies = await staff.click(t.BTN_SURE["ended"].format(id=o.id))
     assert "завершено" in replies[-1].text
+    assert not button_data(staff, t.BTN_SURE["ended"].format(id=o.id))  # the question is answered: no buttons
     texts = [n.text for n in await notes(sessions)]
     assert len(texts) == 5
     assert "Изменено" in texts[2] and "отменено" in texts[3] and "восстановлена" in texts[4]
     # a second press on the same buttons: nothing more
     replies = await staff.click(t.BTN_END.format(id=o.id))
     assert replies[-1].text == t.OUTAGE_NOT_ACTIVE
-    replies = await staff.click(t.BTN_SURE["ended"].format(id=o.id))
+    replies = await staff.click_data(sure_data, sure_mid)  # a phone that still shows the old question
     assert len(await notes(sessions)) == 5
 
 
@@ -110,6 +118,33 @@ async def test_cancel_asks_first_and_no_keeps_it(staff, sessions, clock):
     async with sessions() as s:
         assert (await s.get(Outage, o.id)).status == "active"
     assert len(await notes(sessions)) == 1
+
+
+async def test_no_after_yes_does_not_say_kept(staff, sessions, clock):
+    """«Да, отменить» answers the question (its buttons go); «Нет, оставить» under another question about the same
+    outage, pressed after it, does not claim the cancelled outage was kept."""
+    import datetime as dt
+
+    from bot.services.outages import create_outage, publish_outages
+
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    o = await create_outage(sessions, clock, house_id=w.house.id, resource="gas",
+                            starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
+                            kind="planned", reason=None)
+    await publish_outages(sessions, [o.id], clock)
+    await staff.send("/outages")
+    first = (await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id)))[-1]
+    await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id))  # asked twice: two questions on screen
+    replies = await staff.click(t.BTN_SURE["cancelled"].format(id=o.id))
+    assert "отменено" in replies[-1].text
+    assert [mid for mid, _ in button_data(staff, t.BTN_KEEP)] == [first.message_id]
+    replies = await staff.click(t.BTN_KEEP, first.message_id)
+    assert all(r.text != t.KEPT.format(id=o.id) for r in replies)
+    assert replies[0].text == t.OUTAGE_NOT_ACTIVE and not button_data(staff, t.BTN_KEEP)
+    async with sessions() as s:
+        assert (await s.get(Outage, o.id)).status == "cancelled"
+    assert len(await notes(sessions)) == 2
 
 
 async def test_broadcast_to_one_house_with_confirmation(staff, sessions):
@@ -178,8 +213,10 @@ def test_parse_period(clock):
     from bot.services.outages import OutageError, parse_period
 
     assert parse_period("22.11 18:00", clock) == (None, dt.datetime(2026, 11, 22, 18))
+    assert parse_period("до 22.11 18:00", clock) == (None, dt.datetime(2026, 11, 22, 18))
     for text in ("21.11 10:00 – 22.11 18:00", "21.11 10:00-22.11 18:00", "21.11 10:00 по 22.11 18:00",
-                 "21.11.2026 10:00 - 22.11.2026 18:00"):
+                 "21.11.2026 10:00 - 22.11.2026 18:00", "с 21.11 10:00 по 22.11 18:00", "С 21.11 10:00 до 22.11 18:00",
+                 "с 21.11 10:00 – 22.11 18:00"):
         assert parse_period(text, clock) == (dt.datetime(2026, 11, 21, 10), dt.datetime(2026, 11, 22, 18)), text
     import pytest
 

@@ -218,7 +218,14 @@ def router() -> Router:
             reply_markup=kb.outage_sure(o.id, status))
 
     @r.callback_query(OutageActCD.filter(F.action == OutageAct.keep))
-    async def keep(query: CallbackQuery, callback_data: OutageActCD) -> None:
+    async def keep(query: CallbackQuery, callback_data: OutageActCD, clock: Clock,
+                   sessions: async_sessionmaker[AsyncSession]) -> None:
+        o = await svc.get_outage(sessions, callback_data.id, clock)
+        if o is None or o.status != "active":
+            # «Да» was pressed already (here or under another question): saying «оставлено» would be untrue
+            await query.answer(t.OUTAGE_NOT_ACTIVE, show_alert=True)
+            await query.message.edit_reply_markup(reply_markup=None)
+            return
         await query.answer()
         await query.message.edit_text(t.KEPT.format(id=callback_data.id))
 
@@ -232,6 +239,7 @@ def router() -> Router:
             await query.answer(str(exc), show_alert=True)
             return
         await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)  # answered: neither «Да» nor «Нет» applies now
         count = await svc.publish_outages(sessions, [callback_data.id], clock, settings.quiet_hours)
         await query.message.answer(t.OUTAGE_UPDATED.format(id=callback_data.id, what=t.WHAT_CHANGED[status],
                                                            count=count))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.fsm.accounts import (
@@ -81,7 +83,10 @@ def check() -> InlineKeyboardMarkup:
 
 
 def account_list(cards: list[AccountCard]) -> InlineKeyboardMarkup:
-    rows = [[_btn(f"{'❗ ' if c.in_debt else ''}№ {c.number} — {c.premises}",
+    # the УК and an РСО may bill one flat under the same number: their buttons name the organization instead
+    numbers = Counter((c.number, c.premises) for c in cards)
+    rows = [[_btn(f"{'❗ ' if c.in_debt else ''}№ {c.number} — "
+                  f"{c.provider if numbers[(c.number, c.premises)] > 1 else c.premises}",
                   AccountCD(action=AccountAction.open, account_id=c.account_id))] for c in cards]
     rows.append([_btn(t.BTN_LINK, LinkStartCD())])
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -189,7 +189,11 @@ async def find_account(sessions: Sessions, user_id: int, house_id: int, raw_numb
         return FoundAccount("already_linked", matches[0].id, matches[0].account_number)
     if len(free) == 1:
         return FoundAccount("found", free[0].id, free[0].account_number)
-    return FoundAccount("choose", number=wanted,
+    # the number as the bills print it («УР-701», not «УР701») when the organizations print it alike
+    printed = {r.account_number for r in free}
+    number = printed.pop() if len(printed) == 1 and normalize_account_number(free[0].account_number) == wanted \
+        else wanted
+    return FoundAccount("choose", number=number,
                         choices=tuple(AccountChoice(r.id, r.short_name or r.name) for r in free))
 
 

@@ -355,14 +355,17 @@ def parse_local(text: str, clock: Clock) -> dt.datetime:
 
 
 def parse_period(text: str, clock: Clock) -> tuple[dt.datetime | None, dt.datetime]:
-    """«22.11 18:00» → (None, end); «21.11 10:00 – 22.11 18:00» (a dash or «по») → (start, end); naive local."""
+    """«22.11 18:00» (or «до 22.11 18:00») → (None, end); «21.11 10:00 – 22.11 18:00» (a dash, «по» or «до», with
+    or without a leading «с») → (start, end); naive local."""
     import re
 
-    parts = re.split(r"\s*(?:[–—]|\s-\s|-(?=\s*(?:сегодня|завтра|\d{1,2}\.))|\sпо\s)\s*", (text or "").strip(),
-                     maxsplit=1)
-    if len(parts) == 1:
-        return None, parse_local(parts[0], clock)
-    starts, ends = parse_local(parts[0], clock), parse_local(parts[1], clock)
+    parts = re.split(r"\s*(?:[–—]|\s-\s|-(?=\s*(?:сегодня|завтра|\d{1,2}\.))|\sпо\s|\sдо\s)\s*",
+                     (text or "").strip(), maxsplit=1)
+    if len(parts) == 1:  # «22.11 18:00» or «до 22.11 18:00»
+        return None, parse_local(re.sub(r"^(?:до|по)\s+", "", parts[0], flags=re.I), clock)
+    # «с 21.11 10:00 по 22.11 18:00», as a clerk says it
+    starts = parse_local(re.sub(r"^[сc]\s+", "", parts[0], flags=re.I), clock)
+    ends = parse_local(parts[1], clock)
     if ends <= starts:
         raise OutageError("Окончание должно быть позже начала.")
     return starts, ends

@@ -228,6 +228,7 @@ def _build_payment(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
 def _build_outage(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
     row = {**_same(v, "house_guid"), "house_id": ids.house[v["house_guid"]]}
     row["registry_starts_at"] = row["starts_at"]
+    row["source"] = "registry"  # a registry row at the start of a staff-made outage takes it over: /outages says so
     row["registry_digest"] = hashlib.sha1(repr((
         row["starts_at"].isoformat(), row["ends_at"].isoformat(), row.get("kind") or "planned", row.get("reason") or "",
     )).encode()).hexdigest()
