@@ -74,9 +74,8 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     replies = await staff.click(t.BTN_EDIT.format(id=o.id))
     (r,) = await staff.send("19.11 22:00")
     assert "окончание изменено" in r.text and "Уведомлений жителям: 1" in r.text
-    await staff.click(t.BTN_END.format(id=later.id))
-    replies = await staff.click(t.BTN_SURE["ended"].format(id=later.id))
-    assert "ещё не началось" in replies[-1].text  # alert, nothing changed
+    replies = await staff.click(t.BTN_END.format(id=later.id))
+    assert "ещё не началось" in replies[-1].text and not replies[-1].buttons  # an alert, not a question
     replies = await staff.click(t.BTN_CANCEL_OUTAGE.format(id=later.id))
     assert "Отменить отключение" in replies[-1].text and len(await notes(sessions)) == 3  # asked, not done
     replies = await staff.click(t.BTN_SURE["cancelled"].format(id=later.id))
@@ -222,3 +221,17 @@ def test_parse_period(clock):
 
     with pytest.raises(OutageError):
         parse_period("завтра 10:00 – сегодня 09:00", clock)
+
+
+def test_feb_29_without_a_year_after_a_leap_february(settings):
+    import datetime as dt
+
+    import pytest
+
+    from bot.services.clock import FixedClock
+    from bot.services.outages import OutageError, parse_local
+
+    clock = FixedClock(settings.tz, dt.datetime(2028, 11, 20, 12))
+    with pytest.raises(OutageError, match="29 февраля"):
+        parse_local("29.02 10:00", clock)
+    assert parse_local("29.02.2032 10:00", clock) == dt.datetime(2032, 2, 29, 10)

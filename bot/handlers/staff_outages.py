@@ -211,6 +211,11 @@ def router() -> Router:
         if o is None or o.status != "active":
             await query.answer(t.OUTAGE_NOT_ACTIVE, show_alert=True)
             return
+        try:
+            svc.check_change(o, status, clock)
+        except svc.OutageError as exc:
+            await query.answer(str(exc), show_alert=True)
+            return
         await query.answer()
         await query.message.answer(
             t.ASK_SURE[status].format(id=o.id, resource=t.RESOURCE_NAMES[o.resource], address=o.address,

@@ -295,6 +295,22 @@ async def get_outage(sessions: async_sessionmaker[AsyncSession], outage_id: int,
     return loaded[0] if loaded else None
 
 
+def _check_change(current: str, starts_utc: dt.datetime, ends_utc: dt.datetime, status: str | None,
+                  now: dt.datetime) -> None:
+    if current != "active":
+        raise OutageError(f"Отключение уже {t.OUTAGE_STATUSES[current]}.")
+    if ends_utc <= now:
+        raise OutageError("Отключение уже закончилось по плану.")
+    if status == "ended" and starts_utc > now:
+        raise OutageError("Отключение ещё не началось — его можно отменить, а не завершить.")
+
+
+def check_change(o: OutageInfo, status: str | None, clock: Clock) -> None:
+    """Whether the outage can be changed (``status``: 'cancelled', 'ended' or None for a new period) — asked
+    before the staff are asked to confirm."""
+    _check_change(o.status, clock.to_utc(o.starts), clock.to_utc(o.ends), status, clock.utcnow())
+
+
 async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock, outage_id: int, *,
                         starts: dt.datetime | None = None, ends: dt.datetime | None = None,
                         status: str | None = None) -> OutageInfo:
@@ -304,12 +320,7 @@ async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
         o = await s.get(Outage, outage_id)
         if o is None:
             raise OutageError("Отключение не найдено.")
-        if o.status != "active":
-            raise OutageError(f"Отключение уже {t.OUTAGE_STATUSES[o.status]}.")
-        if o.ends_at <= now:
-            raise OutageError("Отключение уже закончилось по плану.")
-        if status == "ended" and o.starts_at > now:
-            raise OutageError("Отключение ещё не началось — его можно отменить, а не завершить.")
+        _check_change(o.status, o.starts_at, o.ends_at, status, now)
         if starts:
             check_starts(starts, clock)
         new_starts = clock.to_utc(starts) if starts else o.starts_at
@@ -348,7 +359,10 @@ def parse_local(text: str, clock: Clock) -> dt.datetime:
         except ValueError:
             raise OutageError("Такой даты нет.") from None
         if len(parts) == 2 and day < today - dt.timedelta(days=1):
-            day = day.replace(year=day.year + 1)
+            try:
+                day = day.replace(year=day.year + 1)  # «05.01» typed in December
+            except ValueError:  # «29.02» after this year's February: next year has none
+                raise OutageError("В следующем году нет 29 февраля — проверьте дату.") from None
     if hh > 23 or mm > 59:
         raise OutageError("Время — от 00:00 до 23:59.")
     return dt.datetime.combine(day, dt.time(hh, mm))
