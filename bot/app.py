@@ -12,7 +12,6 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,7 +21,7 @@ from bot.middlewares import InFlightTracker, on_error
 from bot.services.clock import Clock
 from bot.texts import common as t
 from storage.db import create_engine, session_factory
-from storage.fsm import RedisKeyBuilder, SqlStorage
+from storage.fsm import LocalEventIsolation, RedisKeyBuilder, SqlStorage
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def build_dispatcher(
     # With Redis the lock is Redis's own, shared by every replica; otherwise one process polls, and an in-process
     # lock is enough
     create_isolation = getattr(storage, "create_isolation", None)
-    isolation = create_isolation() if create_isolation else SimpleEventIsolation()
+    isolation = create_isolation() if create_isolation else LocalEventIsolation()
     dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, sessions=sessions, clock=clock)
     tracker = InFlightTracker()
     dp.update.outer_middleware(tracker)

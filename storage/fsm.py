@@ -5,12 +5,21 @@ Each StorageKey is one row; every call is its own short transaction, never held 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any, Literal
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from aiogram.fsm.storage.base import (
+    DEFAULT_DESTINY,
+    BaseEventIsolation,
+    BaseStorage,
+    DefaultKeyBuilder,
+    StateType,
+    StorageKey,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,6 +49,37 @@ class RedisKeyBuilder(DefaultKeyBuilder):
         if part:
             parts.append(part)
         return self.separator.join(parts)
+
+
+class LocalEventIsolation(BaseEventIsolation):
+    """One update at a time per user and chat, within one process: a lock lives while someone holds or waits for
+    it (aiogram's SimpleEventIsolation keeps a lock for every user ever seen)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    @property
+    def held(self) -> int:
+        """How many keys have a lock now (for tests)."""
+        return len(self._locks)
+
+    async def close(self) -> None:
+        """Nothing to release: each lock goes with the last update that holds it (clearing them here would pull
+        the lock from under an update still finishing during a graceful stop)."""
 
 
 class SqlStorage(BaseStorage):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from storage.fsm import LocalEventIsolation
+
 
 async def test_one_users_updates_run_one_at_a_time(dp, make_client):
     spans: dict[str, list[tuple[float, float]]] = {}
@@ -26,3 +28,6 @@ async def test_one_users_updates_run_one_at_a_time(dp, make_client):
     first, second = sorted([a, b])
     assert second[0] >= first[1], "the same user's two updates overlapped"
     assert c[0] < first[1] or c[0] < second[1], "another user's update waited for this one's"
+    isolation = dp.fsm.events_isolation
+    if isinstance(isolation, LocalEventIsolation):  # one process: no lock is kept for users not being served
+        assert isolation.held == 0
