@@ -18,13 +18,13 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def _upgrade_on(connection, cfg: Config) -> None:  # runs inside run_sync
+def _upgrade_on(connection, cfg: Config, revision: str) -> None:  # runs inside run_sync
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)
 
 
-async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest revision, on an engine the caller owns."""
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the database to the newest revision (or to ``revision``), on an engine the caller owns."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade_on, cfg)
+        await conn.run_sync(_upgrade_on, cfg, revision)

@@ -35,22 +35,15 @@ async def test_sums_are_exact_and_nothing_is_stored_as_a_float(sessions, backend
 
 
 async def test_upgrade_turns_stored_floats_into_integers(tmp_path):
-    from alembic import command
     from sqlalchemy import text
 
     from storage.db import create_engine
-    from storage.migrate import _upgrade_on, alembic_config
+    from storage.migrate import upgrade
     from storage.models import Organization
 
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-    cfg = alembic_config(str(engine.url))
-
-    def to_0002(conn) -> None:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
-
+    await upgrade(engine, "0002")  # a database as the previous release left it
     async with engine.begin() as conn:
-        await conn.run_sync(to_0002)
         await conn.execute(text(
             "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
             "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
@@ -67,8 +60,8 @@ async def test_upgrade_turns_stored_floats_into_integers(tmp_path):
         await conn.execute(text(
             "INSERT INTO charges (account_id, period, service, amount, due_on, created_at, updated_at) "
             "VALUES (1, '2026-10', 'Содержание', 1689.96, '2026-11-10', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    await upgrade(engine)
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade_on, cfg)
         raw = (await conn.execute(text("SELECT amount, typeof(amount) FROM charges"))).one()
         area = (await conn.execute(text("SELECT total_area, wear_percent FROM houses"))).one()
     async with engine.connect() as conn:

@@ -105,21 +105,14 @@ async def test_registry_row_at_the_start_of_a_staff_outage_takes_it_over(setting
 
 
 async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):
-    from alembic import command
     from sqlalchemy import text
 
     from storage.db import create_engine
-    from storage.migrate import _upgrade_on, alembic_config
+    from storage.migrate import upgrade
 
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-    cfg = alembic_config(str(engine.url))
-
-    def to_0001(conn) -> None:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-
+    await upgrade(engine, "0001")  # a database as the previous release left it
     async with engine.begin() as conn:
-        await conn.run_sync(to_0001)
         await conn.execute(text(
             "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
             "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
@@ -130,8 +123,8 @@ async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):
             "INSERT INTO outages (house_id, resource, starts_at, ends_at, kind, status, source, revision, "
             "created_at, updated_at) VALUES (1, 'gas', '2026-12-05 06:00:00', '2026-12-05 10:00:00', 'planned', "
             "'active', 'registry', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    await upgrade(engine)
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade_on, cfg)
         row = (await conn.execute(text("SELECT starts_at, registry_starts_at, registry_digest FROM outages"))).one()
     await engine.dispose()
     assert row[0] == row[1] and row[2] is None
