@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
+from bot.services.outages import OutageInfo, create_outage, publish_outages
 from bot.texts import notify as t
 from storage.models import Notification, Outage
-from tests.factories import link, world
+from tests.factories import World, link, world
 
 
 async def notes(sessions) -> list[Notification]:
     async with sessions() as s:
         return list((await s.execute(select(Notification).order_by(Notification.id))).scalars())
+
+
+Spec = tuple[str, dt.datetime, dt.datetime, str]  # resource, starts, ends (local), kind
+
+
+async def announced(sessions, clock, *specs: Spec) -> tuple[World, list[OutageInfo]]:
+    """The test world with resident 111 linked in its house, and outages there made by the staff and announced."""
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    made = [await create_outage(sessions, clock, house_id=w.house.id, resource=resource, starts=starts, ends=ends,
+                                kind=kind, reason=None)
+            for resource, starts, ends, kind in specs]
+    await publish_outages(sessions, [o.id for o in made], clock)
+    return w, made
+
+
+NOV_25 = (dt.datetime(2026, 11, 25, 11), dt.datetime(2026, 11, 25, 20))
 
 
 async def test_new_outage_step_by_step(staff, sessions, clock):
@@ -56,19 +76,9 @@ def button_data(client, text: str) -> list[tuple[int, str]]:
 
 
 async def test_list_change_cancel_end(staff, sessions, clock):
-    import datetime as dt
-
-    from bot.services.outages import create_outage, publish_outages
-
-    w = await world(sessions)
-    await link(sessions, 111, w.account)
-    o = await create_outage(sessions, clock, house_id=w.house.id, resource="cold_water",
-                            starts=dt.datetime(2026, 11, 19, 11), ends=dt.datetime(2026, 11, 19, 20),
-                            kind="emergency", reason=None)
-    later = await create_outage(sessions, clock, house_id=w.house.id, resource="gas",
-                                starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
-                                kind="planned", reason=None)
-    await publish_outages(sessions, [o.id, later.id], clock)
+    _w, (o, later) = await announced(
+        sessions, clock, ("cold_water", dt.datetime(2026, 11, 19, 11), dt.datetime(2026, 11, 19, 20), "emergency"),
+        ("gas", *NOV_25, "planned"))
     (r,) = await staff.send("/outages")
     assert f"№{o.id}" in r.text and f"№{later.id}" in r.text
     replies = await staff.click(t.BTN_EDIT.format(id=o.id))
@@ -96,16 +106,7 @@ async def test_list_change_cancel_end(staff, sessions, clock):
 
 
 async def test_cancel_asks_first_and_no_keeps_it(staff, sessions, clock):
-    import datetime as dt
-
-    from bot.services.outages import create_outage, publish_outages
-
-    w = await world(sessions)
-    await link(sessions, 111, w.account)
-    o = await create_outage(sessions, clock, house_id=w.house.id, resource="electricity",
-                            starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
-                            kind="planned", reason=None)
-    await publish_outages(sessions, [o.id], clock)
+    _w, (o,) = await announced(sessions, clock, ("electricity", *NOV_25, "planned"))
     (n,) = await notes(sessions)
     assert n.text.startswith("💡")  # the icon of the resource, not a tap for every outage
     await staff.send("/outages")
@@ -122,16 +123,7 @@ async def test_cancel_asks_first_and_no_keeps_it(staff, sessions, clock):
 async def test_no_after_yes_does_not_say_kept(staff, sessions, clock):
     """«Да, отменить» answers the question (its buttons go); «Нет, оставить» under another question about the same
     outage, pressed after it, does not claim the cancelled outage was kept."""
-    import datetime as dt
-
-    from bot.services.outages import create_outage, publish_outages
-
-    w = await world(sessions)
-    await link(sessions, 111, w.account)
-    o = await create_outage(sessions, clock, house_id=w.house.id, resource="gas",
-                            starts=dt.datetime(2026, 11, 25, 11), ends=dt.datetime(2026, 11, 25, 20),
-                            kind="planned", reason=None)
-    await publish_outages(sessions, [o.id], clock)
+    _w, (o,) = await announced(sessions, clock, ("gas", *NOV_25, "planned"))
     await staff.send("/outages")
     first = (await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id)))[-1]
     await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id))  # asked twice: two questions on screen
@@ -181,16 +173,8 @@ async def test_residents_cannot_use_staff_commands(client, sessions):
 
 
 async def test_move_the_whole_period(staff, sessions, clock):
-    import datetime as dt
-
-    from bot.services.outages import create_outage, publish_outages
-
-    w = await world(sessions)
-    await link(sessions, 111, w.account)
-    o = await create_outage(sessions, clock, house_id=w.house.id, resource="hot_water",
-                            starts=dt.datetime(2026, 11, 25, 10), ends=dt.datetime(2026, 11, 25, 18),
-                            kind="planned", reason=None)
-    await publish_outages(sessions, [o.id], clock)
+    _w, (o,) = await announced(sessions, clock,
+                               ("hot_water", dt.datetime(2026, 11, 25, 10), dt.datetime(2026, 11, 25, 18), "planned"))
     await staff.send("/outages")
     (r,) = (await staff.click(t.BTN_EDIT.format(id=o.id)))[-1:]
     assert "25 ноября, 10:00 — 25 ноября, 18:00" in r.text
@@ -207,8 +191,6 @@ async def test_move_the_whole_period(staff, sessions, clock):
 
 
 def test_parse_period(clock):
-    import datetime as dt
-
     from bot.services.outages import OutageError, parse_period
 
     assert parse_period("22.11 18:00", clock) == (None, dt.datetime(2026, 11, 22, 18))
@@ -224,8 +206,6 @@ def test_parse_period(clock):
 
 
 def test_feb_29_without_a_year_after_a_leap_february(settings):
-    import datetime as dt
-
     import pytest
 
     from bot.services.clock import FixedClock

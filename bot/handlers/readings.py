@@ -129,7 +129,8 @@ def ask_value_text(info: svc.MeterInfo, zone: int) -> str:
     last = last_text(info) if info.base is None else t.LAST_VALUE.format(
         value=t.values_line(info.base.values, info.zones), unit=t.unit(info.resource), date=t.date(info.base.taken_on))
     return t.ASK_VALUE.format(title=t.meter_title(info.resource, info.serial), last=last,
-                              window=window_text(info.period) if zone == 0 else "", replaces=replaces if zone == 0 else "",
+                              window=window_text(info.period) if zone == 0 else "",
+                              replaces=replaces if zone == 0 else "",
                               zone=zone_part, digits=info.digits, example=example(info, zone))
 
 
@@ -337,7 +338,8 @@ def router() -> Router:
         data.values.append(str(value))
         await fsm.save(state, data)
         if len(data.values) < info.zones:
-            await message.answer(ask_value_text(info, len(data.values)), reply_markup=kb.value_step(data.in_round, data.token))
+            await message.answer(ask_value_text(info, len(data.values)),
+                                 reply_markup=kb.value_step(data.in_round, data.token))
             return
         await state.set_state(SubmitReading.date)
         await message.answer(t.ASK_DATE.format(values=t.values_line(data.decimals(), info.zones),
@@ -348,22 +350,30 @@ def router() -> Router:
     async def take_date(message: Message, user_id: int, taken_on: dt.date, state: FSMContext,
                         sessions: Sessions, settings: Settings, clock: Clock) -> None:
         data = await fsm.load(state)
-        today = clock.today()
-        try:
-            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), taken_on, today,
-                                   window(settings))
-        except svc.ReadingRefused as e:
-            await refused(message, e, data, state, user_id, sessions, settings, clock)
+        a = await reassess(message, data, taken_on, state, user_id, sessions, settings, clock)
+        if a is None:
             return
-        data.taken_on = taken_on.isoformat()
-        data.replaces = a.replaces.reading_id if a.replaces is not None else None
-        await fsm.save(state, data)
         if a.spike:
             await state.set_state(SubmitReading.spike)
             await message.answer(spike_text(a), reply_markup=kb.spike(data.token))
             return
         await state.set_state(SubmitReading.confirm)
         await message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
+
+    async def reassess(message: Message, data: fsm.ReadingData, taken_on: dt.date, state: FSMContext, user_id: int,
+                       sessions: Sessions, settings: Settings, clock: Clock) -> svc.Assessment | None:
+        """Every check on the dialog's values taken on ``taken_on``. A refusal is answered (None); otherwise the
+        date and the reading this one would replace are kept in the dialog."""
+        try:
+            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), taken_on, clock.today(),
+                                   window(settings))
+        except svc.ReadingRefused as e:
+            await refused(message, e, data, state, user_id, sessions, settings, clock)
+            return None
+        data.taken_on = taken_on.isoformat()
+        data.replaces = a.replaces.reading_id if a.replaces is not None else None
+        await fsm.save(state, data)
+        return a
 
     async def refused(message: Message, e: svc.ReadingRefused, data: fsm.ReadingData, state: FSMContext,
                       user_id: int, sessions: Sessions, settings: Settings, clock: Clock) -> None:
@@ -406,7 +416,8 @@ def router() -> Router:
         if taken_on is None:
             example_date = t.date(clock.today() - dt.timedelta(days=1))
             data = await fsm.load(state)
-            await message.answer(t.BAD_DATE.format(example=example_date), reply_markup=kb.date_step(data.in_round, data.token))
+            await message.answer(t.BAD_DATE.format(example=example_date),
+                                 reply_markup=kb.date_step(data.in_round, data.token))
             return
         await take_date(message, message.from_user.id, taken_on, state, sessions, settings, clock)
 
@@ -431,14 +442,9 @@ def router() -> Router:
             await fsm.save(state, data)
             await query.message.answer(ask_value_text(info, 0), reply_markup=kb.value_step(data.in_round, data.token))
             return
-        try:
-            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
-                                   clock.today(), window(settings))
-        except svc.ReadingRefused as e:
-            await refused(query.message, e, data, state, user_id, sessions, settings, clock)
+        a = await reassess(query.message, data, data.date(), state, user_id, sessions, settings, clock)
+        if a is None:
             return
-        data.replaces = a.replaces.reading_id if a.replaces is not None else None
-        await fsm.save(state, data)
         await state.set_state(SubmitReading.confirm)
         await query.message.answer(confirm_text(a), reply_markup=kb.confirm(data.token))
 
@@ -479,14 +485,9 @@ def router() -> Router:
             return
         await query.answer()
         await _drop_buttons(query)
-        try:
-            a = await svc.evaluate(sessions, user_id, data.meter_id or 0, data.decimals(), data.date(),
-                                   clock.today(), window(settings))
-        except svc.ReadingRefused as again:
-            await refused(query.message, again, data, state, user_id, sessions, settings, clock)
+        a = await reassess(query.message, data, data.date(), state, user_id, sessions, settings, clock)
+        if a is None:
             return
-        data.replaces = a.replaces.reading_id if a.replaces is not None else None
-        await fsm.save(state, data)
         note = ""
         if a.replaces is not None:
             note = t.CHANGED.format(period=t.period_name(a.meter.period.period),
