@@ -9,10 +9,10 @@ from decimal import Decimal
 from weakref import WeakValueDictionary
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -36,6 +36,7 @@ from bot.fsm.accounts import (
     wrong_numbers,
 )
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.messages import drop_buttons, show
 from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
 from bot.keyboards.common import main_menu
@@ -62,21 +63,6 @@ async def _leave_dialog(message: Message, state: FSMContext) -> None:
                              reply_markup=main_menu())
 
 
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Replace the pressed message; send a new one when it cannot be edited (too old, deleted)."""
-    try:
-        await query.message.edit_text(text, reply_markup=markup)
-    except (TelegramBadRequest, AttributeError):
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def _drop_buttons(query: CallbackQuery) -> None:
-    try:
-        await query.message.edit_reply_markup(reply_markup=None)
-    except (TelegramBadRequest, AttributeError):
-        pass
-
-
 def router() -> Router:
     r = Router(name="accounts")
 
@@ -92,7 +78,7 @@ def router() -> Router:
     async def back_to_list(query: CallbackQuery, sessions: Sessions, clock: Clock) -> None:
         cards = await svc.list_accounts(sessions, query.from_user.id, clock.today())
         await query.answer()
-        await _show(query, t.account_list(cards), kb.account_list(cards))
+        await show(query, t.account_list(cards), kb.account_list(cards))
 
     @r.callback_query(AccountCD.filter(F.action == AccountAction.open))
     async def open_card(query: CallbackQuery, callback_data: AccountCD, sessions: Sessions, clock: Clock) -> None:
@@ -101,7 +87,7 @@ def router() -> Router:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, t.card_full(card), kb.account_card(card))
+        await show(query, t.card_full(card), kb.account_card(card))
 
     @r.callback_query(AccountCD.filter(F.action == AccountAction.unlink))
     async def ask_unlink(query: CallbackQuery, callback_data: AccountCD, sessions: Sessions, clock: Clock) -> None:
@@ -110,7 +96,7 @@ def router() -> Router:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, t.unlink_ask(card), kb.unlink_confirm(card))
+        await show(query, t.unlink_ask(card), kb.unlink_confirm(card))
 
     @r.callback_query(AccountCD.filter(F.action == AccountAction.unlink_yes))
     async def unlink(query: CallbackQuery, callback_data: AccountCD, sessions: Sessions) -> None:
@@ -119,7 +105,7 @@ def router() -> Router:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, t.UNLINKED.format(number=gone.number), kb.to_list())
+        await show(query, t.UNLINKED.format(number=gone.number), kb.to_list())
 
     @r.callback_query(StaffLinkCD.filter())
     async def not_staff(query: CallbackQuery) -> None:
@@ -160,9 +146,9 @@ def router() -> Router:
         found = await houses.search_houses(sessions, data.query, callback_data.page)
         await query.answer()
         if not found.items:
-            await _show(query, t.ADDRESS_NOT_FOUND.format(query=_esc(data.query)), kb.no_house())
+            await show(query, t.ADDRESS_NOT_FOUND.format(query=_esc(data.query)), kb.no_house())
             return
-        await _show(query, _found_text(found), kb.houses(found))
+        await show(query, _found_text(found), kb.houses(found))
 
     @r.callback_query(HouseCD.filter(F.action == HouseAction.missing), StateFilter(LinkAccount.address,
                                                                                      LinkAccount.number))
@@ -180,7 +166,7 @@ def router() -> Router:
             await query.answer(ct.STALE_BUTTON, show_alert=True)
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
             await state.clear()
             await query.message.answer(_numbers_blocked(clock), reply_markup=main_menu())
@@ -251,7 +237,7 @@ def router() -> Router:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         data.account_id, data.choices = callback_data.account_id, []
         await _ask_proof(query.message, state, data)
 
@@ -328,7 +314,7 @@ def router() -> Router:
             return
         await svc.set_request_message(sessions, req.view.id, sent.message_id)
         await state.clear()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await query.message.answer(t.STAFF_SENT, reply_markup=main_menu())
 
     # ------------------------------------------------------------------------------------ step 4: check, link
@@ -346,7 +332,7 @@ def router() -> Router:
         summary = await svc.account_summary(sessions, data.account_id)
         number = _esc(summary.number if summary else "")
         await query.answer()
-        await _show(query, (t.LINKED if res.created else t.ALREADY_LINKED).format(number=number))
+        await show(query, (t.LINKED if res.created else t.ALREADY_LINKED).format(number=number))
         cards = await svc.list_accounts(sessions, query.from_user.id, clock.today())
         await query.message.answer(t.account_list(cards), reply_markup=kb.account_list(cards))
         for closed in res.closed:  # the staff no longer need to confirm what the resident proved
@@ -356,7 +342,7 @@ def router() -> Router:
     async def cancel_link(query: CallbackQuery, state: FSMContext) -> None:
         await state.clear()
         await query.answer()
-        await _show(query, t.LINK_CANCELLED)
+        await show(query, t.LINK_CANCELLED)
 
     return r
 

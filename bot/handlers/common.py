@@ -97,4 +97,3 @@ def fallback_router() -> Router:
     return r
 
 
-

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm.accounts import HouseInfoCD, HousePage
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.messages import show
 from bot.keyboards import accounts as akb
 from bot.keyboards import house as kb
 from bot.keyboards.common import main_menu
@@ -63,23 +63,16 @@ def router() -> Router:
         if callback_data.page == HousePage.choose:
             await query.answer()
             if not houses:
-                await _show(query, t.NO_HOUSES, akb.link_offer())
+                await show(query, t.NO_HOUSES, akb.link_offer())
             else:
-                await _show(query, t.CHOOSE, kb.choose(houses))
+                await show(query, t.CHOOSE, kb.choose(houses))
             return
         info = await svc.house_info(sessions, user_id, callback_data.house_id, clock.utcnow())
         if info is None:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, _render(callback_data.page, info, clock),
-                    kb.pages(info.house_id, callback_data.page, len(houses) > 1))
+        await show(query, _render(callback_data.page, info, clock),
+                   kb.pages(info.house_id, callback_data.page, len(houses) > 1))
 
     return r
-
-
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await query.message.edit_text(text, reply_markup=markup)
-    except (TelegramBadRequest, AttributeError):
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

@@ -4,16 +4,15 @@ Reached from the «Передать показания» screen; information onl
 from __future__ import annotations
 
 import asyncio
-from contextlib import suppress
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.fsm.readings import MeterAction, MeterCD
+from bot.handlers.messages import show
 from bot.handlers.readings import last_text, page_of, window
 from bot.keyboards import readings as kb
 from bot.services import readings as svc
@@ -68,15 +67,6 @@ def render_history(m: svc.MeterInfo, items: list[svc.HistoryItem]) -> str:
     return "\n".join(lines)
 
 
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message (navigation in place); a new message when it cannot be edited."""
-    if isinstance(query.message, Message):
-        with suppress(TelegramBadRequest):
-            await query.message.edit_text(text, reply_markup=markup)
-            return
-        await query.message.answer(text, reply_markup=markup)
-
-
 def router() -> Router:
     r = Router(name="meters")
 
@@ -85,7 +75,7 @@ def router() -> Router:
                      clock: Clock) -> None:
         ml = await svc.list_meters(sessions, query.from_user.id, clock.today(), window(settings))
         await query.answer()
-        await _show(query, *render_meters(ml, callback_data.page))
+        await show(query, *render_meters(ml, callback_data.page))
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.card), StateFilter("*"))
     async def card(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,
@@ -95,7 +85,7 @@ def router() -> Router:
             await query.answer(t.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, render_card(m), kb.card(m.id, can_submit=not m.overdue))
+        await show(query, render_card(m), kb.card(m.id, can_submit=not m.overdue))
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.history), StateFilter("*"))
     async def history(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,
@@ -106,7 +96,7 @@ def router() -> Router:
             await query.answer(t.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _show(query, render_history(*found), kb.history(callback_data.meter_id))
+        await show(query, render_history(*found), kb.history(callback_data.meter_id))
 
     @r.callback_query(MeterCD.filter(F.action == MeterAction.chart), StateFilter("*"))
     async def chart(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,

@@ -32,6 +32,7 @@ from bot.fsm.readings import (
     SubmitReading,
 )
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.messages import drop_buttons
 from bot.keyboards import readings as kb
 from bot.services import readings as svc
 from bot.services.clock import Clock
@@ -207,12 +208,6 @@ async def stale(query: CallbackQuery, token: str, data: fsm.ReadingData) -> bool
         return False
     await query.answer(ct.STALE_BUTTON, show_alert=True)
     return True
-
-
-async def _drop_buttons(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        with suppress(TelegramBadRequest):
-            await query.message.edit_reply_markup(reply_markup=None)
 
 
 # --------------------------------------------------------------------------------------------- router
@@ -404,7 +399,7 @@ def router() -> Router:
         if await stale(query, callback_data.token, await fsm.load(state)):
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         today = clock.today()
         taken_on = today if callback_data.choice is DateChoice.today else today - dt.timedelta(days=1)
         await take_date(query.message, query.from_user.id, taken_on, state, sessions, settings, clock)
@@ -429,7 +424,7 @@ def router() -> Router:
         if await stale(query, callback_data.token, data):
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         user_id = query.from_user.id
         if callback_data.choice is SpikeChoice.fix:
             info = await svc.get_meter(sessions, user_id, data.meter_id or 0, clock.today(), window(settings))
@@ -465,11 +460,11 @@ def router() -> Router:
                 await changed(query, e, data, state, user_id, sessions, settings, clock)
                 return
             await query.answer()
-            await _drop_buttons(query)
+            await drop_buttons(query)
             await refused(query.message, e, data, state, user_id, sessions, settings, clock)
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         data.saved += 1
         await fsm.save(state, data)
         await query.message.answer(saved_text(saved))
@@ -484,7 +479,7 @@ def router() -> Router:
             await query.answer(t.ALREADY_SAVED)
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         a = await reassess(query.message, data, data.date(), state, user_id, sessions, settings, clock)
         if a is None:
             return
@@ -500,7 +495,7 @@ def router() -> Router:
         if await stale(query, callback_data.token, await fsm.load(state)):
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await state.clear()
         await query.message.answer(t.CANCELLED, reply_markup=None)
 
@@ -511,7 +506,7 @@ def router() -> Router:
         if await stale(query, callback_data.token, data):
             return
         await query.answer()
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await next_in_queue(query.message, state, data, query.from_user.id, sessions, settings, clock)
 
     return r

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm.staff_outage import ConfirmCD, HousePickCD, StaffBroadcast, load, save
+from bot.handlers.messages import drop_buttons
 from bot.keyboards import staff as kb
 from bot.services import houses
 from bot.services import outages as svc
@@ -71,7 +72,7 @@ def router() -> Router:
         data = await load(state)
         await state.clear()
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query)
         if not callback_data.ok:
             await query.message.answer(t.STAFF_CANCELLED)
             return

@@ -25,6 +25,7 @@ from bot.fsm.staff_outage import (
     save,
 )
 from bot.handlers.dialog import drop_dialog
+from bot.handlers.messages import drop_buttons
 from bot.keyboards import staff as kb
 from bot.services import houses
 from bot.services import outages as svc
@@ -138,7 +139,7 @@ def router() -> Router:
                       sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         data = await load(state)
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query)
         if not callback_data.ok:
             await state.clear()
             await query.message.answer(t.STAFF_CANCELLED)
@@ -229,7 +230,7 @@ def router() -> Router:
         if o is None or o.status != "active":
             # «Да» was pressed already (here or under another question): saying «оставлено» would be untrue
             await query.answer(t.OUTAGE_NOT_ACTIVE, show_alert=True)
-            await query.message.edit_reply_markup(reply_markup=None)
+            await drop_buttons(query)
             return
         await query.answer()
         await query.message.edit_text(t.KEPT.format(id=callback_data.id))
@@ -244,7 +245,7 @@ def router() -> Router:
             await query.answer(str(exc), show_alert=True)
             return
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)  # answered: neither «Да» nor «Нет» applies now
+        await drop_buttons(query)  # answered: neither «Да» nor «Нет» applies now
         count = await svc.publish_outages(sessions, [callback_data.id], clock, settings.quiet_hours)
         await query.message.answer(t.OUTAGE_UPDATED.format(id=callback_data.id, what=t.WHAT_CHANGED[status],
                                                            count=count))
