@@ -134,3 +134,17 @@ async def link(sessions: async_sessionmaker[AsyncSession], user_id: int, *accoun
             await s.flush()
         for acc in accounts:
             s.add(AccountLink(user_id=user_id, account_id=acc.id, method=method))
+
+
+async def old_house(conn, total_area: str = "NULL") -> None:
+    """An organization (id 1) and its house (id 1) written with raw SQL into a database an older revision made —
+    for tests of the migrations that convert stored rows (the models describe only the newest schema)."""
+    from sqlalchemy import text
+
+    await conn.execute(text(
+        "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
+        "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    await conn.execute(text(
+        "INSERT INTO houses (id, house_guid, manager_id, region, street, building, kind, search_text, total_area, "
+        f"created_at, updated_at) VALUES (1, 'g', 1, 'Москва', 'ул. Мира', '1', 'mkd', 'мира 1', {total_area}, "
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))

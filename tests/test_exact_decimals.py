@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 
 from storage.models import Charge, Reading
-from tests.factories import world
+from tests.factories import old_house, world
 
 
 async def test_sums_are_exact_and_nothing_is_stored_as_a_float(sessions, backend):
@@ -44,13 +44,7 @@ async def test_upgrade_turns_stored_floats_into_integers(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     await upgrade(engine, "0002")  # a database as the previous release left it
     async with engine.begin() as conn:
-        await conn.execute(text(
-            "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
-            "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-        await conn.execute(text(
-            "INSERT INTO houses (id, house_guid, manager_id, region, street, building, kind, search_text, total_area, "
-            "wear_percent, created_at, updated_at) VALUES (1, 'g', 1, 'Москва', 'ул. Мира', '1', 'mkd', 'мира 1', "
-            "3120.7, NULL, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        await old_house(conn, total_area="3120.7")
         await conn.execute(text(
             "INSERT INTO premises (id, house_id, number, kind, total_area, created_at, updated_at) "
             "VALUES (1, 1, '1', 'residential', 54.3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.__main__ import _import
 from bot.services.outages import change_outage, create_outage
 from storage.models import House, Notification, Outage
-from tests.factories import link
+from tests.factories import link, old_house
 from tests.test_import_pushes import DEMO, HOUSE_1, _accounts_of
 
 HEADER = "\ufeffhouse_guid;resource;starts_at;ends_at;kind;reason\n"
@@ -113,12 +113,7 @@ async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     await upgrade(engine, "0001")  # a database as the previous release left it
     async with engine.begin() as conn:
-        await conn.execute(text(
-            "INSERT INTO organizations (id, ogrn, inn, name, kind, created_at, updated_at) "
-            "VALUES (1, '1027700132195', '7707083893', 'УК', 'uk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-        await conn.execute(text(
-            "INSERT INTO houses (id, house_guid, manager_id, region, street, building, kind, search_text, created_at, "
-            "updated_at) VALUES (1, 'g', 1, 'Москва', 'ул. Мира', '1', 'mkd', 'мира 1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        await old_house(conn)
         await conn.execute(text(
             "INSERT INTO outages (house_id, resource, starts_at, ends_at, kind, status, source, revision, "
             "created_at, updated_at) VALUES (1, 'gas', '2026-12-05 06:00:00', '2026-12-05 10:00:00', 'planned', "
