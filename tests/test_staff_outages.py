@@ -215,3 +215,18 @@ def test_feb_29_without_a_year_after_a_leap_february(settings):
     with pytest.raises(OutageError, match="29 февраля"):
         parse_local("29.02 10:00", clock)
     assert parse_local("29.02.2032 10:00", clock) == dt.datetime(2032, 2, 29, 10)
+
+
+async def test_forged_outage_buttons_get_an_alert(staff, sessions):
+    from bot.fsm.staff_outage import OutageAct, OutageActCD
+    from bot.texts import common as ct
+
+    await world(sessions)
+    for action in OutageAct:
+        replies = await staff.click_data(OutageActCD(id=987654, action=action).pack())
+        assert replies and all(r.text != ct.ERROR for r in replies), action
+        assert replies[0].method == "answerCallbackQuery"
+    (r,) = await staff.send("/window 1027700132195 abc")
+    assert "Нужны два числа" in r.text
+    (r,) = await staff.send("/export -5")
+    assert "/export ГГГГ-ММ" in r.text
