@@ -115,24 +115,14 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def _import(settings: Settings, path: str, progress: bool):
-    """Load the registry, then queue the pushes it calls for (new or changed outages, meetings that opened);
-    the sender of the running bot delivers them."""
     from bot.services.clock import Clock
-    from bot.services.notify.reminders import publish_meetings
-    from bot.services.outages import publish_outages
-    from bot.services.registry import import_registry
+    from bot.services.registry import import_and_publish
     from storage.db import create_engine, session_factory
 
     engine = create_engine(settings.database_url)
     try:
-        sessions = session_factory(engine)
-        report = await import_registry(sessions, path, settings.tz, progress=progress)
-        pushes = 0
-        if report.ok:
-            clock = Clock(settings.tz)
-            pushes += await publish_outages(sessions, report.changed_outage_ids, clock, settings.quiet_hours)
-            pushes += await publish_meetings(sessions, report.changed_meeting_ids, clock)
-        return report, pushes
+        return await import_and_publish(session_factory(engine), path, Clock(settings.tz), settings.quiet_hours,
+                                        progress=progress)
     finally:
         await engine.dispose()
 

@@ -5,14 +5,18 @@ Every call is recorded: the terminal chat prints them, the tests assert on them.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
+import re
 import typing
 from collections import deque
 from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
@@ -27,6 +31,69 @@ from aiogram.types import (
 )
 
 BOT_USER = User(id=1000001, is_bot=True, first_name="ЖКХ", username="gis_zhkh_bot")
+
+# what Telegram's HTML parse mode understands (core.telegram.org/bots/api#html-style)
+_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji", "code",
+         "pre", "blockquote"}
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
+TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT = 4096, 1024, 64
+
+
+def parse_html(text: str) -> str:
+    """The plain text Telegram shows for ``text`` in HTML parse mode, or ``ValueError`` with Telegram's reason.
+
+    As strict as Telegram where it matters to us: an unknown tag, an unclosed or unmatched one, a bare ``<`` fail;
+    a bare ``&`` fails too (Telegram tolerates some, but an unescaped value is a bug either way)."""
+    out: list[str] = []
+    stack: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "&":
+            m = _ENTITY.match(text, i)
+            if not m:
+                raise ValueError(f"Unsupported HTML entity at byte offset {len(text[:i].encode())}")
+            out.append(html.unescape(m.group()))
+            i = m.end()
+        elif c == "<":
+            offset = len(text[:i].encode())
+            end = text.find(">", i)
+            if end < 0:
+                raise ValueError(f"Unclosed start tag at byte offset {offset}")
+            inner = text[i + 1:end]
+            if inner.startswith("/"):
+                name = inner[1:].strip().lower()
+                if not stack:
+                    raise ValueError(f"Unexpected end tag at byte offset {offset}")
+                if name != stack[-1]:
+                    raise ValueError(f'Unmatched end tag at byte offset {offset}, expected "</{stack[-1]}>", '
+                                     f'found "</{name}>"')
+                stack.pop()
+            else:
+                m = _NAME.match(inner)
+                if not m:
+                    raise ValueError(f"Unexpected end of name token at byte offset {offset}")
+                name = m.group().lower()
+                if name not in _TAGS:
+                    raise ValueError(f'Unsupported start tag "{name}" at byte offset {offset}')
+                attrs = inner[m.end():]
+                if attrs and not attrs[0].isspace():
+                    raise ValueError(f'Unsupported start tag "{inner}" at byte offset {offset}')
+                if "<" in attrs:
+                    raise ValueError(f"Unclosed start tag at byte offset {offset}")
+                stack.append(name)
+            i = end + 1
+        else:
+            out.append(c)
+            i += 1
+    if stack:
+        raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return "".join(out)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 class LocalSession(BaseSession):
@@ -95,8 +162,48 @@ class LocalSession(BaseSession):
             return True
         return Message in typing.get_args(returning)
 
+    def check(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        """Refuse what Telegram would refuse: text that does not parse in its parse mode, a text or caption over
+        the limit, an empty text, callback data over 64 bytes — with Telegram's own ``Bad Request`` words."""
+        def bad(reason: str) -> TelegramBadRequest:
+            return TelegramBadRequest(method=method, message=f"Bad Request: {reason}")
+
+        items: list[Any] = [method, *(getattr(method, "media", None) or [])]
+        for item in items:
+            mode = getattr(item, "parse_mode", None)
+            if isinstance(mode, Default):
+                mode = bot.default[mode.name]
+            for attr, limit in (("text", TEXT_LIMIT), ("caption", CAPTION_LIMIT)):
+                value = getattr(item, attr, None)
+                if not isinstance(value, str) or item is method and method.__api_method__ == "answerCallbackQuery":
+                    continue
+                plain = value
+                if mode == "HTML":
+                    try:
+                        plain = parse_html(value)
+                    except ValueError as exc:
+                        raise bad(f"can't parse entities: {exc}") from None
+                if attr == "text" and not plain.strip():
+                    raise bad("message text is empty")
+                if _utf16_len(plain) > limit:
+                    raise bad("message is too long" if attr == "text" else "message caption is too long")
+        markup = getattr(method, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if not button.text:
+                        raise bad("text buttons are unallowed in the inline keyboard")
+                    data = button.callback_data
+                    if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                        raise bad("BUTTON_DATA_INVALID")
+
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> TelegramType:
         self.requests.append(method)
+        try:
+            self.check(bot, method)
+        except TelegramBadRequest as exc:
+            self.results.append(exc)
+            raise
         for i, (name, result) in enumerate(self.queue):
             if name == method.__api_method__:
                 del self.queue[i]

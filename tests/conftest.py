@@ -32,6 +32,26 @@ STAFF_CHAT_ID = -1001234567890
 ADMIN_ID = 900
 TOKEN = "42:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz"
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+# TEST_CLOCK_SHIFT_DAYS=550: the whole run sees the wall clock moved that far ahead (time-machine), so a test that
+# reads today's date instead of its pinned clock fails now, not on the day its date passes. `.ci/run` runs the
+# suite once as it is and once shifted.
+CLOCK_SHIFT_DAYS = int(os.environ.get("TEST_CLOCK_SHIFT_DAYS") or 0)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if CLOCK_SHIFT_DAYS:
+        import time_machine
+
+        ahead = dt.datetime.now(dt.UTC) + dt.timedelta(days=CLOCK_SHIFT_DAYS)
+        traveller = time_machine.travel(ahead, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if CLOCK_SHIFT_DAYS:
+        return f"wall clock moved {CLOCK_SHIFT_DAYS} days ahead: {dt.datetime.now():%d.%m.%Y %H:%M}"
+    return None
 
 
 def run_isolated(make) -> None:

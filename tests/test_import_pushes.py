@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.__main__ import _import
+from bot.services.registry import import_and_publish
 from storage.models import Account, House, Notification
 from tests.factories import link
 
@@ -25,8 +25,8 @@ async def _accounts_of(sessions, guid: str) -> list[Account]:
         return list(rows.scalars())
 
 
-async def test_outage_import_reaches_its_house_once(settings, sessions, tmp_path):
-    report, pushes = await _import(settings, str(DEMO), progress=False)
+async def test_outage_import_reaches_its_house_once(settings, sessions, clock, tmp_path):
+    report, pushes = await import_and_publish(sessions, str(DEMO), clock, settings.quiet_hours)
     assert report.ok and pushes == 0  # nobody linked yet
 
     house_1, house_2 = await _accounts_of(sessions, HOUSE_1), await _accounts_of(sessions, HOUSE_2)
@@ -41,7 +41,7 @@ async def test_outage_import_reaches_its_house_once(settings, sessions, tmp_path
         f"{HOUSE_1};cold_water;01.12.2026 10:00;01.12.2026 18:00;emergency;Авария на вводе\n",
         encoding="utf-8")
     for _ in range(2):  # the same file twice: nothing twice
-        report, _pushes = await _import(settings, str(folder), progress=False)
+        report, _pushes = await import_and_publish(sessions, str(folder), clock, settings.quiet_hours)
         assert report.ok, report.render()
 
     async with sessions() as s:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.__main__ import _import
 from bot.services.outages import change_outage, create_outage
+from bot.services.registry import import_and_publish
 from storage.models import House, Notification, Outage
 from tests.factories import link, old_house
 from tests.test_import_pushes import DEMO, HOUSE_1, _accounts_of
@@ -34,27 +34,27 @@ async def notices(sessions) -> list[str]:
             select(Notification).where(Notification.kind.like("outage%")).order_by(Notification.id))).scalars()]
 
 
-async def imported(settings, folder: str):
-    report, _ = await _import(settings, folder, progress=False)
+async def imported(settings, sessions, clock, folder: str):
+    report, _ = await import_and_publish(sessions, folder, clock, settings.quiet_hours)
     assert report.ok, report.render()
     return report
 
 
-async def setup(settings, sessions, tmp_path) -> tuple[str, Outage]:
-    await imported(settings, str(DEMO))
+async def setup(settings, sessions, clock, tmp_path) -> tuple[str, Outage]:
+    await imported(settings, sessions, clock, str(DEMO))
     await link(sessions, 701, (await _accounts_of(sessions, HOUSE_1))[0])
     folder = registry(tmp_path / "r", "hot_water;02.12.2026 10:00;02.12.2026 18:00;planned;Ремонт")
-    await imported(settings, folder)
+    await imported(settings, sessions, clock, folder)
     (o,) = [o for o in await outages(sessions) if o.reason == "Ремонт"]
     return folder, o
 
 
 async def test_unchanged_row_keeps_the_staffs_new_end(settings, sessions, clock, tmp_path):
-    folder, o = await setup(settings, sessions, tmp_path)
+    folder, o = await setup(settings, sessions, clock, tmp_path)
     await change_outage(sessions, clock, o.id, ends=dt.datetime(2026, 12, 2, 20))
     before = len(await notices(sessions))
 
-    report = await imported(settings, folder)
+    report = await imported(settings, sessions, clock, folder)
 
     (after,) = [x for x in await outages(sessions) if x.id == o.id]
     assert clock.to_local(after.ends_at).hour == 20 and after.revision == 2
@@ -62,11 +62,11 @@ async def test_unchanged_row_keeps_the_staffs_new_end(settings, sessions, clock,
 
 
 async def test_unchanged_row_after_the_staff_moved_the_start_makes_no_duplicate(settings, sessions, clock, tmp_path):
-    folder, o = await setup(settings, sessions, tmp_path)
+    folder, o = await setup(settings, sessions, clock, tmp_path)
     await change_outage(sessions, clock, o.id, starts=dt.datetime(2026, 12, 3, 10), ends=dt.datetime(2026, 12, 3, 18))
     count = len(await outages(sessions))
 
-    await imported(settings, folder)
+    await imported(settings, sessions, clock, folder)
 
     assert len(await outages(sessions)) == count
     (after,) = [x for x in await outages(sessions) if x.id == o.id]
@@ -74,13 +74,13 @@ async def test_unchanged_row_after_the_staff_moved_the_start_makes_no_duplicate(
 
 
 async def test_a_changed_row_wins_and_is_told_once(settings, sessions, clock, tmp_path):
-    folder, o = await setup(settings, sessions, tmp_path)
+    folder, o = await setup(settings, sessions, clock, tmp_path)
     await change_outage(sessions, clock, o.id, ends=dt.datetime(2026, 12, 2, 20))
     before = len(await notices(sessions))
 
     folder = registry(tmp_path / "r", "hot_water;02.12.2026 10:00;02.12.2026 16:00;planned;Ремонт задвижки")
-    await imported(settings, folder)
-    await imported(settings, folder)
+    await imported(settings, sessions, clock, folder)
+    await imported(settings, sessions, clock, folder)
 
     (after,) = [x for x in await outages(sessions) if x.id == o.id]
     assert clock.to_local(after.ends_at).hour == 16 and after.reason == "Ремонт задвижки" and after.revision == 3
@@ -89,14 +89,14 @@ async def test_a_changed_row_wins_and_is_told_once(settings, sessions, clock, tm
 
 
 async def test_registry_row_at_the_start_of_a_staff_outage_takes_it_over(settings, sessions, clock, tmp_path):
-    await imported(settings, str(DEMO))
+    await imported(settings, sessions, clock, str(DEMO))
     async with sessions() as s:
         house = (await s.execute(select(House).where(House.house_guid == HOUSE_1))).scalar_one()
     made = await create_outage(sessions, clock, house_id=house.id, resource="gas", starts=dt.datetime(2026, 12, 5, 9),
                                ends=dt.datetime(2026, 12, 5, 13), kind="planned", reason=None)
     count = len(await outages(sessions))
 
-    await imported(settings, registry(tmp_path / "r", "gas;05.12.2026 09:00;05.12.2026 15:00;planned;Поверка"))
+    await imported(settings, sessions, clock, registry(tmp_path / "r", "gas;05.12.2026 09:00;05.12.2026 15:00;planned;Поверка"))
 
     assert len(await outages(sessions)) == count
     (after,) = [x for x in await outages(sessions) if x.id == made.id]

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.__main__ import _import
 from bot.services import outages
-from bot.services.clock import Clock
 from bot.services.notify import reminders
 from bot.services.notify.sender import Outgoing, Sender
+from bot.services.registry import import_and_publish
 from storage.models import Meter, Notification, Outage, User
 from tests.factories import link, world
 
@@ -51,22 +50,20 @@ def _outage_file(folder: Path, guid: str, reason: str) -> Path:
     return folder
 
 
-async def test_registry_correction_of_a_cancelled_outage_is_no_news(settings, sessions, tmp_path):
+async def test_registry_correction_of_a_cancelled_outage_is_no_news(settings, sessions, clock, tmp_path):
     w = await world(sessions)
     await link(sessions, 111, w.account)
     await link(sessions, 222, w.other_account)  # the other house hears nothing at all
-    report, pushes = await _import(settings, str(_outage_file(tmp_path / "a", w.house.house_guid, "Ремонт")),
-                                   progress=False)
+    report, pushes = await import_and_publish(sessions, str(_outage_file(tmp_path / "a", w.house.house_guid, "Ремонт")), clock, settings.quiet_hours)
     assert report.ok and pushes == 1
     async with sessions() as s:
         oid = (await s.execute(select(Outage.id))).scalar_one()
-    clock = Clock(settings.tz)
     await outages.change_outage(sessions, clock, oid, status="cancelled")
     assert await outages.publish_outages(sessions, [oid], clock) == 1
     # the clerk fixes a typo in the reason and loads the registry again; and once more
     for _ in range(2):
-        report, pushes = await _import(settings, str(_outage_file(tmp_path / "b", w.house.house_guid,
-                                                                  "Ремонт задвижки")), progress=False)
+        report, pushes = await import_and_publish(sessions, str(_outage_file(tmp_path / "b", w.house.house_guid,
+                                                                  "Ремонт задвижки")), clock, settings.quiet_hours)
         assert report.ok and pushes == 0
     assert await outages.publish_active(sessions, clock) == 0
     texts = [n.text for n in await notes(sessions)]

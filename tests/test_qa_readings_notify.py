@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.__main__ import _import
 from bot.services import outages
 from bot.services.notify.quiet import parse_quiet_hours
+from bot.services.registry import import_and_publish
 from bot.texts import readings as t
 from bot.texts import settings as ts
 from storage.models import Account, Notification, Outage, Reading
@@ -74,7 +74,7 @@ async def account(sessions, number: str) -> Account:
 @pytest.fixture
 async def reg(settings, sessions, clock, tmp_path):
     clock.set(dt.datetime(2026, 11, 23, 12, 0))
-    report, _ = await _import(settings, str(write(tmp_path / "registry", REGISTRY)), progress=False)
+    report, _ = await import_and_publish(sessions, str(write(tmp_path / "registry", REGISTRY)), clock, settings.quiet_hours)
     assert report.ok, report.render()
     return {n: await account(sessions, n) for n in ("A-0005", "E-0005", "A-0006", "B-0007")}
 
@@ -142,7 +142,7 @@ async def test_unseen_registry_outage_reaches_house_a_once(settings, sessions, c
         f"{HOUSE_A};cold_water;01.12.2026 10:00;01.12.2026 16:00;planned;Промывка",
     ]})
     for _ in range(2):
-        report, _ = await _import(settings, str(folder), progress=False)
+        report, _ = await import_and_publish(sessions, str(folder), clock, settings.quiet_hours)
         assert report.ok
     assert await outages.publish_active(sessions, clock) == 0
     assert sorted(n.user_id for n in await notes(sessions)) == [501, 502]

@@ -11,6 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel
 
+from bot.fsm.ids import Id, Page
+
 
 class LinkAccount(StatesGroup):
     address = State()  # шаг 1: адрес дома
@@ -81,7 +83,7 @@ class LinkStartCD(CallbackData, prefix="lks"):
 class ProviderCD(CallbackData, prefix="lka"):
     """Which organization's account, when one number is used by several providers in the house."""
 
-    account_id: int
+    account_id: Id
 
 
 class HouseAction(StrEnum):
@@ -92,8 +94,8 @@ class HouseAction(StrEnum):
 
 class HouseCD(CallbackData, prefix="lkh"):
     action: HouseAction
-    house_id: int = 0
-    page: int = 0
+    house_id: Id = 0
+    page: Page = 0
 
 
 class Proof(StrEnum):
@@ -123,7 +125,7 @@ class AccountAction(StrEnum):
 
 class AccountCD(CallbackData, prefix="acc"):
     action: AccountAction
-    account_id: int = 0
+    account_id: Id = 0
 
 
 class Decision(StrEnum):
@@ -133,7 +135,7 @@ class Decision(StrEnum):
 
 class StaffLinkCD(CallbackData, prefix="slr"):
     decision: Decision
-    request_id: int
+    request_id: Id
 
 
 class HousePage(StrEnum):
@@ -150,4 +152,4 @@ class HousePage(StrEnum):
 
 class HouseInfoCD(CallbackData, prefix="hin"):
     page: HousePage
-    house_id: int = 0
+    house_id: Id = 0

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.fsm.ids import Id
+
 
 class Section(StrEnum):
     readings = "readings"
@@ -20,8 +22,8 @@ class MenuCD(CallbackData, prefix="menu"):
 
 
 class OutageInfoCD(CallbackData, prefix="outi"):
-    id: int
+    id: Id
 
 
 class MeterInfoCD(CallbackData, prefix="meti"):
-    id: int
+    id: Id

@@ -12,6 +12,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel
 
+from bot.fsm.ids import Id, Page, Token
+
 
 class SubmitReading(StatesGroup):
     value = State()  # шаг 1: показание (по одной зоне за раз)
@@ -67,8 +69,8 @@ class MeterAction(StrEnum):
 
 class MeterCD(CallbackData, prefix="rdm"):
     action: MeterAction
-    meter_id: int = 0
-    page: int = 0  # of the «Передать показания» and «Приборы учёта» lists
+    meter_id: Id = 0
+    page: Page = 0  # of the «Передать показания» and «Приборы учёта» lists
 
 
 class DateChoice(StrEnum):
@@ -78,7 +80,7 @@ class DateChoice(StrEnum):
 
 class DateCD(CallbackData, prefix="rdd"):
     choice: DateChoice
-    token: str = ""  # ReadingData.token of the attempt that showed the button
+    token: Token = ""  # ReadingData.token of the attempt that showed the button
 
 
 class SpikeChoice(StrEnum):
@@ -88,7 +90,7 @@ class SpikeChoice(StrEnum):
 
 class SpikeCD(CallbackData, prefix="rds"):
     choice: SpikeChoice
-    token: str = ""  # ReadingData.token of the attempt that showed the button
+    token: Token = ""  # ReadingData.token of the attempt that showed the button
 
 
 class ConfirmAction(StrEnum):
@@ -99,4 +101,4 @@ class ConfirmAction(StrEnum):
 
 class ConfirmCD(CallbackData, prefix="rdc"):
     action: ConfirmAction
-    token: str = ""  # ReadingData.token of the attempt that showed the button
+    token: Token = ""  # ReadingData.token of the attempt that showed the button

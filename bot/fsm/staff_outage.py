@@ -9,6 +9,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel
 
+from bot.fsm.ids import Id
+
 
 class StaffOutage(StatesGroup):
     house = State()
@@ -75,7 +77,7 @@ class OutageAct(StrEnum):
 
 
 class HousePickCD(CallbackData, prefix="soh"):
-    id: int  # 0 = all houses (broadcast only)
+    id: Id  # 0 = all houses (broadcast only)
 
 
 class ResourceCD(CallbackData, prefix="sor"):
@@ -91,5 +93,5 @@ class ConfirmCD(CallbackData, prefix="soc"):
 
 
 class OutageActCD(CallbackData, prefix="soa"):
-    id: int
+    id: Id
     action: OutageAct

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.clock import Clock
 from bot.services.registry.load import Progress, check_references, preload, write
 from bot.services.registry.parse import ParsedFile, Problem, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
 
-__all__ = ["Counts", "ImportReport", "import_path", "import_registry"]
+__all__ = ["Counts", "ImportReport", "import_and_publish", "import_path", "import_registry"]
 
 BIG_FILE = 5_000  # rows; bigger files get a progress bar
 
@@ -45,15 +46,17 @@ def _rejected(problems: list[Problem]) -> ImportReport:
 
 
 async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str | Path, tz: ZoneInfo,
-                          progress: bool = False) -> ImportReport:
-    """Validate the whole registry, then write it in one transaction — or write nothing and list every problem."""
+                          progress: bool = False, clock: Clock | None = None) -> ImportReport:
+    """Validate the whole registry, then write it in one transaction — or write nothing and list every problem.
+    ``clock`` (default: the wall clock in ``tz``) dates the import: the «year not yet come» check, ``updated_at``."""
+    clock = clock or Clock(tz)
     problems: list[Problem] = []
     bar = _progress_bar(progress)
     tables, close = open_tables(Path(path), problems)
     files: dict[str, ParsedFile] = {}
     try:
         for table in tables:
-            parsed = parse_table(table, tz, problems, bar)
+            parsed = parse_table(table, tz, problems, bar, today=clock.today())
             if parsed is not None:
                 files[table.spec.name] = parsed
     finally:
@@ -66,7 +69,7 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
             if problems:
                 await session.rollback()
                 return _rejected(problems)
-            written = await write(conn, files, ids, bar)
+            written = await write(conn, files, ids, bar, now=clock.utcnow())
             await session.commit()
         except DBAPIError as exc:
             await session.rollback()
@@ -77,6 +80,22 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
             raise
     return ImportReport(ok=True, counts=written.counts, changed_outage_ids=written.changed_outage_ids,
                         changed_meeting_ids=written.changed_meeting_ids)
+
+
+async def import_and_publish(sessions: async_sessionmaker[AsyncSession], path: str | Path, clock: Clock,
+                             quiet_hours: str, progress: bool = False) -> tuple[ImportReport, int]:
+    """Load the registry, then queue the pushes it calls for (new or changed outages, meetings that opened);
+    the sender of the running bot delivers them. The CLI and the staff chat's file import both come here.
+    Returns the report and how many pushes were queued."""
+    from bot.services.notify.reminders import publish_meetings
+    from bot.services.outages import publish_outages
+
+    report = await import_registry(sessions, path, clock.tz, progress=progress, clock=clock)
+    pushes = 0
+    if report.ok:
+        pushes += await publish_outages(sessions, report.changed_outage_ids, clock, quiet_hours)
+        pushes += await publish_meetings(sessions, report.changed_meeting_ids, clock)
+    return report, pushes
 
 
 async def import_path(database_url: str, path: str | Path, tz: ZoneInfo, progress: bool = True) -> ImportReport:

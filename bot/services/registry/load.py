@@ -276,7 +276,10 @@ class Written:
     changed_meeting_ids: list[int] = field(default_factory=list)
 
 
-async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, progress: Progress) -> Written:
+async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, progress: Progress,
+                now: dt.datetime | None = None) -> Written:
+    """``now``: naive UTC of the import (the caller's clock), stamped on what it changes."""
+    now = now or utcnow()
     out = Written()
     meetings_changed: set[int] = set()
     for name in SPEC_BY_NAME:
@@ -289,7 +292,6 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         existing = {tuple(r[k] for k in target.unique): r for r in stored}
         # outages: a row whose start is not a known registry key may be an outage the staff made in the bot
         by_start = {(r["house_id"], r["resource"], r["starts_at"]): r for r in stored} if name == "outages" else {}
-        now = utcnow()
         counts = Counts()
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []

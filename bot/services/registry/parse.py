@@ -359,11 +359,16 @@ def _check_dates(first: str, second: str, reason: str) -> Callable[[dict[str, An
 
 
 def _check_house(v: dict[str, Any]) -> list[tuple[str, str]]:
-    out = _check_dates("contract_starts_on", "contract_ends_on", "окончание договора раньше его начала")(v)
-    for col in ("year_built", "year_commissioned", "last_capital_repair_year"):
-        if v.get(col) not in (None, BLANK) and v[col] > dt.date.today().year + 5:
-            out.append((col, f"год {v[col]} ещё не наступил"))
-    return out
+    return _check_dates("contract_starts_on", "contract_ends_on", "окончание договора раньше его начала")(v)
+
+
+YEAR_COLUMNS = ("year_built", "year_commissioned", "last_capital_repair_year")
+
+
+def _check_years(v: dict[str, Any], today: dt.date) -> list[tuple[str, str]]:
+    """A house's year may not lie more than five years ahead of the import's day."""
+    return [(col, f"год {v[col]} ещё не наступил") for col in YEAR_COLUMNS
+            if v.get(col) not in (None, BLANK) and v[col] > today.year + 5]
 
 
 def _check_premises(v: dict[str, Any]) -> list[tuple[str, str]]:
@@ -597,7 +602,8 @@ class ParsedFile:
 
 def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
                 progress: Callable[[Iterator[Any], int, str], Iterator[Any]] = lambda rows, _n, _l: rows,
-                ) -> ParsedFile | None:
+                today: dt.date | None = None) -> ParsedFile | None:
+    """``today``: the import's local day (from the caller's clock); checks relative to it are skipped without it."""
     spec, order = table.spec, ORDER[table.spec.name]
 
     def problem(line: int, column: str, reason: str) -> None:
@@ -647,10 +653,12 @@ def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
                 problem(line, col.name, str(exc))
                 values[col.name] = BLANK
                 ok = False
-        if spec.check is not None:
-            for column, reason in spec.check(values):
-                problem(line, column, reason)
-                ok = False
+        checks = list(spec.check(values)) if spec.check is not None else []
+        if spec.name == "houses" and today is not None:
+            checks += _check_years(values, today)
+        for column, reason in checks:
+            problem(line, column, reason)
+            ok = False
         for name in ("starts_at", "ends_at"):
             if isinstance(values.get(name), dt.datetime):
                 values[name] = values[name].replace(tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
