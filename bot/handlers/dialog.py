@@ -1,10 +1,20 @@
-"""Helpers every flow uses to leave a dialog the same way."""
+"""The dialog kit every flow uses: leaving a dialog the same way, and the filter for text typed into a step."""
 
 from __future__ import annotations
 
+from aiogram import F
 from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
 
+from bot.keyboards.common import main_menu
+from bot.texts import common as ct
 from bot.texts.flows import FLOW_TITLES
+
+# main-menu words are never taken as an answer: those buttons work from any state and leave the dialog
+MENU_WORDS = frozenset(label for row in ct.MAIN_MENU for label in row)
+NOT_MENU = ~F.text.in_(MENU_WORDS)
+# free text typed into a step: not a command, not a main-menu button
+TYPED = F.text & ~F.text.startswith("/") & NOT_MENU
 
 
 def flow_title(state_name: str | None) -> str | None:
@@ -17,5 +27,22 @@ def flow_title(state_name: str | None) -> str | None:
 async def drop_dialog(state: FSMContext) -> tuple[bool, str | None]:
     """Clear the state and data; return (there was a dialog, its title)."""
     current = await state.get_state()
+    if current is None and not await state.get_data():
+        return False, None  # nothing to clear: no write
     await state.clear()
     return current is not None, flow_title(current)
+
+
+async def leave_dialog(event: Message | CallbackQuery, state: FSMContext, *, menu: bool = True,
+                       untitled: bool = True) -> bool:
+    """Leave whatever dialog is open (a main-menu button or a new flow started from inside another) and say so:
+    «<flow>: отменено …». ``menu``: the notice brings the main menu back; ``untitled``: a dialog without a title
+    is announced too. Returns whether there was a dialog."""
+    had, title = await drop_dialog(state)
+    if not had or (title is None and not untitled):
+        return had
+    text = ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC
+    message = event.message if isinstance(event, CallbackQuery) else event
+    if message is not None:
+        await message.answer(text, reply_markup=main_menu() if menu else None)
+    return had
