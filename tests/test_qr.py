@@ -9,7 +9,16 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.services.qr import Payee, QrInvalid, QrProblem, QrRequest, build_payload, clean, payee_problems, render_png
+from bot.services.qr import (
+    Payee,
+    QrInvalid,
+    QrProblem,
+    QrRequest,
+    build_payload,
+    clean,
+    payee_problems,
+    render_png,
+)
 
 PAYEE = Payee(name="Общество с ограниченной ответственностью «Управляющая компания Тестовая»",
               inn="7707083893", kpp="773601001", account="40702810938000012345", bank_name="ПАО Сбербанк",

@@ -11,6 +11,7 @@ from bot.handlers import (
     common,
     house,
     meters,
+    payments,
     readings,
     staff_broadcast,
     staff_links,
@@ -42,6 +43,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(house.router())
     residents.include_router(readings.router())
     residents.include_router(meters.router())
+    residents.include_router(payments.router())
     residents.include_router(notify_settings.router())
     residents.include_router(push_buttons.router())
 

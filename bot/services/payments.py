@@ -297,6 +297,18 @@ async def find_payees(sessions: Sessions, query: str) -> tuple[list[FoundPayee],
     return found, (None if found else PayeeRefusal.not_found)
 
 
+async def payee_by_id(sessions: Sessions, provider_id: int) -> FoundPayee | None:
+    async with sessions() as s:
+        o = await s.get(Organization, provider_id)
+    return FoundPayee(o.id, o.short_name or o.name, o.inn) if o else None
+
+
+async def pay_period(sessions: Sessions, account_id: int) -> str | None:
+    """The latest charged period of an account: what a payment by number is for (tells nothing of the debt)."""
+    async with sessions() as s:
+        return (await s.execute(select(func.max(Charge.period)).where(Charge.account_id == account_id))).scalar()
+
+
 async def find_account_of(sessions: Sessions, provider_id: int, raw_number: str) -> int | None:
     """The account billed by this organization under this number (as printed, or its ЕЛС / ИЖКУ)."""
     from bot.services.accounts import normalize_account_number
