@@ -349,3 +349,38 @@ async def test_every_payment_state_answers_nonsense_and_cancels(state, dp, bot, 
     replies = await client.send("/cancel")
     assert await dp.storage.get_state(key) is None
     assert any(FLOW_TITLES["PayFlow"] in r.text and "отменено" in r.text for r in replies)
+
+
+async def test_staff_export_lists_the_refunds_first(client, sessions, card, staff):
+    from aiogram.methods import SendDocument
+    from openpyxl import load_workbook
+
+    w, inv = await _invoice(client, sessions)
+    await _paid(client, inv.payload, "tg-charge-1")
+    await _paid(client, inv.payload, "=HYPERLINK(1)")  # a second success; a hostile id stays text
+    staff.skip_unread()  # the two lines the staff chat got about the payments
+    (usage,) = await staff.send("/payments ноябрь")
+    assert "/payments ГГГГ-ММ" in usage.text
+    (unknown,) = await staff.send("/payments 2026-11 1027700000000")
+    assert "не найдена" in unknown.text
+    await staff.send("/payments 2026-11 csv")
+    doc = calls(staff, SendDocument)[-1]
+    assert "2 платежа" in doc.caption and "к возврату: 1" in doc.caption
+    lines = doc.document.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Поставщик (ОГРН);Лицевой счёт;Плательщик (Telegram id);Сумма;Комиссия")
+    assert lines[1].split(";")[:7] == [w.uk.ogrn, "1234567890", str(client.user.id), "1500,50", "22,51", "card",
+                                       "'=HYPERLINK(1)"]
+    assert lines[1].endswith("переплата — вернуть") and lines[2].endswith(";оплачено")
+    await staff.send(f"/payments 2026-11 {w.uk.ogrn}")
+    doc = calls(staff, SendDocument)[-1]
+    ws = load_workbook(io.BytesIO(doc.document.data)).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[6] for r in rows] == ["'=HYPERLINK(1)", "tg-charge-1"] and rows[0][3] == 1500.5
+    (empty,) = [r for r in await staff.send("/payments 2026-10") if r.method == "sendDocument"]
+    assert "Платежей в боте за октябрь 2026 нет" in empty.text
+
+
+async def test_residents_cannot_export(client, sessions):
+    await world(sessions)
+    replies = await client.send("/payments 2026-11")
+    assert not any(r.method == "sendDocument" for r in replies)

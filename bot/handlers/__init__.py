@@ -33,6 +33,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
+    staff.include_router(payments.staff_router())
 
     # residents, in private chats
     residents = Router(name="residents")

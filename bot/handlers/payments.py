@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -359,6 +359,39 @@ async def number_typed(message: Message, state: FSMContext, sessions: Sessions) 
     await data.save(state)
     await state.set_state(PayFlow.amount)
     await message.answer(t.by_number(target), reply_markup=kb.cancel_only())
+
+
+# ------------------------------------------------------------------------------------------------ staff
+
+
+async def staff_export(message: Message, command: CommandObject, bot: Bot, sessions: Sessions,
+                       settings: Settings) -> None:
+    from bot.services import export
+
+    args = (command.args or "").split()
+    period = export.valid_period(args[0]) if args else None
+    rest = [a.lower().lstrip(".") for a in args[1:]]
+    fmts = [a for a in rest if a in ("csv", "xlsx")]
+    ogrns = [a for a in rest if a.isdigit()]
+    if period is None or len(fmts) > 1 or len(ogrns) > 1 or len(fmts) + len(ogrns) != len(rest):
+        await message.answer(t.EXPORT_USAGE)
+        return
+    kind, ogrn = (fmts or ["xlsx"])[0], (ogrns or [None])[0]
+    if ogrn and not await export.provider_known(sessions, ogrn):
+        await message.answer(fmt(t.EXPORT_UNKNOWN_PROVIDER, ogrn=ogrn))
+        return
+    lines = await svc.export_payments(sessions, period, settings.tz, ogrn)
+    data = svc.export_file(lines, t.EXPORT_HEADERS, t.EXPORT_STATUSES, kind)
+    name = f"payments_{period}{'_' + ogrn if ogrn else ''}.{kind}"
+    await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
+                            caption=t.export_caption(period, ogrn, len(lines), sum(e.refund_due for e in lines)))
+
+
+def staff_router() -> Router:
+    """``/payments ГГГГ-ММ [ОГРН] [csv|xlsx]`` for the staff (the parent router filters staff)."""
+    r = Router(name="staff_payments")
+    r.message.register(staff_export, Command("payments"))
+    return r
 
 
 # ------------------------------------------------------------------------------------------------ wiring

@@ -578,3 +578,83 @@ async def history(sessions: Sessions, user_id: int, account_id: int, today: dt.d
 async def user_email(sessions: Sessions, user_id: int) -> str | None:
     async with sessions() as s:
         return (await s.execute(select(User.email).where(User.id == user_id))).scalar_one_or_none()
+
+
+# --------------------------------------------------------------------------------------------- staff export
+
+
+@dataclass(frozen=True)
+class ExportLine:
+    provider_ogrn: str
+    account: str
+    user_id: int | None
+    amount: Decimal
+    commission: Decimal
+    method: str | None
+    telegram_charge_id: str | None
+    provider_charge_id: str | None
+    paid_at: dt.datetime  # local, naive
+    refund_due: bool
+
+
+async def export_payments(sessions: Sessions, period: str, tz, provider_ogrn: str | None = None) -> list[ExportLine]:
+    """The payments made in the bot in a month (by the local date), for reconciliation with the billing system:
+    the overpayments to refund first, then by time."""
+    year, month = int(period[:4]), int(period[5:7])
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    stmt = (select(Payment, Organization.ogrn, Account.account_number)
+            .join(Account, Account.id == Payment.account_id).join(Organization, Organization.id == Account.provider_id)
+            .where(Payment.source == "bot", Payment.paid_on >= first, Payment.paid_on < nxt))
+    if provider_ogrn:
+        stmt = stmt.where(Organization.ogrn == provider_ogrn)
+    async with sessions() as s:
+        rows = (await s.execute(stmt)).all()
+    out = [ExportLine(ogrn, number, p.user_id, Decimal(p.amount), Decimal(p.commission or 0), p.method,
+                      p.telegram_charge_id, p.provider_charge_id,
+                      (p.paid_at or p.created_at).replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None),
+                      p.refund_due) for p, ogrn, number in rows]
+    return sorted(out, key=lambda e: (not e.refund_due, e.paid_at))
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (=, +, -, @) is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tuple[str, str], fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, «;») or XLSX; ``statuses``: the words for (paid, to refund)."""
+    import csv
+    import io
+
+    table = [[e.provider_ogrn, e.account, e.user_id, e.amount, e.commission, e.method or "",
+              e.telegram_charge_id or "", e.provider_charge_id or "", e.paid_at, statuses[e.refund_due]]
+             for e in lines]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        w.writerow(headers)
+        for row in table:
+            w.writerow([_cell(f"{v:.2f}".replace(".", ",") if isinstance(v, Decimal) else
+                              v.strftime("%d.%m.%Y %H:%M") if isinstance(v, dt.datetime) else
+                              "" if v is None else str(v)) for v in row])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(headers))
+    for row in table:
+        ws.append([_cell(v) if isinstance(v, str) else v for v in row])
+        for col in "DE":
+            ws[f"{col}{ws.max_row}"].number_format = "0.00"
+        ws[f"I{ws.max_row}"].number_format = "DD.MM.YYYY HH:MM"
+    for c in ws.iter_rows(min_row=2):
+        for cell in c:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -347,3 +347,30 @@ def history(h: History) -> Html:
                       channel=channel(i.method, i.channel, i.refund_due)) for i in m.items]
     parts += [Html(""), fmt(HISTORY_TOTAL, total=money(h.total))]
     return join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- staff export
+
+EXPORT_USAGE = (
+    "Платежи в боте за месяц: <code>/payments ГГГГ-ММ [ОГРН] [csv|xlsx]</code>, например "
+    "<code>/payments 2026-11</code>. Переплаты к возврату — первыми строками."
+)
+EXPORT_UNKNOWN_PROVIDER = "Организация с ОГРН {ogrn} не найдена в реестре."
+EXPORT_CAPTION = "Платежи в боте за {period}{provider}: {rows}{refunds}."
+EXPORT_EMPTY = "Платежей в боте за {period}{provider} нет."
+EXPORT_PROVIDER = ", ОГРН {ogrn}"
+EXPORT_REFUNDS = "; к возврату: {n}"
+EXPORT_HEADERS = ("Поставщик (ОГРН)", "Лицевой счёт", "Плательщик (Telegram id)", "Сумма", "Комиссия", "Способ",
+                  "Операция Telegram", "Операция провайдера", "Дата и время", "Статус")
+EXPORT_STATUSES = ("оплачено", "переплата — вернуть")
+
+
+def export_caption(period: str, ogrn: str | None, rows: int, refunds: int) -> Html:
+    from bot.texts.render import count
+
+    provider = fmt(EXPORT_PROVIDER, ogrn=ogrn) if ogrn else Html("")
+    if not rows:
+        return fmt(EXPORT_EMPTY, period=period_name(period), provider=provider)
+    return fmt(EXPORT_CAPTION, period=period_name(period), provider=provider,
+               rows=count(rows, "платёж", "платежа", "платежей"),
+               refunds=fmt(EXPORT_REFUNDS, n=refunds) if refunds else Html(""))
