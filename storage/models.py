@@ -254,9 +254,10 @@ class Payment(TimestampMixin, Base):
     telegram_charge_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     provider_charge_id: Mapped[str | None] = mapped_column(String(128))
     # the pending payment it paid; a second success of one pending payment is kept and marked for a refund
+    # (NULL, as for imported payments, means no)
     pending_id: Mapped[int | None] = mapped_column(ForeignKey("pending_payments.id", ondelete="SET NULL"),
                                                    index=True)
-    refund_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    refund_due: Mapped[bool | None] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(254))  # where the provider sent the fiscal receipt
     paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC, made in the bot
 

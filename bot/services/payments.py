@@ -478,7 +478,7 @@ async def _receipt(s: AsyncSession, pay: Payment, period: str | None) -> Receipt
     return Receipt(pay.id, target.payee.name, target.payee.inn or "", target.number,
                    f"{target.address}, {target.premises}", period, Decimal(pay.amount),
                    Decimal(pay.commission or 0), pay.paid_at or pay.created_at, pay.telegram_charge_id or "",
-                   pay.provider_charge_id, pay.email, pay.refund_due, pay.user_id or 0)
+                   pay.provider_charge_id, pay.email, bool(pay.refund_due), pay.user_id or 0)
 
 
 async def record_success(sessions: Sessions, user_id: int, payload: str, telegram_charge_id: str,
@@ -568,7 +568,7 @@ async def history(sessions: Sessions, user_id: int, account_id: int, today: dt.d
     by_month: dict[str, list[HistoryItem]] = {}
     for p in rows:
         by_month.setdefault(p.paid_on.strftime("%Y-%m"), []).append(
-            HistoryItem(p.paid_on, Decimal(p.amount), p.channel, p.method, p.refund_due))
+            HistoryItem(p.paid_on, Decimal(p.amount), p.channel, p.method, bool(p.refund_due)))
     out = [HistoryMonth(m, by_month.get(m, []), sum((i.amount for i in by_month.get(m, [])), Decimal("0.00")),
                         Decimal(charged.get(m) or 0).quantize(CENT))
            for m in months if m in by_month or charged.get(m)]
@@ -613,7 +613,7 @@ async def export_payments(sessions: Sessions, period: str, tz, provider_ogrn: st
     out = [ExportLine(ogrn, number, p.user_id, Decimal(p.amount), Decimal(p.commission or 0), p.method,
                       p.telegram_charge_id, p.provider_charge_id,
                       (p.paid_at or p.created_at).replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None),
-                      p.refund_due) for p, ogrn, number in rows]
+                      bool(p.refund_due)) for p, ogrn, number in rows]
     return sorted(out, key=lambda e: (not e.refund_due, e.paid_at))
 
 

@@ -48,7 +48,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pending_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('refund_due', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('refund_due', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('paid_at', sa.DateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_payments_pending_id'), ['pending_id'], unique=False)
