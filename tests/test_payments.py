@@ -296,7 +296,10 @@ async def test_successful_payment_once_then_a_second_one_to_refund(client, sessi
     assert [tuple(r) for r in rows] == [("tg-charge-1", False), ("tg-charge-2", True)]
 
     (due_msg,) = await client.send("Оплатить ЖКУ")
-    hist = msg(await client.click("История платежей"))
+    replies = await client.click("История платежей")
+    chart = [r for r in replies if r.method == "sendPhoto"][0].raw.photo.data
+    assert Image.open(io.BytesIO(chart)).size[0] > 0  # the picture «начислено / оплачено»
+    hist = msg(replies)
     assert "ноябрь 2026" in hist.text and "Картой в Telegram" in hist.text and "к возврату" in hist.text
     assert "Сбербанк Онлайн" in hist.text  # the imported payment of October
     assert due_msg

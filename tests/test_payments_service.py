@@ -139,3 +139,23 @@ async def test_pending_precheckout_and_success(sessions, clock):
     assert [(r.telegram_charge_id, r.amount, r.commission, r.refund_due) for r in rows] == [
         ("tg-1", D("1500.50"), D("22.51"), False), ("tg-2", D("1500.50"), D("22.51"), True)]
     assert await svc.user_email(sessions, 111) == "r@example.ru"
+
+
+async def test_history_of_the_last_twelve_months(sessions, clock):
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    async with sessions.begin() as s:
+        s.add_all([Payment(source="registry", external_id="OLD", account_id=w.account.id,
+                           paid_on=dt.date(2025, 11, 30), amount=D("100.00"), channel="Почта"),
+                   Payment(source="registry", external_id="DEC", account_id=w.account.id,
+                           paid_on=dt.date(2025, 12, 1), amount=D("200.00"), channel="Почта России"),
+                   Payment(source="bot", account_id=w.account.id, paid_on=dt.date(2026, 10, 20),
+                           amount=D("7.13"), method="card", commission=D("0.11"), user_id=111)])
+    h = await svc.history(sessions, 111, w.account.id, clock.today())
+    assert [(m.month, m.total, m.charged) for m in h.months] == [
+        ("2026-10", D("4900.00"), D("4907.94")), ("2026-09", D("0.00"), D("4892.87")),
+        ("2025-12", D("200.00"), D("0.00"))]  # 2025-11-30 is more than 12 months ago
+    assert [(i.amount, i.channel, i.method) for i in h.months[0].items] == [
+        (D("7.13"), None, "card"), (D("4892.87"), "Сбербанк Онлайн", None)]
+    assert h.total == D("5100.00")
+    assert await svc.history(sessions, 222, w.account.id, clock.today()) is None

@@ -294,6 +294,9 @@ async def show_history(query: CallbackQuery, callback_data: PayCD, sessions: Ses
         await query.answer(t.NOT_YOURS, show_alert=True)
         return
     await query.answer()
+    chart = t.history_chart(h)
+    if chart is not None:
+        await query.message.answer_photo(BufferedInputFile(chart, filename="history.png"))
     await query.message.answer(t.history(h))
 
 

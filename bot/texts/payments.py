@@ -374,3 +374,22 @@ def export_caption(period: str, ogrn: str | None, rows: int, refunds: int) -> Ht
     return fmt(EXPORT_CAPTION, period=period_name(period), provider=provider,
                rows=count(rows, "платёж", "платежа", "платежей"),
                refunds=fmt(EXPORT_REFUNDS, n=refunds) if refunds else Html(""))
+
+
+CHART_CHARGED = "Начислено, ₽"
+CHART_PAID = "Оплачено, ₽"
+CHART_TITLE = "Лицевой счёт № {number}: начислено и оплачено по месяцам"
+
+
+def history_chart(h: History) -> bytes | None:
+    """The picture «начислено / оплачено» by month (oldest first); None when there is nothing to draw."""
+    from bot.services.charts import Panel, monthly_bars
+    from bot.texts.vocab import MONTHS_SHORT
+
+    months = list(reversed(h.months))
+    if not months:
+        return None
+    labels = [f"{MONTHS_SHORT[int(m.month[5:]) - 1]} {m.month[2:4]}" for m in months]
+    return monthly_bars([Panel("charged", CHART_CHARGED, labels, [m.charged for m in months]),
+                         Panel("paid", CHART_PAID, labels, [m.total for m in months])],
+                        CHART_TITLE.format(number=h.target.number))
