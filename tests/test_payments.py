@@ -387,3 +387,12 @@ async def test_residents_cannot_export(client, sessions):
     await world(sessions)
     replies = await client.send("/payments 2026-11")
     assert not any(r.method == "sendDocument" for r in replies)
+
+
+async def test_cancel_button_leaves_the_flow_and_writes_nothing(client, sessions, dp, bot):
+    await open_due(client, sessions)
+    await client.send("1500")
+    done = msg(await client.click("Отменить"))
+    assert "Оплата отменена" in done.text and await state_of(dp, bot, client) is None
+    async with sessions() as s:
+        assert (await s.execute(select(PendingPayment))).first() is None

@@ -159,3 +159,20 @@ async def test_history_of_the_last_twelve_months(sessions, clock):
         (D("7.13"), None, "card"), (D("4892.87"), "Сбербанк Онлайн", None)]
     assert h.total == D("5100.00")
     assert await svc.history(sessions, 222, w.account.id, clock.today()) is None
+
+
+def test_payment_settings():
+    from bot.config import SettingsError, load_settings
+
+    s = load_settings(_env_file=None, payment_provider_token=" 381764678:TEST:1 ", card_commission_percent="1.5",
+                      qr_encoding="Windows-1251", vat_code="6")
+    assert s.payment_provider_token.get_secret_value() == "381764678:TEST:1"
+    assert "381764678" not in repr(s) and "381764678" not in str(s.model_dump())
+    assert (s.card_commission_percent, s.qr_encoding, s.vat_code) == (D("1.5"), "cp1251", 6)
+    assert load_settings(_env_file=None, payment_provider_token="").payment_provider_token is None
+    assert load_settings(_env_file=None, qr_encoding="utf8").qr_encoding == "utf-8"
+    for kw, name in (({"card_commission_percent": "11"}, "CARD_COMMISSION_PERCENT"), ({"vat_code": "13"}, "VAT_CODE"),
+                     ({"qr_encoding": "koi8-r"}, "QR_ENCODING"),
+                     ({"invoice_min_rub": "100", "invoice_max_rub": "50"}, "INVOICE_MAX_RUB")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(_env_file=None, **kw)

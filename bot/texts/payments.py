@@ -188,7 +188,7 @@ NOT_YOURS = "Этот лицевой счёт не подключён к ваш�
 
 HISTORY_TITLE = "<b>История платежей</b> — лицевой счёт № {number}\nЗа последние 12 месяцев"
 HISTORY_MONTH = "<b>{month}</b>: начислено {charged}, оплачено {paid}"
-HISTORY_ITEM = "• {date} — {amount} — {channel}"
+HISTORY_ITEM = "• {date} — {amount} — Оплачено, {channel}"
 HISTORY_EMPTY = "Платежей за последние 12 месяцев нет."
 HISTORY_TOTAL = "Всего оплачено: <b>{total}</b>"
 CHANNEL_CARD = "Картой в Telegram"
