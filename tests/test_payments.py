@@ -21,7 +21,7 @@ from bot.fsm.payments import PayFlow
 from bot.services import payments as svc
 from bot.texts.accounts import money
 from bot.texts.flows import FLOW_TITLES
-from storage.models import Organization, Payment, PendingPayment
+from storage.models import Charge, Organization, Payment, PendingPayment
 from tests.conftest import STAFF_CHAT_ID
 from tests.factories import link, world
 from tests.test_qr import GOLDEN
@@ -396,3 +396,35 @@ async def test_cancel_button_leaves_the_flow_and_writes_nothing(client, sessions
     assert "Оплата отменена" in done.text and await state_of(dp, bot, client) is None
     async with sessions() as s:
         assert (await s.execute(select(PendingPayment))).first() is None
+
+
+async def test_hostile_names_reach_every_payment_screen_intact(client, sessions, card):
+    w = await world(sessions)
+    async with sessions.begin() as s:
+        org = await s.get(Organization, w.uk.id)
+        org.name, org.short_name = "ООО «<Рога> & Копыта»", "<УК> & Ко"
+        house = await s.get(type(w.house), w.house.id)
+        house.street = "ул. <Тест> & Ко"
+        s.add(Charge(account_id=w.account.id, period="2026-10", service="Вода <хол> & гор", amount=D("10.00"),
+                     due_on=dt.date(2026, 11, 15)))
+    await link(sessions, client.user.id, w.account)
+    (due,) = await client.send("Оплатить ЖКУ")
+    assert "&lt;УК&gt; &amp; Ко" in due.text and "Вода &lt;хол&gt; &amp; гор" in due.text
+    check = msg(await client.click(f"Оплатить всё — {rub('4917.94')}"))
+    assert "ООО «&lt;Рога&gt; &amp; Копыта»" in check.text and "ул. &lt;Тест&gt; &amp; Ко" in check.text
+    await client.click("Оплатить")
+    replies = await client.click("QR-код для приложения банка — без комиссии")
+    assert "Получатель: ООО «&lt;Рога&gt; &amp; Копыта»" in replies[-1].text
+    photo = [r for r in replies if r.method == "sendPhoto"][0].raw
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(photo.photo.data)))[0].bytes.decode("cp1251")
+    assert "|Name=ООО «<Рога> & Копыта»|" in decoded and "ул. <Тест> & Ко" in decoded
+    await client.send("Оплатить ЖКУ")
+    await client.click(f"Оплатить всё — {rub('4917.94')}")
+    await client.click("Оплатить")
+    await client.click(f"Картой в Telegram — комиссия 1,5 % ({rub('73.77')})")
+    inv = calls(client, SendInvoice)[-1]
+    assert "<УК> & Ко" in inv.description  # plain text, not HTML
+    replies = await _paid(client, inv.payload, "tg-h", total=499171)
+    receipt = [r for r in replies if r.chat_id == client.chat.id][0]
+    assert "ООО «&lt;Рога&gt; &amp; Копыта»" in receipt.text
+    assert not any(isinstance(r, Exception) for r in client.session.results)  # no Bad Request anywhere
