@@ -428,3 +428,19 @@ async def test_hostile_names_reach_every_payment_screen_intact(client, sessions,
     receipt = [r for r in replies if r.chat_id == client.chat.id][0]
     assert "ООО «&lt;Рога&gt; &amp; Копыта»" in receipt.text
     assert not any(isinstance(r, Exception) for r in client.session.results)  # no Bad Request anywhere
+
+
+async def test_database_trouble_refuses_the_pre_checkout_and_keeps_the_charge_id(client, sessions, card,
+                                                                                 monkeypatch):
+    _, inv = await _invoice(client, sessions)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database is away")
+
+    monkeypatch.setattr(svc, "precheckout", broken)
+    monkeypatch.setattr(svc, "record_success", broken)
+    answer = await _precheckout(client, inv.payload, 152301)
+    assert answer.ok is False and "деньги не списаны" in answer.error_message
+    replies = await _paid(client, inv.payload, "tg-lost")
+    assert any("tg-lost" in r.text and r.chat_id == client.chat.id for r in replies)
+    assert any("tg-lost" in r.text and r.chat_id == STAFF_CHAT_ID for r in replies)

@@ -254,8 +254,13 @@ def _receipt_item(description: str, value: Decimal, vat_code: int) -> dict:
 
 
 async def pre_checkout(query: PreCheckoutQuery, sessions: Sessions, clock: Clock) -> None:
-    refusal = await svc.precheckout(sessions, query.from_user.id, query.invoice_payload, query.currency,
-                                    query.total_amount, clock.utcnow())
+    try:
+        refusal = await svc.precheckout(sessions, query.from_user.id, query.invoice_payload, query.currency,
+                                        query.total_amount, clock.utcnow())
+    except Exception:  # the database is away: say no at once rather than let Telegram's 10 s run out
+        log.exception("pre-checkout %s could not be checked", query.id)
+        await query.answer(ok=False, error_message=t.PRECHECKOUT_ERROR)
+        return
     if refusal is None:
         await query.answer(ok=True)
     else:
@@ -266,9 +271,14 @@ async def successful_payment(message: Message, sessions: Sessions, clock: Clock,
                              bot: Bot) -> None:
     sp = message.successful_payment
     email = sp.order_info.email if sp.order_info else None
-    done = await svc.record_success(sessions, message.from_user.id, sp.invoice_payload,
-                                    sp.telegram_payment_charge_id, sp.provider_payment_charge_id, email,
-                                    clock.utcnow(), clock.today())
+    try:
+        done = await svc.record_success(sessions, message.from_user.id, sp.invoice_payload,
+                                        sp.telegram_payment_charge_id, sp.provider_payment_charge_id, email,
+                                        clock.utcnow(), clock.today())
+    except Exception:
+        # the money has arrived: whatever failed, the staff get the charge id so that nothing is lost
+        log.exception("successful payment %s could not be recorded", sp.telegram_payment_charge_id)
+        done = svc.Success(svc.SuccessStatus.unknown)
     if done.status == svc.SuccessStatus.duplicate:
         return  # the same payment delivered again: already answered
     if done.receipt is None:
