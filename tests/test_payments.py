@@ -444,3 +444,15 @@ async def test_database_trouble_refuses_the_pre_checkout_and_keeps_the_charge_id
     replies = await _paid(client, inv.payload, "tg-lost")
     assert any("tg-lost" in r.text and r.chat_id == client.chat.id for r in replies)
     assert any("tg-lost" in r.text and r.chat_id == STAFF_CHAT_ID for r in replies)
+
+
+async def test_successful_payment_is_recorded_in_the_middle_of_another_dialog(client, sessions, card, dp, bot):
+    w, inv = await _invoice(client, sessions)
+    key = StorageKey(bot_id=bot.id, chat_id=client.chat.id, user_id=client.user.id)
+    for state in ("SubmitReading:value", "LinkAccount:bill_total", "PayFlow:amount"):
+        await dp.storage.set_state(key, state)
+        await _paid(client, inv.payload, f"tg-{state}")
+    async with sessions() as s:
+        charges = (await s.execute(select(Payment.telegram_charge_id).where(Payment.source == "bot"))).scalars()
+        assert set(charges) == {"tg-SubmitReading:value", "tg-LinkAccount:bill_total", "tg-PayFlow:amount"}
+    assert await dp.storage.get_state(key) == "PayFlow:amount"  # the dialog itself is left alone

@@ -429,6 +429,13 @@ def router() -> Router:
     r.message.register(payee_typed, PayFlow.any_payee, TYPED)
     r.callback_query.register(payee_picked, PayCD.filter(F.action == PayAction.payee), PayFlow.any_payee)
     r.message.register(number_typed, PayFlow.any_number, TYPED)
+    return r
+
+
+def events_router() -> Router:
+    """Telegram's payment updates: included before every flow, so no dialog's catch-all step can take a
+    successful payment for an answer."""
+    r = Router(name="payment_events")
     r.pre_checkout_query.register(pre_checkout)
     r.message.register(successful_payment, F.successful_payment, StateFilter("*"))
     return r
