@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -35,6 +36,52 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-09:00"  # local time when ordinary pushes wait; emergencies go at once
     reading_window_from: int = 20
     reading_window_to: int = 25
+    # ---- payments (issue 10): card in Telegram when the token is set; the bank QR always
+    payment_provider_token: SecretStr | None = None  # from @BotFather → Payments; never printed, never logged
+    card_commission_percent: Decimal = Decimal("0")  # a resident's card commission, unless the organization sets it
+    vat_code: int = 1  # НДС code of the fiscal receipt items (ЮKassa: 1 — без НДС), unless the organization sets it
+    invoice_min_rub: Decimal = Decimal("87.00")  # Telegram's RUB limits of one invoice (core.telegram.org/bots/
+    invoice_max_rub: Decimal = Decimal("870000.00")  # payments#supported-currencies)
+    qr_encoding: str = "cp1251"  # ГОСТ Р 56042-2014 QR: cp1251 (ST00011, read by every bank app) or utf-8 (ST00012)
+
+    @field_validator("payment_provider_token", mode="before")
+    @classmethod
+    def _empty_token(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else (v.strip() if isinstance(v, str) else v)
+
+    @field_validator("card_commission_percent")
+    @classmethod
+    def _commission(cls, v: Decimal) -> Decimal:
+        if not Decimal(0) <= v <= Decimal(10):
+            raise ValueError("комиссия в процентах от 0 до 10, например 1.5")
+        return v
+
+    @field_validator("vat_code")
+    @classmethod
+    def _vat_code(cls, v: int) -> int:
+        if not 1 <= v <= 12:
+            raise ValueError("код НДС платёжного провайдера от 1 до 12 (1 — без НДС)")
+        return v
+
+    @field_validator("invoice_min_rub", "invoice_max_rub")
+    @classmethod
+    def _invoice_limit(cls, v: Decimal, info: ValidationInfo) -> Decimal:
+        if v <= 0:
+            raise ValueError("сумма в рублях больше нуля")
+        low = info.data.get("invoice_min_rub")
+        if info.field_name == "invoice_max_rub" and isinstance(low, Decimal) and v <= low:
+            raise ValueError(f"предел счёта меньше минимума (INVOICE_MIN_RUB={low})")
+        return v
+
+    @field_validator("qr_encoding")
+    @classmethod
+    def _qr_encoding(cls, v: str) -> str:
+        norm = v.strip().lower().replace("_", "-")
+        aliases = {"cp1251": "cp1251", "windows-1251": "cp1251", "1": "cp1251", "utf-8": "utf-8", "utf8": "utf-8",
+                   "2": "utf-8"}
+        if norm not in aliases:
+            raise ValueError("cp1251 (по умолчанию, ST00011) или utf-8 (ST00012)")
+        return aliases[norm]
 
     @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod

@@ -94,6 +94,10 @@ class Organization(TimestampMixin, Base):
     bank_name: Mapped[str | None] = mapped_column(Text)
     bic: Mapped[str | None] = mapped_column(String(9))
     corr_account: Mapped[str | None] = mapped_column(String(20))
+    # payments in the bot: the card commission in % (NULL: the CARD_COMMISSION_PERCENT setting) and the НДС code
+    # of the fiscal receipt (NULL: the VAT_CODE setting)
+    card_commission_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal(5, 2))
+    vat_code: Mapped[int | None] = mapped_column(SmallInteger)
     # reading submission window (day of month, inclusive); NULL means the bot's default
     reading_window_from: Mapped[int | None] = mapped_column(SmallInteger)
     reading_window_to: Mapped[int | None] = mapped_column(SmallInteger)
@@ -249,6 +253,35 @@ class Payment(TimestampMixin, Base):
     commission: Mapped[Decimal | None] = mapped_column(Money)
     telegram_charge_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     provider_charge_id: Mapped[str | None] = mapped_column(String(128))
+    # the pending payment it paid; a second success of one pending payment is kept and marked for a refund
+    # (NULL, as for imported payments, means no)
+    pending_id: Mapped[int | None] = mapped_column(ForeignKey("pending_payments.id", ondelete="SET NULL"),
+                                                   index=True)
+    refund_due: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(254))  # where the provider sent the fiscal receipt
+    paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC, made in the bot
+
+
+class PendingPayment(Base):
+    """An invoice sent to a resident: written before ``sendInvoice``; its id and nonce are the invoice payload."""
+
+    __tablename__ = "pending_payments"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','paid')", name="status"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("commission >= 0", name="commission_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(Money)  # what goes against the debt
+    commission: Mapped[Decimal] = mapped_column(Money)
+    period: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM the payment is for
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # naive UTC, from the service's clock
+    paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Outage(TimestampMixin, Base):

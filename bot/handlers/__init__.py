@@ -11,6 +11,7 @@ from bot.handlers import (
     common,
     house,
     meters,
+    payments,
     readings,
     staff_broadcast,
     staff_links,
@@ -32,16 +33,19 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
+    staff.include_router(payments.staff_router())
 
     # residents, in private chats
     residents = Router(name="residents")
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
+    residents.include_router(payments.events_router())  # money arrived: before any dialog's step
     residents.include_router(common.router())
     residents.include_router(accounts.router())
     residents.include_router(house.router())
     residents.include_router(readings.router())
     residents.include_router(meters.router())
+    residents.include_router(payments.router())
     residents.include_router(notify_settings.router())
     residents.include_router(push_buttons.router())
 

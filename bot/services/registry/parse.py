@@ -411,6 +411,8 @@ SPECS: tuple[FileSpec, ...] = (
         _opt("license_number", text(64)), _opt("license_issued_on", date),
         _opt("license_status", enum("active", "suspended", "revoked")), _opt("bank_account", bank_account),
         _opt("bank_name", text()), _opt("bic", bic), _opt("corr_account", bank_account),
+        _opt("card_commission_percent", decimal(2, nonnegative=True, maximum=Decimal(10))),
+        _opt("vat_code", integer(1, 12)),
     ), key=("ogrn",)),
     FileSpec("houses", (
         _req("house_guid", guid), _req("region", text(128)), _opt("district", text(128)), _opt("city", text(128)),
