@@ -274,3 +274,41 @@ async def test_empty_quiet_hours_means_off(sessions, clock):
 
     stats = await Sender(sessions, send, clock, sleep=no_sleep, per_chat=0, quiet_hours="").drain()
     assert sent == [111] and stats.deferred == 0
+
+
+# ------------------------------------------------------------------------------------------------ the list pages
+async def test_outages_list_pages(staff, sessions, clock):
+    w = await world(sessions)
+    made = [await svc.create_outage(sessions, clock, house_id=w.house.id, resource="gas",
+                                    starts=dt.datetime(2026, 11, 20 + i, 10), ends=dt.datetime(2026, 11, 20 + i, 18),
+                                    kind="planned", reason=None) for i in range(7)]
+    (r,) = await staff.send("/outages")
+    assert "страница 1 из 2" in r.text and "всего 7" in r.text
+    assert f"№{made[4].id} ·" in r.text and f"№{made[5].id} ·" not in r.text
+    assert tc.BTN_NEXT in r.buttons and tc.BTN_BACK not in r.buttons
+    (r,) = [x for x in await staff.click(tc.BTN_NEXT) if x.method == "editMessageText"]
+    assert "страница 2 из 2" in r.text and f"№{made[6].id} ·" in r.text and f"№{made[0].id} ·" not in r.text
+    assert tc.BTN_BACK in r.buttons and t.BTN_EDIT.format(id=made[5].id) in r.buttons
+
+
+async def test_a_row_queued_before_the_outbox_kept_data_is_still_sent(sessions, clock):
+    async with sessions.begin() as s:
+        s.add(User(id=1, first_name="a"))
+        await s.flush()
+        s.add(Notification(key="1:news:old:-", user_id=1, kind="news", text="📣 старый <b>текст</b>", buttons=None,
+                           urgent=False, status="pending", attempts=0, not_before=clock.utcnow(),
+                           created_at=clock.utcnow()))
+    from bot.notify_adapter import rendered
+
+    sent: list[str] = []
+
+    async def send(msg: Outgoing) -> str:
+        text = rendered(msg).text
+        sent.append(text)
+        return text
+
+    async def no_sleep(_s: float) -> None:
+        return None
+
+    stats = await Sender(sessions, send, clock, sleep=no_sleep, per_chat=0, quiet_hours="off").drain()
+    assert stats.sent == 1 and sent == ["📣 старый <b>текст</b>"]

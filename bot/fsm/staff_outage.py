@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 
 from bot.fsm.base import FlowData
-from bot.fsm.ids import Id
+from bot.fsm.ids import Id, Page
 from storage.vocab import OutageKind
 
 
@@ -100,3 +100,9 @@ class OutageActCD(CallbackData, prefix="soa"):
     id: Id
     action: OutageAct
     rev: Id = 0  # the revision the clerk saw (0: the buttons of an older bot)
+
+
+class OutagesPageCD(CallbackData, prefix="sop"):
+    """«Назад» / «Далее» under the /outages list."""
+
+    page: Page

@@ -23,6 +23,7 @@ from bot.fsm.staff_outage import (
     OutageActCD,
     OutageDraft,
     OutageKindCD,
+    OutagesPageCD,
     ResourceCD,
     StaffBroadcast,
     StaffOutage,
@@ -31,6 +32,7 @@ from bot.fsm.staff_outage import (
 from bot.handlers.dialog import TYPED, drop_dialog
 from bot.handlers.messages import drop_buttons
 from bot.keyboards import staff as kb
+from bot.keyboards.paginator import paginate
 from bot.services import houses
 from bot.services import outages as svc
 from bot.services.clock import Clock
@@ -39,6 +41,7 @@ from bot.texts import notify as t
 from bot.texts.render import fmt
 from bot.views import outages as view
 
+PAGE_SIZE = 5  # outages per page of /outages (each has two rows of buttons)
 DELIVERY = {Confirm.send: svc.Delivery.auto, Confirm.now: svc.Delivery.now, Confirm.morning: svc.Delivery.morning}
 
 
@@ -173,11 +176,23 @@ async def publish(query: CallbackQuery, callback_data: ConfirmCD, state: FSMCont
 async def list_(message: Message, state: FSMContext, sessions: async_sessionmaker[AsyncSession],
                 clock: Clock) -> None:
     await state.clear()
-    items = await svc.list_outages(sessions, clock)
+    items = await svc.list_outages(sessions, clock, limit=None)
     if not items:
         await message.answer(t.NO_OUTAGES)
         return
-    await message.answer(view.outages_list(items), reply_markup=kb.outage_actions(items))
+    page = paginate(items, 0, PAGE_SIZE)
+    await message.answer(view.outages_list(page), reply_markup=kb.outage_actions(page))
+
+
+async def list_page(query: CallbackQuery, callback_data: OutagesPageCD, sessions: async_sessionmaker[AsyncSession],
+                    clock: Clock) -> None:
+    items = await svc.list_outages(sessions, clock, limit=None)
+    await query.answer()
+    if not items:
+        await query.message.edit_text(t.NO_OUTAGES)
+        return
+    page = paginate(items, callback_data.page, PAGE_SIZE)
+    await query.message.edit_text(view.outages_list(page), reply_markup=kb.outage_actions(page))
 
 
 async def edit(query: CallbackQuery, callback_data: OutageActCD, state: FSMContext, clock: Clock,
@@ -278,6 +293,7 @@ def router() -> Router:
     r.message.register(reason, StaffOutage.reason, TYPED)
     r.callback_query.register(publish, StaffOutage.preview, ConfirmCD.filter())
     r.message.register(list_, Command("outages"), StateFilter("*"))
+    r.callback_query.register(list_page, OutagesPageCD.filter())
     r.callback_query.register(edit, OutageActCD.filter(F.action == OutageAct.edit))
     r.message.register(new_ends, StaffOutageEdit.ends, TYPED)
     r.callback_query.register(ask_sure, OutageActCD.filter(F.action.in_({OutageAct.cancel, OutageAct.end})))

@@ -12,9 +12,11 @@ from bot.fsm.staff_outage import (
     OutageActCD,
     OutageKind,
     OutageKindCD,
+    OutagesPageCD,
     Resource,
     ResourceCD,
 )
+from bot.keyboards.paginator import Page, nav_row
 from bot.services.houses import HouseItem
 from bot.services.outages import OutageInfo
 from bot.texts import notify as t
@@ -62,13 +64,16 @@ def outage_sure(o: OutageInfo, status: str) -> InlineKeyboardMarkup:
     ]])
 
 
-def outage_actions(items: list[OutageInfo]) -> InlineKeyboardMarkup:
+def outage_actions(page: Page[OutageInfo]) -> InlineKeyboardMarkup:
     rows = []
-    for o in items:
+    for o in page.items:
         def cd(action: OutageAct, o: OutageInfo = o) -> str:
             return OutageActCD(id=o.id, action=action, rev=o.revision).pack()
 
         rows.append([_b(t.BTN_EDIT.format(id=o.id), cd(OutageAct.edit))])
         rows.append([_b(t.BTN_CANCEL_OUTAGE.format(id=o.id), cd(OutageAct.cancel)),
                      _b(t.BTN_END.format(id=o.id), cd(OutageAct.end))])
+    nav = nav_row(page, lambda n: OutagesPageCD(page=n))
+    if nav:
+        rows.append(nav)
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -351,14 +351,15 @@ async def create_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
         raise OutageError(OutageReason.duplicate) from None
 
 
-async def list_outages(sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 20) -> list[OutageInfo]:
-    """Outages not over yet, soonest first."""
+async def list_outages(sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                       limit: int | None = 20) -> list[OutageInfo]:
+    """Outages not over yet, soonest first (all of them when ``limit`` is None)."""
     async with sessions() as s:
         rows = (await s.execute(
             select(Outage, House).join(House, House.id == Outage.house_id)
             .where(Outage.ends_at > clock.utcnow(), Outage.status == OutageStatus.active)
             .order_by(Outage.starts_at, Outage.id).limit(limit)
-        )).all()
+        )).all()  # .limit(None): no limit
     return [_info(o, h, clock) for o, h in rows]
 
 

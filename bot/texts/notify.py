@@ -117,6 +117,7 @@ PUBLISHED = "Опубликовано. Уведомлений жителям: {c
 PUBLISHED_MORNING = "Опубликовано. Уведомлений жителям: {count}, придут {when}."
 NO_OUTAGES = "Действующих и предстоящих отключений нет. Новое — /outage."
 OUTAGES_HEAD = "<b>Отключения</b> (действующие и предстоящие):"
+OUTAGES_HEAD_PAGES = "<b>Отключения</b> (действующие и предстоящие, всего {total}), страница {page} из {pages}:"
 OUTAGE_LINE = "№{id} · {address}\n{resource}, {kind}: {starts} — {ends}{source}"
 OUTAGE_NOT_ACTIVE = "Это отключение уже отменено или завершено."
 BTN_EDIT = "№{id}: изменить срок"

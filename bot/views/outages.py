@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from bot.keyboards.paginator import Page
 from bot.services.notify.notices import Change, OutageData, OutageEvent, OutageNotice
 from bot.services.outages import OutageCard, OutageError, OutageInfo, OutageReason
 from bot.texts import notify as t
@@ -117,12 +118,14 @@ def preview_text(notice: OutageNotice, recipients: int, waits_until: dt.datetime
     return text
 
 
-def outages_list(items: list[OutageInfo]) -> Html:
-    lines = [Html(t.OUTAGES_HEAD)] + [
+def outages_list(page: Page[OutageInfo]) -> Html:
+    head = Html(t.OUTAGES_HEAD) if page.pages == 1 else fmt(t.OUTAGES_HEAD_PAGES, page=page.page + 1,
+                                                            pages=page.pages, total=page.total)
+    lines = [head] + [
         fmt(t.OUTAGE_LINE, id=o.id, address=o.address, resource=name(o.resource),
             kind=t.OUTAGE_KINDS.get(o.kind, o.kind), starts=when(o.starts), ends=when(o.ends),
             source=t.FROM_REGISTRY if o.source == "registry" else "")
-        for o in items
+        for o in page.items
     ]
     return join(lines, "\n\n")
 
