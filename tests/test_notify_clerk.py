@@ -53,7 +53,7 @@ async def test_outage_in_quiet_hours_offers_now_or_morning(staff, sessions, cloc
     assert "тихие часы" in preview.text and "<b>завтра в 09:00</b>" in preview.text
     assert preview.buttons == [t.BTN_NOW, t.BTN_MORNING, t.BTN_CANCEL]
     replies = await staff.click(t.BTN_MORNING)
-    assert replies[-1].text == t.PUBLISHED_MORNING.format(count=1, when="завтра в 09:00")
+    assert replies[-1].text == t.PUBLISHED_MORNING.format(count="1 уведомление", when="завтра в 09:00")
     (n,) = await rows(sessions)
     assert not n.urgent
     # the same in another house-part: «Отправить сейчас» goes through the quiet hours
@@ -62,7 +62,7 @@ async def test_outage_in_quiet_hours_offers_now_or_morning(staff, sessions, cloc
         await s.execute(Outage.__table__.delete())
     await new_outage_dialog(staff, "сразу")
     replies = await staff.click(t.BTN_NOW)
-    assert replies[-1].text == t.PUBLISHED.format(count=1)
+    assert replies[-1].text == t.PUBLISHED.format(count="1 уведомление")
     (n,) = await rows(sessions)
     assert n.urgent
     sent: list[int] = []

@@ -214,9 +214,9 @@ async def test_jobs_run_twice_sends_nothing_twice(sessions, settings, clock, bot
     await link(sessions, 222, w.other_account)
     await add_outage(sessions, w.house.id, clock)
     lines = await run_job("outages", sessions, settings, clock, bot)
-    assert "в очереди: 1" in lines[0] and "отправлено 1" in lines[1]
+    assert "в очереди: 1 уведомление" in lines[0] and "отправлено: 1 сообщение" in lines[1]
     lines = await run_job("outages", sessions, settings, clock, bot)
-    assert "в очереди: 0" in lines[0] and "отправлено 0" in lines[1]
+    assert "в очереди: 0 уведомлений" in lines[0] and "отправлено: 0 сообщений" in lines[1]
     sent = [r for r in bot.session.requests if isinstance(r, SendMessage)]
     assert [r.chat_id for r in sent] == [111]
     assert sent[0].reply_markup.inline_keyboard[0][0].text == "Подробнее"

@@ -193,7 +193,7 @@ async def test_staff_reason_preview_keeps_its_buttons_and_is_published(staff, cl
     assert preview.buttons == [t.BTN_PUBLISH, t.BTN_CANCEL]
     assert REASON_STAFF in parse_html(preview.text) and STREET in parse_html(preview.text)
     replies = await staff.click(t.BTN_PUBLISH)
-    assert replies[-1].text == t.PUBLISHED.format(count=1)
+    assert replies[-1].text == t.PUBLISHED.format(count="1 уведомление")
     await drain(sessions, clock, bot)
     (text,) = delivered(bot, 111)
     assert f"Причина: {REASON_STAFF}" in text and STREET in text

@@ -62,7 +62,7 @@ async def test_new_outage_step_by_step(staff, sessions, clock):
     (r,) = await staff.send("замена задвижки")
     assert "(1 житель)" in r.text and "Плановое отключение горячей воды" in r.text and "замена задвижки" in r.text
     replies = await staff.click(t.BTN_PUBLISH)
-    assert replies[-1].text == t.PUBLISHED.format(count=1)
+    assert replies[-1].text == t.PUBLISHED.format(count="1 уведомление")
     (n,) = await notes(sessions)
     assert n.user_id == 111 and n.kind == "outage"
     async with sessions() as s:
@@ -84,7 +84,7 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     assert f"№{o.id}" in r.text and f"№{later.id}" in r.text
     replies = await staff.click(t.BTN_EDIT.format(id=o.id))
     (r,) = await staff.send("19.11 22:00")
-    assert "окончание изменено" in r.text and "Уведомлений жителям: 1" in r.text
+    assert "окончание изменено" in r.text and "Жителям — 1 уведомление" in r.text
     replies = await staff.click(t.BTN_END.format(id=later.id))
     assert "ещё не началось" in replies[-1].text and not replies[-1].buttons  # an alert, not a question
     replies = await staff.click(t.BTN_CANCEL_OUTAGE.format(id=later.id))
@@ -182,7 +182,7 @@ async def test_move_the_whole_period(staff, sessions, clock):
     (r,) = await staff.send("26.11 10:00 – 26.11 09:00")
     assert "позже начала" in r.text  # the step is kept
     (r,) = await staff.send("26.11 10:00 – 27.11 18:00")
-    assert "срок изменён" in r.text and "Уведомлений жителям: 1" in r.text
+    assert "срок изменён" in r.text and "Жителям — 1 уведомление" in r.text
     async with sessions() as s:
         moved = await s.get(Outage, o.id)
     assert clock.to_local(moved.starts_at) == dt.datetime(2026, 11, 26, 10, tzinfo=clock.tz)

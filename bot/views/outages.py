@@ -111,6 +111,11 @@ def people(n: int) -> str:
     return count(n, *t.PEOPLE)
 
 
+def notices(n: int) -> str:
+    """«1 уведомление», «3 уведомления», «5 уведомлений»."""
+    return count(n, *t.NOTICES)
+
+
 def preview_text(notice: OutageNotice, recipients: int, waits_until: dt.datetime | None, today: dt.date) -> Html:
     text = fmt(t.PREVIEW, count=people(recipients), text=notice_text(notice))
     if waits_until is not None:
@@ -154,10 +159,10 @@ def error_alert(exc: OutageError) -> str:
 
 
 def updated(outage_id: int, what: str, pushes: int) -> Html:
-    return fmt(t.OUTAGE_UPDATED, id=outage_id, what=t.WHAT_CHANGED[what], count=pushes)
+    return fmt(t.OUTAGE_UPDATED, id=outage_id, what=t.WHAT_CHANGED[what], count=notices(pushes))
 
 
 def published(pushes: int, waits_until: dt.datetime | None, today: dt.date) -> Html:
     if waits_until is None:
-        return fmt(t.PUBLISHED, count=pushes)
-    return fmt(t.PUBLISHED_MORNING, count=pushes, when=when_day(waits_until, today))
+        return fmt(t.PUBLISHED, count=notices(pushes))
+    return fmt(t.PUBLISHED_MORNING, count=notices(pushes), when=when_day(waits_until, today))

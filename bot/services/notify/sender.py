@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_AFTER = dt.timedelta(minutes=2)  # a claim older than this belongs to a process that died
 BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
+# why a row was not sent, as the outbox log keeps it (for the operator, not the resident)
+INTERRUPTED = "interrupted while sending (the process stopped); not repeated, so it cannot arrive twice"
+SKIPPED = "the user turned this kind of push off or blocked the bot"
+BLOCKED = "the user blocked the bot"
 
 
 class RetryAfter(Exception):
@@ -215,8 +219,7 @@ class Sender:
             result = await s.execute(
                 update(Notification)
                 .where(*stuck)
-                .values(status="failed", error="прервано при отправке (процесс остановлен); не повторяем, "
-                                                "чтобы не прислать дважды")
+                .values(status="failed", error=INTERRUPTED)
             )
         n = max(result.rowcount or 0, 0)
         if n:
@@ -257,7 +260,7 @@ class Sender:
                 out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons))
             if skip:
                 await s.execute(update(Notification).where(Notification.id.in_(skip))
-                                .values(status="skipped", error="пользователь отключил уведомления или бота"))
+                                .values(status="skipped", error=SKIPPED))
                 stats.skipped += len(skip)
             for until, ids in defer.items():
                 await s.execute(update(Notification).where(Notification.id.in_(ids)).values(not_before=until))
@@ -339,4 +342,4 @@ class Sender:
                             .values(status="skipped", error=reason[:500]))
             await s.execute(update(Notification)
                             .where(Notification.user_id == row.user_id, Notification.status == "pending")
-                            .values(status="skipped", error="пользователь заблокировал бота"))
+                            .values(status="skipped", error=BLOCKED))
