@@ -28,6 +28,7 @@ from sqlalchemy import func, insert, select
 from bot.local_session import LocalSession
 from bot.notify_adapter import telegram_sender
 from bot.services.clock import Clock
+from bot.services.notify.notices import NewsNotice
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.notify.sender import Outgoing, Sender
 from storage.db import create_engine, session_factory
@@ -95,8 +96,8 @@ async def main(args: argparse.Namespace) -> int:
             await s.execute(insert(User), [{"id": base + i, "first_name": f"u{i}"}
                                            for i in range(start, min(n, start + 5000))])
 
-    pushes = [Push(base + i, "news", "bench1", "-", "Плановое отключение горячей воды 20 ноября, 10:00–18:00")
-              for i in range(n)]
+    notice = NewsNotice(html="Плановое отключение горячей воды 20 ноября, 10:00–18:00")
+    pushes = [Push(base + i, "news", "bench1", "-", notice) for i in range(n)]
     t0 = time.perf_counter()
     written = await enqueue(sessions, pushes, clock)
     enqueue_s = time.perf_counter() - t0

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     web_port: int = 8080
     run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
     send_rate: float = 25  # pushes per second, all chats together (Telegram allows about 30)
-    quiet_hours: str = "22:00-09:00"  # local time when ordinary pushes wait; emergencies go at once
+    quiet_hours: str = "22:00-09:00"  # when ordinary pushes wait («с 23 до 8»); empty or «off»: never
     reading_window_from: int = 20
     reading_window_to: int = 25
     # ---- payments (issue 10): card in Telegram when the token is set; the bank QR always
@@ -173,9 +173,13 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, v: str) -> str:
-        from bot.services.notify.quiet import parse_quiet_hours
+        from bot.services.notify.quiet import QuietError, parse_quiet_hours
+        from bot.texts.settings import QUIET_ERRORS
 
-        parse_quiet_hours(v)  # raises ValueError with a readable message
+        try:
+            parse_quiet_hours(v)  # empty or «off»: no quiet hours
+        except QuietError as exc:
+            raise ValueError(QUIET_ERRORS[exc.reason.value]) from None
         return v.strip()
 
     @field_validator("reading_window_from", "reading_window_to")

@@ -1,6 +1,9 @@
-"""The Telegram side of the push sender: buttons from the outbox JSON, aiogram's errors mapped to the sender's."""
+"""The Telegram side of the push sender: each push rendered by its view (``bot/views/pushes.py``), sent with its
+photo or document, aiogram's errors mapped to the sender's."""
 
 from __future__ import annotations
+
+import logging
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -9,45 +12,61 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import FSInputFile, InlineKeyboardMarkup
+from pydantic import ValidationError
 
-from bot.fsm.notify import MenuCD, MeterInfoCD, OutageInfoCD, Section
+from bot.services.notify.notices import Media, MediaType
 from bot.services.notify.sender import Outgoing, PermanentFailure, RecipientGone, RetryAfter, SendFn
+from bot.views.pushes import RenderedPush, render
+
+log = logging.getLogger(__name__)
 
 # 400 answers that mean the person is gone rather than that the message is wrong
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid", "user not found")
+CAPTION_LIMIT = 1024
 
 
-def callback_data(button: dict[str, str]) -> str:
-    action, arg = button.get("action"), button.get("arg", "")
-    if action == "menu":
-        return MenuCD(section=Section(arg)).pack()
-    if action == "outage":
-        return OutageInfoCD(id=int(arg)).pack()
-    if action == "meter":
-        return MeterInfoCD(id=int(arg)).pack()
-    raise PermanentFailure(f"unknown push button action {action!r}")
+def rendered(msg: Outgoing) -> RenderedPush:
+    """The text and buttons of a due push. A row queued before the outbox kept data is sent as it was stored
+    (without its old-style buttons); a notice its view cannot render is a bug of ours, reported as such."""
+    if msg.payload is None:
+        return RenderedPush(msg.text or "")
+    try:
+        return render(msg.kind, msg.payload)
+    except (KeyError, ValueError, ValidationError) as exc:
+        raise PermanentFailure(f"push view {msg.kind!r} cannot render this notice: {exc}") from exc
 
 
-def markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    rows = []
-    for row in buttons:
-        out = []
-        for b in row:
-            if b.get("url"):
-                out.append(InlineKeyboardButton(text=b["text"], url=b["url"]))
-            else:
-                out.append(InlineKeyboardButton(text=b["text"], callback_data=callback_data(b)))
-        rows.append(out)
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+def _file(media: Media) -> str | FSInputFile:
+    if media.file_id:
+        return media.file_id
+    if media.path:
+        return FSInputFile(media.path, filename=media.filename)
+    raise PermanentFailure("push media has neither a file_id nor a path")
+
+
+async def _deliver(bot: Bot, user_id: int, push: RenderedPush, media: Media | None) -> None:
+    markup: InlineKeyboardMarkup | None = push.markup
+    if media is None:
+        await bot.send_message(user_id, push.text, reply_markup=markup)
+        return
+    caption_fits = len(push.text) <= CAPTION_LIMIT
+    caption = push.text if caption_fits else None
+    send = bot.send_photo if media.type == MediaType.photo else bot.send_document
+    await send(user_id, _file(media), caption=caption, reply_markup=markup if caption_fits else None)
+    if not caption_fits:  # a long text follows the file, with the buttons
+        await bot.send_message(user_id, push.text, reply_markup=markup)
 
 
 def telegram_sender(bot: Bot) -> SendFn:
-    async def send(msg: Outgoing) -> None:
+    async def send(msg: Outgoing) -> str:
+        push = rendered(msg)
         try:
-            await bot.send_message(msg.user_id, msg.text, reply_markup=markup(msg.buttons))
+            media = Media.model_validate(msg.media) if msg.media else None
+        except ValidationError as exc:
+            raise PermanentFailure(f"push media is not valid: {exc}") from exc
+        try:
+            await _deliver(bot, msg.user_id, push, media)
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramForbiddenError as exc:
@@ -56,5 +75,6 @@ def telegram_sender(bot: Bot) -> SendFn:
             if any(s in exc.message.lower() for s in _GONE):
                 raise RecipientGone(exc.message) from exc
             raise PermanentFailure(exc.message) from exc
+        return str(push.text)
 
     return send

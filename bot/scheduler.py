@@ -22,6 +22,7 @@ from bot.services import outages
 from bot.services.clock import Clock
 from bot.services.notify import reminders
 from bot.services.notify.sender import Sender
+from bot.texts import jobs as tj
 
 log = logging.getLogger(__name__)
 
@@ -48,37 +49,37 @@ class Job:
 
 async def _send(ctx: JobContext) -> str:
     if ctx.sender is None:
-        return "отправка не запущена: нужен BOT_TOKEN"
+        return tj.NO_SENDER
     if ctx.sender.busy:  # the running drain will pick new rows up; never two at once
-        return "отправка уже идёт"
+        return tj.SENDER_BUSY
     st = await ctx.sender.drain()
     if st.sent or st.failed or st.blocked or st.flood_waits or st.interrupted:
         log.info("pushes: sent %d, retry later %d, failed %d, blocked %d, 429 %d, deferred %d, interrupted %d",
                  st.sent, st.retried, st.failed, st.blocked, st.flood_waits, st.deferred, st.interrupted)
-    return (f"отправлено {st.sent}, повтор позже {st.retried}, не доставлено {st.failed}, "
-            f"заблокировали бота {st.blocked}, ждут конца тихих часов {st.deferred}")
+    return tj.sent(st.sent, st.retried, st.failed, st.blocked, st.deferred)
 
 
 async def _readings(ctx: JobContext) -> str:
     n = await reminders.remind_readings(ctx.sessions, ctx.clock, ctx.settings.reading_window_from,
                                         ctx.settings.reading_window_to)
-    return f"напоминаний о показаниях в очереди: {n}"
+    return tj.queued("readings", n)
 
 
 async def _verification(ctx: JobContext) -> str:
-    return f"напоминаний о поверке в очереди: {await reminders.remind_verification(ctx.sessions, ctx.clock)}"
+    return tj.queued("verification", await reminders.remind_verification(ctx.sessions, ctx.clock))
 
 
 async def _outages(ctx: JobContext) -> str:
-    return f"уведомлений об отключениях в очереди: {await outages.publish_active(ctx.sessions, ctx.clock, ctx.settings.quiet_hours)}"
+    n = await outages.publish_active(ctx.sessions, ctx.clock, ctx.settings.quiet_hours)
+    return tj.queued("outages", n)
 
 
 async def _outages_eve(ctx: JobContext) -> str:
-    return f"напоминаний накануне отключения в очереди: {await outages.remind_eve(ctx.sessions, ctx.clock)}"
+    return tj.queued("outages_eve", await outages.remind_eve(ctx.sessions, ctx.clock))
 
 
 async def _meetings(ctx: JobContext) -> str:
-    return f"напоминаний о голосовании в очереди: {await reminders.remind_meetings(ctx.sessions, ctx.clock)}"
+    return tj.queued("meetings", await reminders.remind_meetings(ctx.sessions, ctx.clock))
 
 
 def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
@@ -86,16 +87,14 @@ def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
 
 
 JOBS: dict[str, Job] = {j.name: j for j in (
-    Job("sender", "каждую секунду: отправка очереди уведомлений",
-        lambda s: IntervalTrigger(seconds=1, timezone=s.tz), _send, misfire_grace=30, max_instances=3),
-    Job("readings", "ежедневно 10:00: окно приёма показаний открылось / завтра последний день",
-        _cron("10"), _readings),
-    Job("verification", "ежедневно 10:00: поверка счётчика через 30 и 7 дней и в день срока",
-        _cron("10", 5), _verification),
-    Job("outages", "каждые 5 минут: новые, изменённые и отменённые отключения",
-        lambda s: IntervalTrigger(minutes=5, timezone=s.tz), _outages, misfire_grace=600),
-    Job("outages_eve", "ежедневно 18:00: отключения, которые начнутся завтра", _cron("18"), _outages_eve),
-    Job("meetings", "ежечасно 9–20: началось голосование / завтра заканчивается", _cron("9-20", 15), _meetings),
+    Job("sender", tj.SCHEDULES["sender"], lambda s: IntervalTrigger(seconds=1, timezone=s.tz), _send,
+        misfire_grace=30, max_instances=3),
+    Job("readings", tj.SCHEDULES["readings"], _cron("10"), _readings),
+    Job("verification", tj.SCHEDULES["verification"], _cron("10", 5), _verification),
+    Job("outages", tj.SCHEDULES["outages"], lambda s: IntervalTrigger(minutes=5, timezone=s.tz), _outages,
+        misfire_grace=600),
+    Job("outages_eve", tj.SCHEDULES["outages_eve"], _cron("18"), _outages_eve),
+    Job("meetings", tj.SCHEDULES["meetings"], _cron("9-20", 15), _meetings),
 )}
 
 

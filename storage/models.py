@@ -520,7 +520,12 @@ class Notification(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)  # user:kind:subject:period
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    # what the push says, as data (a notice of its kind); the push view renders text and buttons when it is sent
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    # a photo or a document sent with it: {"type": "photo"|"document", "file_id": …} or {…, "path": …}
+    media: Mapped[dict | None] = mapped_column(JSON)
+    # the text as delivered (written when sent); rows queued before 0005 hold their text and buttons here
+    text: Mapped[str | None] = mapped_column(Text)
     buttons: Mapped[list | None] = mapped_column(JSON)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(8), default="pending")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.services.registry import import_and_publish
 from storage.models import Account, House, Notification
 from tests.factories import link
+from tests.pushes import text_of
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "registry"
 HOUSE_1 = "5d2b7a3e-1c44-4f0e-9a61-3b8f2c7d9e01"
@@ -48,7 +49,7 @@ async def test_outage_import_reaches_its_house_once(settings, sessions, clock, t
         rows = (await s.execute(select(Notification).where(Notification.kind.like("outage%")))).scalars().all()
     per_user: dict[int, int] = {}
     for n in rows:
-        if "Авария на вводе" in n.text or "холодн" in n.text.lower():
+        if "Авария на вводе" in text_of(n) or "холодн" in text_of(n).lower():
             per_user[n.user_id] = per_user.get(n.user_id, 0) + 1
     assert per_user == {701: 1, 702: 1}
     assert all(n.user_id != 703 for n in rows)

@@ -8,11 +8,13 @@ from decimal import Decimal
 from aiogram.methods import SendMessage
 from sqlalchemy import select, update
 
+from bot.fsm.readings import MeterAction, MeterCD
 from bot.scheduler import JOBS, build_scheduler, run_job
 from bot.services import outages
 from bot.services.notify import reminders
-from storage.models import AgendaItem, Meeting, Meter, Notification, Outage, Reading, User, Vote
+from storage.models import AgendaItem, Meeting, Meter, Notification, Outage, Owner, Reading, User, Vote
 from tests.factories import link, world
+from tests.pushes import buttons_of, text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -32,8 +34,9 @@ async def test_reading_window_opens_for_those_without_readings(sessions, clock):
     assert await reminders.remind_readings(sessions, clock) == 0  # second run: nothing new
     (n,) = await notes(sessions)
     assert n.user_id == 111 and n.kind == "readings_open" and n.key == f"111:readings_open:org{w.uk.id}:2026-11"
-    assert "ХВ-001" in n.text and "ГВ-001" in n.text and "25 ноября" in n.text
-    assert n.buttons == [[{"text": "Передать показания", "action": "menu", "arg": "readings"}]]
+    assert "ХВ-001" in text_of(n) and "ГВ-001" in text_of(n) and "25 ноября" in text_of(n)
+    # two meters to submit: the button opens the «Передать показания» list
+    assert buttons_of(n) == [("Передать показания", MeterCD(action=MeterAction.readings).pack())]
 
 
 async def test_last_day_tomorrow_only_to_those_still_missing(sessions, clock):
@@ -50,7 +53,7 @@ async def test_last_day_tomorrow_only_to_those_still_missing(sessions, clock):
     clock.set(dt.datetime(2026, 11, 24, 10, 0))
     assert await reminders.remind_readings(sessions, clock) == 1
     (n,) = await notes(sessions)
-    assert n.user_id == 444 and n.kind == "readings_last" and "Э-777" in n.text
+    assert n.user_id == 444 and n.kind == "readings_last" and "Э-777" in text_of(n)
 
 
 async def test_organization_window_and_turned_off_setting(sessions, clock):
@@ -89,7 +92,7 @@ async def test_verification_30_7_and_on_the_day(sessions, clock):
     clock.set(dt.datetime(2026, 12, 19, 10, 0))
     assert await reminders.remind_verification(sessions, clock) == 1
     assert await reminders.remind_verification(sessions, clock) == 0
-    texts = [n.text for n in await notes(sessions)]
+    texts = [text_of(n) for n in await notes(sessions)]
     assert "Через месяц" in texts[0] and "Через неделю" in texts[1] and "Сегодня" in texts[2]
     assert all("ХВ-001" in x for x in texts)
 
@@ -119,13 +122,13 @@ async def test_outage_reaches_every_resident_of_the_house_once(sessions, clock):
     assert await outages.publish_outages(sessions, [oid], clock) == 0
     ns = await notes(sessions)
     assert sorted(n.user_id for n in ns) == [111, 112, 113]
-    assert all("горячей воды" in n.text and "20 ноября, 10:00" in n.text for n in ns)
+    assert all("горячей воды" in text_of(n) and "20 ноября, 10:00" in text_of(n) for n in ns)
     assert not any(n.urgent for n in ns)
     # a change bumps the revision: one more notice each
     info = await outages.change_outage(sessions, clock, oid, ends=dt.datetime(2026, 11, 22, 18, 0))
     assert info.revision == 2
     assert await outages.publish_outages(sessions, [oid], clock) == 3
-    assert "Изменено" in (await notes(sessions))[-1].text
+    assert "Изменено" in text_of((await notes(sessions))[-1])
 
 
 async def test_emergency_is_urgent_and_old_or_unheard_of_are_silent(sessions, clock):
@@ -139,7 +142,7 @@ async def test_emergency_is_urgent_and_old_or_unheard_of_are_silent(sessions, cl
     cancelled = await add_outage(sessions, w.house.id, clock, resource="heating", status="cancelled")
     assert await outages.publish_outages(sessions, [e, past, cancelled], clock) == 1
     (n,) = await notes(sessions)
-    assert n.urgent and "Аварийное" in n.text
+    assert n.urgent and "Аварийное" in text_of(n)
 
 
 async def test_evening_before(sessions, clock):
@@ -153,15 +156,26 @@ async def test_evening_before(sessions, clock):
     assert await outages.remind_eve(sessions, clock) == 1
     assert await outages.remind_eve(sessions, clock) == 0
     (n,) = await notes(sessions)
-    assert n.user_id == 111 and n.kind == "outage_eve" and "Завтра" in n.text
+    assert n.user_id == 111 and n.kind == "outage_eve" and "Завтра" in text_of(n)
 
 
 # ------------------------------------------------------------------------------------------------ meetings
 async def test_meeting_reminders_to_owners_who_have_not_voted(sessions, clock):
+    """Only owners with a registered right (an owner row of the house with their shared phone and an ЕГРН record)
+    hear of the meeting: a tenant linked to the same account does not, nor an owner without a record."""
+    from tests.factories import PAYER_PHONE
+
     w = await world(sessions)
     await link(sessions, 111, w.account)
+    await link(sessions, 333, w.account)  # a tenant: linked, but no owner of the house has their phone
+    await link(sessions, 444, w.power_account)  # an owner whose right is not registered
     await link(sessions, 222, w.other_account)  # other house
     async with sessions.begin() as s:
+        await s.execute(update(User).where(User.id == 111).values(phone=PAYER_PHONE))
+        await s.execute(update(User).where(User.id == 333).values(phone="+79990000333"))
+        await s.execute(update(User).where(User.id == 444).values(phone="+79990000444"))
+        s.add(Owner(premises_id=w.flat.id, owner_name="Без записи", share_num=1, share_den=2, phone="+79990000444",
+                    egrn_record=None))
         m = Meeting(meeting_id="M-1", house_id=w.house.id, title="Ремонт крыши",
                     starts_at=clock.to_utc(dt.datetime(2026, 11, 19, 9)),
                     ends_at=clock.to_utc(dt.datetime(2026, 11, 30, 20)))
@@ -200,9 +214,9 @@ async def test_jobs_run_twice_sends_nothing_twice(sessions, settings, clock, bot
     await link(sessions, 222, w.other_account)
     await add_outage(sessions, w.house.id, clock)
     lines = await run_job("outages", sessions, settings, clock, bot)
-    assert "в очереди: 1" in lines[0] and "отправлено 1" in lines[1]
+    assert "в очереди: 1 уведомление" in lines[0] and "отправлено: 1 сообщение" in lines[1]
     lines = await run_job("outages", sessions, settings, clock, bot)
-    assert "в очереди: 0" in lines[0] and "отправлено 0" in lines[1]
+    assert "в очереди: 0 уведомлений" in lines[0] and "отправлено: 0 сообщений" in lines[1]
     sent = [r for r in bot.session.requests if isinstance(r, SendMessage)]
     assert [r.chat_id for r in sent] == [111]
     assert sent[0].reply_markup.inline_keyboard[0][0].text == "Подробнее"

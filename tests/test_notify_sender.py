@@ -10,10 +10,13 @@ from aiogram.methods import SendMessage
 from sqlalchemy import func, select, update
 
 from bot.notify_adapter import telegram_sender
+from bot.services.notify.notices import NewsNotice, OutageData, OutageEvent, OutageNotice
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.notify.quiet import parse_quiet_hours, quiet_until
 from bot.services.notify.sender import Outgoing, RecipientGone, RetryAfter, Sender
 from storage.models import Notification, User
+
+TZ = dt.timezone(dt.timedelta(hours=3))
 
 
 class FakeTime:
@@ -38,8 +41,20 @@ async def users(sessions, *ids: int, **fields) -> None:
             s.add(User(id=i, first_name=f"u{i}", **fields))
 
 
+def notice(kind: str, text: str):
+    if kind == "news":
+        return NewsNotice(html=text)
+    return OutageNotice(event=OutageEvent.new, outage=OutageData(
+        id=5, address="ул. <Тест> & Ко", resource="hot_water", starts=dt.datetime(2026, 11, 20, 10, tzinfo=TZ),
+        ends=dt.datetime(2026, 11, 20, 18, tzinfo=TZ), kind="planned", reason=text))
+
+
+def label(msg: Outgoing) -> str:
+    return msg.payload["html"] if msg.kind == "news" else msg.payload["outage"]["reason"]
+
+
 def push(user_id: int, subject: str = "s", kind: str = "outage", urgent: bool = False, period: str = "p") -> Push:
-    return Push(user_id, kind, subject, period, f"text {subject} for {user_id}", urgent=urgent)
+    return Push(user_id, kind, subject, period, notice(kind, f"text {subject} for {user_id}"), urgent=urgent)
 
 
 async def rows(sessions) -> list[Notification]:
@@ -57,7 +72,7 @@ class Recorder:
         self.calls: list[tuple[float, int, str]] = []
 
     async def __call__(self, msg: Outgoing) -> None:
-        self.calls.append((self.ft.t, msg.user_id, msg.text))
+        self.calls.append((self.ft.t, msg.user_id, label(msg)))
         queue = self.fail.get(msg.user_id)
         if queue:
             raise queue.pop(0)
@@ -68,8 +83,12 @@ def test_quiet_hours_parsing_and_windows():
     tz = dt.timezone(dt.timedelta(hours=3))
     assert parse_quiet_hours("22:00-09:00") == (1320, 540)
     assert parse_quiet_hours("нет") == (0, 0)
-    with pytest.raises(ValueError):
-        parse_quiet_hours("22-9")
+    assert parse_quiet_hours("22-9") == parse_quiet_hours("с 22 до 9") == (1320, 540)
+    assert parse_quiet_hours("С 23:30 до 7") == (1410, 420)
+    assert parse_quiet_hours("") == parse_quiet_hours("off") == (0, 0)  # an empty QUIET_HOURS means «off»
+    for bad in ("когда угодно", "25-9", "с 10 до 10"):
+        with pytest.raises(ValueError):
+            parse_quiet_hours(bad)
     at = dt.datetime(2026, 11, 19, 23, 30, tzinfo=tz)
     assert quiet_until(at, 1320, 540) == dt.datetime(2026, 11, 20, 9, 0, tzinfo=tz)
     assert quiet_until(at.replace(hour=3), 1320, 540) == dt.datetime(2026, 11, 19, 9, 0, tzinfo=tz)
@@ -231,10 +250,12 @@ async def test_crash_mid_broadcast_then_restart_sends_nothing_twice(sessions, cl
 
 async def test_telegram_adapter_maps_errors_and_buttons(sessions, clock, bot):
     send = telegram_sender(bot)
-    msg = Outgoing(1, 77, "outage", "Отключение", [[{"text": "Подробнее", "action": "outage", "arg": "5"}]], False)
-    await send(msg)
+    n = notice("outage", "прорыв <трубы> & <i>подвал")
+    msg = Outgoing(1, 77, "outage", n.model_dump(mode="json"), False)
+    delivered = await send(msg)
     req = bot.session.requests[-1]
-    assert isinstance(req, SendMessage) and req.chat_id == 77
+    assert isinstance(req, SendMessage) and req.chat_id == 77 and req.text == delivered
+    assert "прорыв &lt;трубы&gt; &amp; &lt;i&gt;подвал" in req.text and "ул. &lt;Тест&gt; &amp; Ко" in req.text
     assert req.reply_markup.inline_keyboard[0][0].callback_data == "outi:5"
     bot.session.add_result("sendMessage", TelegramRetryAfter(method=req, message="Too Many Requests",
                                                              retry_after=3))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.fsm.notify import MenuCD, OutageInfoCD, Section
+from bot.fsm.notify import OutageInfoCD
 from bot.services.outages import create_outage
 from bot.texts import common as tc
 from bot.texts import settings as t
@@ -60,9 +60,6 @@ async def test_menu_button_during_quiet_step_leaves_it(client):
 async def test_push_buttons(client, sessions, clock):
     w = await world(sessions)
     await client.send("/start")
-    (reply,) = [r for r in await client.click_data(MenuCD(section=Section.readings).pack())
-                if r.method == "sendMessage"]
-    assert "Передать показания" in reply.text and tc.BTN_READINGS in reply.buttons
     info = await create_outage(sessions, clock, house_id=w.house.id, resource="hot_water",
                                starts=dt.datetime(2026, 11, 20, 10), ends=dt.datetime(2026, 11, 21, 18),
                                kind="planned", reason="опрессовка")
@@ -70,4 +67,6 @@ async def test_push_buttons(client, sessions, clock):
     assert "Сведений об этом отключении больше нет" in reply.text  # not linked to this house: nothing shown
     await link(sessions, client.user.id, w.account)
     (reply,) = [r for r in await client.click_data(OutageInfoCD(id=info.id).pack()) if r.method == "sendMessage"]
-    assert "горячей воды" in reply.text and "опрессовка" in reply.text and "+74957654321" in reply.text
+    assert "горячей воды" in reply.text and "опрессовка" in reply.text
+    # the dead end «ask the УК» gives both the УК's phone and its dispatcher's
+    assert "телефон УК: +74951234567" in reply.text and "диспетчер: +74957654321" in reply.text

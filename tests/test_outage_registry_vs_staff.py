@@ -12,6 +12,7 @@ from bot.services.outages import change_outage, create_outage
 from bot.services.registry import import_and_publish
 from storage.models import House, Notification, Outage
 from tests.factories import link, old_house
+from tests.pushes import text_of
 from tests.test_import_pushes import DEMO, HOUSE_1, _accounts_of
 
 HEADER = "\ufeffhouse_guid;resource;starts_at;ends_at;kind;reason\n"
@@ -30,7 +31,7 @@ async def outages(sessions) -> list[Outage]:
 
 async def notices(sessions) -> list[str]:
     async with sessions() as s:
-        return [n.text for n in (await s.execute(
+        return [text_of(n) for n in (await s.execute(
             select(Notification).where(Notification.kind.like("outage%")).order_by(Notification.id))).scalars()]
 
 

@@ -14,8 +14,10 @@ from bot.services import outages
 from bot.services.notify import reminders
 from bot.services.notify.sender import Outgoing, Sender
 from bot.services.registry import import_and_publish
+from bot.views.pushes import render
 from storage.models import Meter, Notification, Outage, User
 from tests.factories import link, world
+from tests.pushes import text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -32,12 +34,12 @@ async def test_verification_reminder_names_the_days_really_left(sessions, clock)
         await s.execute(update(Meter).where(Meter.id == w.hot.id).values(next_verification_on=dt.date(2026, 11, 25)))
     clock.set(dt.datetime(2026, 11, 23, 10, 0))  # imported today: 15 and 2 days left
     assert await reminders.remind_verification(sessions, clock) == 2
-    cold, hot = [n.text for n in await notes(sessions)]
+    cold, hot = [text_of(n) for n in await notes(sessions)]
     assert "Через 15 дней, <b>8 декабря</b>" in cold and "месяц" not in cold
     assert "Через 2 дня, <b>25 ноября</b>" in hot and "неделю" not in hot
     clock.set(dt.datetime(2026, 11, 27, 10, 0))  # the bot was down on the day: the date has passed
     assert await reminders.remind_verification(sessions, clock) == 1
-    late = (await notes(sessions))[-1].text
+    late = text_of((await notes(sessions))[-1])
     assert "25 ноября</b> истёк срок поверки" in late and "Сегодня" not in late
 
 
@@ -66,7 +68,7 @@ async def test_registry_correction_of_a_cancelled_outage_is_no_news(settings, se
                                                                   "Ремонт задвижки")), clock, settings.quiet_hours)
         assert report.ok and pushes == 0
     assert await outages.publish_active(sessions, clock) == 0
-    texts = [n.text for n in await notes(sessions)]
+    texts = [text_of(n) for n in await notes(sessions)]
     assert [n.user_id for n in await notes(sessions)] == [111, 111]
     assert sum("отменено" in x for x in texts) == 1
     async with sessions() as s:
@@ -105,7 +107,7 @@ async def test_planned_outage_tomorrow_waits_for_the_morning_not_emergencies(ses
     sent: list[tuple[int, str]] = []
 
     async def send(msg: Outgoing) -> None:
-        sent.append((msg.user_id, msg.text))
+        sent.append((msg.user_id, render(msg.kind, msg.payload).text))
 
     async def no_sleep(_seconds: float) -> None:
         return None

@@ -10,6 +10,7 @@ from bot.services.outages import OutageInfo, create_outage, publish_outages
 from bot.texts import notify as t
 from storage.models import Notification, Outage
 from tests.factories import World, link, world
+from tests.pushes import text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -59,9 +60,9 @@ async def test_new_outage_step_by_step(staff, sessions, clock):
     replies = await staff.click(t.BTN_PLANNED)
     assert "Шаг 6" in replies[-1].text
     (r,) = await staff.send("замена задвижки")
-    assert "(1 чел.)" in r.text and "Плановое отключение горячей воды" in r.text and "замена задвижки" in r.text
+    assert "(1 житель)" in r.text and "Плановое отключение горячей воды" in r.text and "замена задвижки" in r.text
     replies = await staff.click(t.BTN_PUBLISH)
-    assert replies[-1].text == t.PUBLISHED.format(count=1)
+    assert replies[-1].text == t.PUBLISHED.format(count="1 уведомление")
     (n,) = await notes(sessions)
     assert n.user_id == 111 and n.kind == "outage"
     async with sessions() as s:
@@ -83,7 +84,7 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     assert f"№{o.id}" in r.text and f"№{later.id}" in r.text
     replies = await staff.click(t.BTN_EDIT.format(id=o.id))
     (r,) = await staff.send("19.11 22:00")
-    assert "окончание изменено" in r.text and "Уведомлений жителям: 1" in r.text
+    assert "окончание изменено" in r.text and "Жителям — 1 уведомление" in r.text
     replies = await staff.click(t.BTN_END.format(id=later.id))
     assert "ещё не началось" in replies[-1].text and not replies[-1].buttons  # an alert, not a question
     replies = await staff.click(t.BTN_CANCEL_OUTAGE.format(id=later.id))
@@ -95,7 +96,7 @@ async def test_list_change_cancel_end(staff, sessions, clock):
     replies = await staff.click(t.BTN_SURE["ended"].format(id=o.id))
     assert "завершено" in replies[-1].text
     assert not button_data(staff, t.BTN_SURE["ended"].format(id=o.id))  # the question is answered: no buttons
-    texts = [n.text for n in await notes(sessions)]
+    texts = [text_of(n) for n in await notes(sessions)]
     assert len(texts) == 5
     assert "Изменено" in texts[2] and "отменено" in texts[3] and "восстановлена" in texts[4]
     # a second press on the same buttons: nothing more
@@ -108,7 +109,7 @@ async def test_list_change_cancel_end(staff, sessions, clock):
 async def test_cancel_asks_first_and_no_keeps_it(staff, sessions, clock):
     _w, (o,) = await announced(sessions, clock, ("electricity", *NOV_25, "planned"))
     (n,) = await notes(sessions)
-    assert n.text.startswith("💡")  # the icon of the resource, not a tap for every outage
+    assert text_of(n).startswith("💡")  # the icon of the resource, not a tap for every outage
     await staff.send("/outages")
     ask = (await staff.click(t.BTN_CANCEL_OUTAGE.format(id=o.id)))[-1]
     assert "электроэнергия" in ask.text.lower() and ask.buttons == [t.BTN_SURE["cancelled"].format(id=o.id),
@@ -147,9 +148,9 @@ async def test_broadcast_to_one_house_with_confirmation(staff, sessions):
     (r,) = await staff.send("Петровско-Разумовский 12")
     replies = await staff.click(r.buttons[0])
     (r,) = await staff.send("Завтра уборка двора")
-    assert "1 чел." in r.text and "Завтра уборка двора" in r.text
+    assert "1 житель)" in r.text and "Завтра уборка двора" in r.text
     replies = await staff.click(t.BTN_SEND)
-    assert replies[-1].text == t.BC_SENT.format(count=1)
+    assert replies[-1].text == t.BC_SENT.format(count="1 сообщение")
     (n,) = await notes(sessions)
     assert n.user_id == 222 and n.kind == "news"
 
@@ -161,7 +162,7 @@ async def test_broadcast_all_and_cancel(staff, sessions):
     await staff.send("/broadcast")
     await staff.click(t.BTN_ALL_HOUSES)
     (r,) = await staff.send("Всем привет")
-    assert "2 чел." in r.text
+    assert "2 жителя)" in r.text
     replies = await staff.click(t.BTN_CANCEL)
     assert replies[-1].text == t.STAFF_CANCELLED and await notes(sessions) == []
 
@@ -181,12 +182,12 @@ async def test_move_the_whole_period(staff, sessions, clock):
     (r,) = await staff.send("26.11 10:00 – 26.11 09:00")
     assert "позже начала" in r.text  # the step is kept
     (r,) = await staff.send("26.11 10:00 – 27.11 18:00")
-    assert "срок изменён" in r.text and "Уведомлений жителям: 1" in r.text
+    assert "срок изменён" in r.text and "Жителям — 1 уведомление" in r.text
     async with sessions() as s:
         moved = await s.get(Outage, o.id)
     assert clock.to_local(moved.starts_at) == dt.datetime(2026, 11, 26, 10, tzinfo=clock.tz)
     assert clock.to_local(moved.ends_at) == dt.datetime(2026, 11, 27, 18, tzinfo=clock.tz) and moved.revision == 2
-    texts = [n.text for n in await notes(sessions)]
+    texts = [text_of(n) for n in await notes(sessions)]
     assert len(texts) == 2 and "Изменено" in texts[1] and "26 ноября" in texts[1]
 
 
@@ -209,11 +210,12 @@ def test_feb_29_without_a_year_after_a_leap_february(settings):
     import pytest
 
     from bot.services.clock import FixedClock
-    from bot.services.outages import OutageError, parse_local
+    from bot.services.outages import OutageError, OutageReason, parse_local
 
     clock = FixedClock(settings.tz, dt.datetime(2028, 11, 20, 12))
-    with pytest.raises(OutageError, match="29 февраля"):
+    with pytest.raises(OutageError) as exc:
         parse_local("29.02 10:00", clock)
+    assert exc.value.reason == OutageReason.no_feb_29
     assert parse_local("29.02.2032 10:00", clock) == dt.datetime(2032, 2, 29, 10)
 
 

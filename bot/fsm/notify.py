@@ -1,29 +1,34 @@
-"""Callback data of the buttons under pushes. Ids only; the handlers re-check that the user may see them."""
+"""Callback data of the buttons under pushes. Ids only; the handlers re-check that the user may see them.
+
+«Передать показания» carries the readings flow's own ``MeterCD`` (bot/fsm/readings.py); the others are here.
+"""
 
 from __future__ import annotations
-
-from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
 from bot.fsm.ids import Id
 
 
-class Section(StrEnum):
-    readings = "readings"
-    voting = "voting"
-    house = "house"
-
-
-class MenuCD(CallbackData, prefix="menu"):
-    """Behaves like the main-menu button of that section."""
-
-    section: Section
-
-
 class OutageInfoCD(CallbackData, prefix="outi"):
+    """«Подробнее» under an outage notice: the outage card."""
+
     id: Id
 
 
 class MeterInfoCD(CallbackData, prefix="meti"):
+    """«Подробнее» under a verification reminder."""
+
     id: Id
+
+
+class BallotCD(CallbackData, prefix="vote"):
+    """«Проголосовать» under a meeting push: the ballot of that meeting (the voting flow will handle it)."""
+
+    meeting_id: Id
+
+
+class PayCD(CallbackData, prefix="pay"):
+    """«Оплатить» under a charge or receipt push: the payment of that account (the payment flow will handle it)."""
+
+    account_id: Id

@@ -7,9 +7,10 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from pydantic import BaseModel
 
-from bot.fsm.ids import Id
+from bot.fsm.base import FlowData
+from bot.fsm.ids import Id, Page
+from storage.vocab import OutageKind
 
 
 class StaffOutage(StatesGroup):
@@ -32,7 +33,7 @@ class StaffBroadcast(StatesGroup):
     preview = State()
 
 
-class OutageDraft(BaseModel):
+class OutageDraft(FlowData):
     house_id: int | None = None
     address: str = ""
     resource: str | None = None
@@ -41,17 +42,18 @@ class OutageDraft(BaseModel):
     kind: str | None = None
     reason: str | None = None
     outage_id: int | None = None  # StaffOutageEdit
+    revision: int | None = None  # StaffOutageEdit: the revision the clerk saw
     # broadcast
     text: str | None = None
     subject: str | None = None  # one key per broadcast, made at preview: a second «Отправить» adds nothing
 
 
 async def load(state: FSMContext) -> OutageDraft:
-    return OutageDraft.model_validate(await state.get_data())
+    return await OutageDraft.load(state)
 
 
 async def save(state: FSMContext, data: OutageDraft) -> None:
-    await state.set_data(data.model_dump())
+    await data.save(state)
 
 
 class Resource(StrEnum):
@@ -60,11 +62,6 @@ class Resource(StrEnum):
     electricity = "electricity"
     heating = "heating"
     gas = "gas"
-
-
-class OutageKind(StrEnum):
-    planned = "planned"
-    emergency = "emergency"
 
 
 class OutageAct(StrEnum):
@@ -88,10 +85,24 @@ class OutageKindCD(CallbackData, prefix="sok"):
     kind: OutageKind
 
 
+class Confirm(StrEnum):
+    send = "s"  # «Опубликовать» / «Отправить»
+    now = "n"  # in quiet hours: «Отправить сейчас»
+    morning = "m"  # in quiet hours: «Утром»
+    cancel = "c"
+
+
 class ConfirmCD(CallbackData, prefix="soc"):
-    ok: bool
+    action: Confirm
 
 
 class OutageActCD(CallbackData, prefix="soa"):
     id: Id
     action: OutageAct
+    rev: Id = 0  # the revision the clerk saw (0: the buttons of an older bot)
+
+
+class OutagesPageCD(CallbackData, prefix="sop"):
+    """«Назад» / «Далее» under the /outages list."""
+
+    page: Page

@@ -1,4 +1,7 @@
-"""The buttons under pushes: «Передать показания» / «Проголосовать» (like the main-menu button), «Подробнее»."""
+"""The buttons under pushes: «Подробнее» (the outage card, a meter's verification), «Проголосовать», «Оплатить».
+
+«Передать показания» carries the readings flow's own ``MeterCD`` and is handled there.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +9,55 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm.notify import MenuCD, MeterInfoCD, OutageInfoCD
-from bot.keyboards.common import main_menu
+from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD, PayCD
 from bot.services import outages
 from bot.services.clock import Clock
-from bot.services.notify.reminders import meter_for_user
+from bot.services.notify.reminders import meeting_for_owner, meter_for_user
 from bot.texts import notify as t
+from bot.texts.render import fmt
+from bot.views.outages import card_text, when
+from bot.views.pushes import verification_info
+
+
+async def outage_info(query: CallbackQuery, callback_data: OutageInfoCD, sessions: async_sessionmaker[AsyncSession],
+                      clock: Clock) -> None:
+    card = await outages.outage_for_user(sessions, query.from_user.id, callback_data.id, clock)
+    await query.answer()
+    await query.message.answer(card_text(card) if card else t.OUTAGE_GONE)
+
+
+async def meter_info(query: CallbackQuery, callback_data: MeterInfoCD,
+                     sessions: async_sessionmaker[AsyncSession]) -> None:
+    meter = await meter_for_user(sessions, query.from_user.id, callback_data.id)
+    await query.answer()
+    if meter is None:
+        await query.message.answer(t.METER_GONE)
+        return
+    await query.message.answer(verification_info(meter.resource, meter.serial, meter.due))
+
+
+async def ballot(query: CallbackQuery, callback_data: BallotCD, sessions: async_sessionmaker[AsyncSession],
+                 clock: Clock) -> None:
+    """Until the voting flow is built: the meeting and where to vote now (only for an owner of that house)."""
+    meeting = await meeting_for_owner(sessions, query.from_user.id, callback_data.meeting_id, clock)
+    await query.answer()
+    if meeting is None:
+        await query.message.answer(t.BALLOT_GONE)
+        return
+    await query.message.answer(fmt(t.BALLOT_SOON, title=meeting.title, address=meeting.address,
+                                   ends=when(meeting.ends)))
+
+
+async def pay(query: CallbackQuery, callback_data: PayCD) -> None:
+    """Until the payment flow is built."""
+    await query.answer()
+    await query.message.answer(t.PAY_SOON)
 
 
 def router() -> Router:
     r = Router(name="push_buttons")
-
-    @r.callback_query(MenuCD.filter())
-    async def menu_section(query: CallbackQuery, callback_data: MenuCD) -> None:
-        await query.answer()
-        await query.message.answer(t.MENU_HINT[callback_data.section.value], reply_markup=main_menu())
-
-    @r.callback_query(OutageInfoCD.filter())
-    async def outage_info(query: CallbackQuery, callback_data: OutageInfoCD,
-                          sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        info = await outages.outage_for_user(sessions, query.from_user.id, callback_data.id, clock)
-        await query.answer()
-        await query.message.answer(outages.info_text(info) if info else t.OUTAGE_GONE)
-
-    @r.callback_query(MeterInfoCD.filter())
-    async def meter_info(query: CallbackQuery, callback_data: MeterInfoCD,
-                         sessions: async_sessionmaker[AsyncSession]) -> None:
-        text = await meter_for_user(sessions, query.from_user.id, callback_data.id)
-        await query.answer()
-        await query.message.answer(text or t.METER_GONE)
-
+    r.callback_query.register(outage_info, OutageInfoCD.filter())
+    r.callback_query.register(meter_info, MeterInfoCD.filter())
+    r.callback_query.register(ballot, BallotCD.filter())
+    r.callback_query.register(pay, PayCD.filter())
     return r

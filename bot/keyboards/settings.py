@@ -4,14 +4,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.fsm.settings import Action, Kind, SettingsCD
 from bot.services.notify.prefs import Prefs
-from bot.services.notify.quiet import fmt_minutes
 from bot.texts import settings as t
-
-
-def quiet_label(p: Prefs) -> str:
-    if p.quiet_from == p.quiet_to:
-        return t.QUIET_NONE
-    return f"{fmt_minutes(p.quiet_from)}–{fmt_minutes(p.quiet_to)}"
+from bot.views.settings import quiet_label
 
 
 def settings_kb(p: Prefs) -> InlineKeyboardMarkup:

@@ -1,35 +1,76 @@
 """Outages of water, power, heating and gas: published by the registry import or by the УК's staff.
 
-``publish_outages`` puts the notice of each outage (new, changed, cancelled, ended early) into the outbox for every
-active user linked to an account in that house; the key carries the outage's revision, so each state of an outage
-reaches each resident exactly once. Staff changes bump the revision.
+``publish_outages`` queues the notice of each outage's current state (new, changed, cancelled, ended early) for
+every active user linked to an account in that house; the key carries the outage's revision, so each state of an
+outage reaches each resident exactly once. A resident who never got the original of a changed outage gets the full
+notice; one who did gets «Изменено» with what changed since the notice they got (was → now). Staff changes bump the
+revision with a compare-and-set, so two clerks changing one outage at once are serialized and the loser is told
+what happened meanwhile.
+
+Plain data only: notices are ``OutageNotice`` models (``bot/services/notify/notices.py``), errors carry an
+``OutageReason``; the words live in ``bot/texts``/``bot/views``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.houses import house_address
+from bot.services.notify.notices import Change, NewsNotice, OutageData, OutageEvent, OutageNotice, PushKind
 from bot.services.notify.outbox import Push, enqueue, push_key
 from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
-from bot.texts import notify as t
 from storage.models import Account, AccountLink, House, Notification, Organization, Outage, Premises, User
+from storage.vocab import OutageKind, OutageStatus
 
-RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")
+RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")  # as the outages table stores them
 SOON = dt.timedelta(hours=12)  # a planned outage starting this soon goes first (urgent) …
 LEAD = dt.timedelta(hours=1)  # … and at night only when waiting for the morning would leave less warning than this
 STARTED_AGO = dt.timedelta(days=1)  # a new outage may have begun at most this long ago (an emergency under way)
+YEARS = (2000, 2100)  # a year typed by staff outside these is a typo
+
+
+class OutageReason(StrEnum):
+    bad_format = "bad_format"  # not a date and time
+    no_such_date = "no_such_date"
+    no_feb_29 = "no_feb_29"  # «29.02» without a year, after this year's February
+    bad_time = "bad_time"
+    bad_year = "bad_year"  # outside YEARS
+    starts_long_ago = "starts_long_ago"
+    ends_before_start = "ends_before_start"
+    ends_in_past = "ends_in_past"
+    unknown_value = "unknown_value"  # resource or kind
+    no_house = "no_house"
+    duplicate = "duplicate"
+    not_found = "not_found"
+    cancelled = "cancelled"  # already cancelled (maybe by another clerk meanwhile)
+    ended = "ended"  # already ended
+    over_by_plan = "over_by_plan"
+    not_started = "not_started"  # cannot end what has not begun: cancel it
+    changed_meanwhile = "changed_meanwhile"  # another clerk changed it since this one looked
 
 
 class OutageError(Exception):
-    """Why the staff's outage cannot be saved; the message is for people."""
+    """Why the outage cannot be saved or changed: a reason (and, for a change, the outage as it is now)."""
+
+    def __init__(self, reason: OutageReason, outage: OutageInfo | None = None) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.outage = outage
+
+
+class Delivery(StrEnum):
+    auto = "auto"  # emergencies and outages starting soon at once, the rest after the quiet hours
+    now = "now"  # the clerk chose «Отправить сейчас»
+    morning = "morning"  # the clerk chose «Утром»: after the quiet hours even if urgent by the rule
 
 
 @dataclass(frozen=True)
@@ -45,14 +86,27 @@ class OutageInfo:
     status: str
     revision: int
     source: str
-    dispatcher_phone: str | None = None
+
+    def data(self) -> OutageData:
+        return OutageData(id=self.id, address=self.address, resource=self.resource, starts=self.starts,
+                          ends=self.ends, kind=self.kind, reason=self.reason, status=self.status,
+                          revision=self.revision)
 
 
-def _info(o: Outage, house: House, clock: Clock, phone: str | None = None) -> OutageInfo:
+@dataclass(frozen=True)
+class OutageCard:
+    """«Подробнее» under a push: the outage and whom to ask."""
+
+    outage: OutageInfo
+    org_name: str | None
+    org_phone: str | None
+    dispatcher_phone: str | None
+
+
+def _info(o: Outage, house: House, clock: Clock) -> OutageInfo:
     return OutageInfo(id=o.id, house_id=o.house_id, address=house_address(house), resource=o.resource,
                       starts=clock.to_local(o.starts_at), ends=clock.to_local(o.ends_at), kind=o.kind,
-                      reason=o.reason, status=o.status, revision=o.revision, source=o.source,
-                      dispatcher_phone=phone)
+                      reason=o.reason, status=o.status, revision=o.revision, source=o.source)
 
 
 # ------------------------------------------------------------------------------------------------ recipients
@@ -75,38 +129,6 @@ async def all_residents(s: AsyncSession) -> list[int]:
     return [r[0] for r in rows]
 
 
-# ------------------------------------------------------------------------------------------------ texts
-def notice_text(o: OutageInfo, *, eve: bool = False) -> str:
-    res = t.RESOURCES[o.resource]
-    if eve:
-        head = t.OUTAGE_EVE.format(resource=res)
-    elif o.status == "cancelled":
-        head = t.OUTAGE_CANCELLED.format(resource=res)
-    elif o.status == "ended":
-        head = t.OUTAGE_ENDED.format(resource=res)
-    elif o.revision > 1:
-        head = t.OUTAGE_CHANGED.format(resource=res)
-    else:
-        head = t.OUTAGE_NEW[o.kind].format(resource=res, icon=t.OUTAGE_ICONS[o.resource])
-    lines = [head, t.OUTAGE_BODY.format(address=o.address, starts=t.when(o.starts), ends=t.when(o.ends))]
-    if o.reason and o.status == "active":
-        lines.append(t.OUTAGE_REASON.format(reason=o.reason))
-    return "\n".join(lines)
-
-
-def info_text(o: OutageInfo) -> str:
-    return t.OUTAGE_INFO.format(
-        resource=t.RESOURCES[o.resource], kind=t.OUTAGE_KINDS[o.kind], status=t.OUTAGE_STATUSES[o.status],
-        address=o.address, starts=t.when(o.starts), ends=t.when(o.ends),
-        reason=f"\n{t.OUTAGE_REASON.format(reason=o.reason)}" if o.reason else "",
-        phone=f": {o.dispatcher_phone}" if o.dispatcher_phone else "",
-    )
-
-
-def more_button(outage_id: int) -> list[list[dict[str, str]]]:
-    return [[{"text": t.BTN_MORE, "action": "outage", "arg": str(outage_id)}]]
-
-
 # ------------------------------------------------------------------------------------------------ publishing
 async def _load(s: AsyncSession, ids: Iterable[int], clock: Clock) -> list[OutageInfo]:
     ids = list(ids)
@@ -117,20 +139,13 @@ async def _load(s: AsyncSession, ids: Iterable[int], clock: Clock) -> list[Outag
     return [_info(o, h, clock) for o, h in rows]
 
 
-def worth_telling(o: OutageInfo, now_utc: dt.datetime, clock: Clock) -> bool:
-    """Nobody needs to hear of an outage that is over, nor that one they never heard of was cancelled."""
-    if clock.to_utc(o.ends) <= now_utc:
-        return False
-    return not (o.status != "active" and o.revision <= 1)
-
-
 def is_urgent(o: OutageInfo, quiet: tuple[int, int], clock: Clock) -> bool:
     """Whether the notice may go in the resident's quiet hours: an emergency always; a planned outage only when it
     starts soon and waiting for the end of the quiet hours would tell them too late (after it began, or less than
     ``LEAD`` before). A planned outage at 10:00 tomorrow is told at 09:00, not at midnight."""
-    if o.kind == "emergency":
+    if o.kind == OutageKind.emergency:
         return True
-    if o.status != "active":
+    if o.status != OutageStatus.active:
         return False
     now = clock.utcnow()
     starts = clock.to_utc(o.starts)
@@ -147,23 +162,81 @@ async def _quiet_of(s: AsyncSession, user_ids: list[int], default: tuple[int, in
     return {r.id: effective(r.quiet_from, r.quiet_to, default) for r in rows}
 
 
+async def _told(s: AsyncSession, outage_id: int, users: list[int]) -> dict[int, dict | None]:
+    """User → the payload of the latest notice of this outage queued for them (None: a row from before the
+    outbox kept data). Users never told are absent."""
+    if not users:
+        return {}
+    rows = await s.execute(
+        select(Notification.user_id, Notification.payload)
+        .where(Notification.user_id.in_(users), Notification.kind == PushKind.outage,
+               Notification.key.like(f"%:{PushKind.outage}:o{outage_id}:%"),
+               Notification.status.in_(("pending", "sending", "sent")))
+        .order_by(Notification.id)
+    )
+    return {r.user_id: r.payload for r in rows}  # the latest row wins
+
+
+def changes(was: OutageData, now: OutageInfo) -> list[Change]:
+    """What residents told ``was`` should hear changed: the period, the kind, the reason."""
+    out: list[Change] = []
+    for name, old, new in (("starts", was.starts, now.starts), ("ends", was.ends, now.ends)):
+        if old != new:
+            out.append(Change(field=name, was=old.isoformat(), now=new.isoformat()))
+    if was.kind != now.kind:
+        out.append(Change(field="kind", was=was.kind, now=now.kind))
+    if (was.reason or None) != (now.reason or None):
+        out.append(Change(field="reason", was=was.reason, now=now.reason))
+    return out
+
+
+def notice_for(o: OutageInfo, told: bool, before: dict | None) -> OutageNotice | None:
+    """The notice of the outage's current state for one resident, or None when there is nothing to tell them.
+    ``told``: they got a notice of it before (``before``: its payload, when the row keeps one)."""
+    if o.status in (OutageStatus.cancelled, OutageStatus.ended):
+        if not told:  # nobody needs to hear that one they never heard of is off
+            return None
+        return OutageNotice(event=OutageEvent(o.status), outage=o.data())
+    if not told or o.revision <= 1:
+        return OutageNotice(event=OutageEvent.new, outage=o.data())
+    if before is None:
+        return OutageNotice(event=OutageEvent.changed, outage=o.data())
+    try:
+        was = OutageNotice.model_validate(before).outage
+    except ValueError:
+        return OutageNotice(event=OutageEvent.changed, outage=o.data())
+    diff = changes(was, o)
+    if not diff:
+        return None  # the revision moved, but nothing a resident reads did
+    return OutageNotice(event=OutageEvent.changed, outage=o.data(), changes=diff)
+
+
 async def publish_outages(sessions: async_sessionmaker[AsyncSession], outage_ids: Iterable[int], clock: Clock,
-                          quiet_hours: str = DEFAULT_QUIET) -> int:
+                          quiet_hours: str = DEFAULT_QUIET, delivery: Delivery = Delivery.auto) -> int:
     """Enqueue the notice of each outage's current state to the residents of its house; return how many new.
-    ``quiet_hours``: the bot's default (QUIET_HOURS), for residents who did not set their own."""
+    ``quiet_hours``: the bot's default (QUIET_HOURS), for residents who did not set their own; ``delivery``: the
+    clerk's choice when it falls in quiet hours."""
     now = clock.utcnow()
     default = parse_quiet_hours(quiet_hours)
     pushes: list[Push] = []
     async with sessions() as s:
         for o in await _load(s, outage_ids, clock):
-            if not worth_telling(o, now, clock):
-                continue
-            text = notice_text(o)
+            if clock.to_utc(o.ends) <= now:
+                continue  # over: no news
             residents = await house_residents(s, o.house_id)
             quiet = await _quiet_of(s, residents, default)
+            told = await _told(s, o.id, residents)
             for user_id in residents:
-                urgent = is_urgent(o, quiet.get(user_id, default), clock)
-                pushes.append(Push(user_id, "outage", f"o{o.id}", f"r{o.revision}", text, more_button(o.id), urgent))
+                notice = notice_for(o, user_id in told, told.get(user_id))
+                if notice is None:
+                    continue
+                if delivery == Delivery.now:
+                    urgent = True
+                elif delivery == Delivery.morning:
+                    urgent = False
+                else:
+                    urgent = is_urgent(o, quiet.get(user_id, default), clock)
+                pushes.append(Push(user_id, PushKind.outage, f"o{o.id}", f"r{o.revision}", notice, urgent))
     return await enqueue(sessions, pushes, clock)
 
 
@@ -181,19 +254,19 @@ async def remind_eve(sessions: async_sessionmaker[AsyncSession], clock: Clock) -
     tomorrow = clock.today() + dt.timedelta(days=1)
     pushes: list[Push] = []
     async with sessions() as s:
-        ids = (await s.execute(select(Outage.id).where(Outage.status == "active", Outage.starts_at > now)))
+        ids = (await s.execute(select(Outage.id).where(Outage.status == OutageStatus.active, Outage.starts_at > now)))
         for o in await _load(s, ids.scalars().all(), clock):
             if o.starts.date() > tomorrow:
                 continue
-            text = notice_text(o, eve=True)
+            notice = OutageNotice(event=OutageEvent.eve, outage=o.data())
             stamp = f"{o.starts:%Y%m%d%H%M}"
             residents = await house_residents(s, o.house_id)
             told = await _told_since(s, o, residents, clock)
             for user_id in residents:
                 if user_id in told:
                     continue
-                pushes.append(Push(user_id, "outage_eve", f"o{o.id}", stamp, text, more_button(o.id),
-                                   o.kind == "emergency"))
+                pushes.append(Push(user_id, PushKind.outage_eve, f"o{o.id}", stamp, notice,
+                                   o.kind == OutageKind.emergency))
     return await enqueue(sessions, pushes, clock)
 
 
@@ -203,7 +276,7 @@ async def _told_since(s: AsyncSession, o: OutageInfo, users: list[int], clock: C
     if not users:
         return set()
     eve_day = dt.datetime.combine(o.starts.date() - dt.timedelta(days=1), dt.time(0), tzinfo=o.starts.tzinfo)
-    keys = [push_key(u, "outage", f"o{o.id}", f"r{o.revision}") for u in users]
+    keys = [push_key(u, PushKind.outage, f"o{o.id}", f"r{o.revision}") for u in users]
     rows = await s.execute(
         select(Notification.user_id).where(Notification.key.in_(keys),
                                            Notification.created_at >= clock.to_utc(eve_day),
@@ -214,16 +287,18 @@ async def _told_since(s: AsyncSession, o: OutageInfo, users: list[int], clock: C
 
 # ------------------------------------------------------------------------------------------------ residents
 async def outage_for_user(sessions: async_sessionmaker[AsyncSession], user_id: int, outage_id: int,
-                          clock: Clock) -> OutageInfo | None:
+                          clock: Clock) -> OutageCard | None:
     """«Подробнее» under a push: only for an outage in a house where the user has an account."""
     async with sessions() as s:
         row = (await s.execute(
-            select(Outage, House, Organization.dispatcher_phone).join(House, House.id == Outage.house_id)
-            .join(Organization, Organization.id == House.manager_id).where(Outage.id == outage_id)
+            select(Outage, House, Organization.short_name, Organization.name, Organization.phone,
+                   Organization.dispatcher_phone)
+            .join(House, House.id == Outage.house_id)
+            .outerjoin(Organization, Organization.id == House.manager_id).where(Outage.id == outage_id)
         )).first()
         if row is None:
             return None
-        o, house, phone = row
+        o, house, short_name, name, phone, dispatcher = row
         linked = (await s.execute(
             select(func.count()).select_from(AccountLink).join(Account, Account.id == AccountLink.account_id)
             .join(Premises, Premises.id == Account.premises_id)
@@ -231,7 +306,7 @@ async def outage_for_user(sessions: async_sessionmaker[AsyncSession], user_id: i
         )).scalar_one()
         if not linked:
             return None
-        return _info(o, house, clock, phone)
+        return OutageCard(_info(o, house, clock), short_name or name, phone, dispatcher)
 
 
 # ------------------------------------------------------------------------------------------------ staff
@@ -239,8 +314,7 @@ def check_starts(starts: dt.datetime, clock: Clock) -> None:
     """A new outage starts in the future, or began at most a day ago (an emergency already under way): an older
     start is a typo (a wrong year or month)."""
     if clock.to_utc(starts) < clock.utcnow() - STARTED_AGO:
-        raise OutageError("Начало больше суток назад — проверьте дату. Для аварии, которая уже идёт, укажите "
-                          "время начала не раньше вчерашнего дня.")
+        raise OutageError(OutageReason.starts_long_ago)
 
 
 def check_period(starts: dt.datetime, ends: dt.datetime, clock: Clock) -> None:
@@ -250,16 +324,16 @@ def check_period(starts: dt.datetime, ends: dt.datetime, clock: Clock) -> None:
 
 def _check_period(starts_utc: dt.datetime, ends_utc: dt.datetime, now: dt.datetime) -> None:
     if ends_utc <= starts_utc:
-        raise OutageError("Окончание должно быть позже начала.")
+        raise OutageError(OutageReason.ends_before_start)
     if ends_utc <= now:
-        raise OutageError("Это время уже прошло: окончание должно быть в будущем.")
+        raise OutageError(OutageReason.ends_in_past)
 
 
 async def create_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock, *, house_id: int, resource: str,
                         starts: dt.datetime, ends: dt.datetime, kind: str, reason: str | None) -> OutageInfo:
     """A new outage from the staff chat (``starts``/``ends`` naive local). Not yet announced: call publish."""
-    if resource not in RESOURCES or kind not in ("planned", "emergency"):
-        raise OutageError("Неизвестный ресурс или вид отключения.")
+    if resource not in RESOURCES or kind not in tuple(OutageKind):
+        raise OutageError(OutageReason.unknown_value)
     check_starts(starts, clock)
     starts_utc, ends_utc = clock.to_utc(starts), clock.to_utc(ends)
     _check_period(starts_utc, ends_utc, clock.utcnow())
@@ -267,25 +341,25 @@ async def create_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
         async with sessions.begin() as s:
             house = await s.get(House, house_id)
             if house is None:
-                raise OutageError("Дом не найден.")
+                raise OutageError(OutageReason.no_house)
             o = Outage(house_id=house_id, resource=resource, starts_at=starts_utc, ends_at=ends_utc, kind=kind,
-                       reason=reason or None, status="active", source="staff", revision=1)
+                       reason=reason or None, status=OutageStatus.active, source="staff", revision=1)
             s.add(o)
             await s.flush()
             return _info(o, house, clock)
     except IntegrityError:
-        raise OutageError("Такое отключение в этом доме с тем же началом уже есть — измените его в /outages.") \
-            from None
+        raise OutageError(OutageReason.duplicate) from None
 
 
-async def list_outages(sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 20) -> list[OutageInfo]:
-    """Outages not over yet, soonest first."""
+async def list_outages(sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                       limit: int | None = 20) -> list[OutageInfo]:
+    """Outages not over yet, soonest first (all of them when ``limit`` is None)."""
     async with sessions() as s:
         rows = (await s.execute(
             select(Outage, House).join(House, House.id == Outage.house_id)
-            .where(Outage.ends_at > clock.utcnow(), Outage.status == "active")
+            .where(Outage.ends_at > clock.utcnow(), Outage.status == OutageStatus.active)
             .order_by(Outage.starts_at, Outage.id).limit(limit)
-        )).all()
+        )).all()  # .limit(None): no limit
     return [_info(o, h, clock) for o, h in rows]
 
 
@@ -297,12 +371,14 @@ async def get_outage(sessions: async_sessionmaker[AsyncSession], outage_id: int,
 
 def _check_change(current: str, starts_utc: dt.datetime, ends_utc: dt.datetime, status: str | None,
                   now: dt.datetime) -> None:
-    if current != "active":
-        raise OutageError(f"Отключение уже {t.OUTAGE_STATUSES[current]}.")
+    if current == OutageStatus.cancelled:
+        raise OutageError(OutageReason.cancelled)
+    if current == OutageStatus.ended:
+        raise OutageError(OutageReason.ended)
     if ends_utc <= now:
-        raise OutageError("Отключение уже закончилось по плану.")
-    if status == "ended" and starts_utc > now:
-        raise OutageError("Отключение ещё не началось — его можно отменить, а не завершить.")
+        raise OutageError(OutageReason.over_by_plan)
+    if status == OutageStatus.ended and starts_utc > now:
+        raise OutageError(OutageReason.not_started)
 
 
 def check_change(o: OutageInfo, status: str | None, clock: Clock) -> None:
@@ -313,67 +389,86 @@ def check_change(o: OutageInfo, status: str | None, clock: Clock) -> None:
 
 async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock, outage_id: int, *,
                         starts: dt.datetime | None = None, ends: dt.datetime | None = None,
-                        status: str | None = None) -> OutageInfo:
-    """Move the period, cancel (status='cancelled') or end early (status='ended'); bumps the revision."""
+                        status: str | None = None, revision: int | None = None) -> OutageInfo:
+    """Move the period, cancel (status='cancelled') or end early (status='ended'); bumps the revision.
+
+    ``revision``: the one the clerk saw; when another change came meanwhile, nothing is written and the error
+    carries the outage as it is now (``cancelled``/``ended`` when it was cancelled or ended, else
+    ``changed_meanwhile``). The write itself is a compare-and-set on the revision under a row lock, so two
+    changes at once never both win."""
     now = clock.utcnow()
     async with sessions.begin() as s:
-        o = await s.get(Outage, outage_id)
+        o = (await s.execute(select(Outage).where(Outage.id == outage_id).with_for_update())).scalar_one_or_none()
         if o is None:
-            raise OutageError("Отключение не найдено.")
-        _check_change(o.status, o.starts_at, o.ends_at, status, now)
+            raise OutageError(OutageReason.not_found)
+        house = await s.get(House, o.house_id)
+        seen = o.revision if revision is None else revision
+        try:
+            _check_change(o.status, o.starts_at, o.ends_at, status, now)
+        except OutageError as exc:
+            raise OutageError(exc.reason, _info(o, house, clock)) from None
+        if o.revision != seen:
+            raise OutageError(OutageReason.changed_meanwhile, _info(o, house, clock))
         if starts:
             check_starts(starts, clock)
         new_starts = clock.to_utc(starts) if starts else o.starts_at
         new_ends = clock.to_utc(ends) if ends else o.ends_at
         if starts or ends:
             _check_period(new_starts, new_ends, now)
-        o.starts_at, o.ends_at = new_starts, new_ends
-        if status:
-            o.status = status
-        o.revision += 1
-        house = await s.get(House, o.house_id)
-        await s.flush()
+        written = await s.execute(
+            update(Outage).where(Outage.id == outage_id, Outage.revision == seen)
+            .values(starts_at=new_starts, ends_at=new_ends, status=status or o.status, revision=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount != 1:  # lost the race between the read and the write (no row lock on SQLite)
+            raise OutageError(OutageReason.changed_meanwhile)
+        await s.refresh(o)
         return _info(o, house, clock)
 
 
-def parse_local(text: str, clock: Clock) -> dt.datetime:
-    """«20.11 10:00», «20.11.2026 10:00», «завтра 9:00», «сегодня 18:30» → naive local datetime."""
-    import re
+# ------------------------------------------------------------------------------------------------ typed dates
+_DAY = r"(сегодня|завтра|послезавтра|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)"
+_AT = re.compile(rf"{_DAY}(?:\s+в)?\s+(\d{{1,2}})(?:[:.](\d{{2}}))?(?:\s*ч(?:ас[а-я]*)?\.?)?")
+_NOW = frozenset({"сейчас", "now", "сразу"})
 
-    raw = (text or "").strip().lower().replace(",", " ")
-    m = re.fullmatch(r"(сегодня|завтра|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)\s+(\d{1,2})[:.](\d{2})", raw)
+
+def parse_local(text: str, clock: Clock) -> dt.datetime:
+    """«20.11 10:00», «20.11.2026 10:00», «завтра 9:00», «завтра в 10», «сегодня 18:30», «сейчас» → naive local
+    datetime (minutes; «сейчас» is this minute)."""
+    raw = " ".join((text or "").strip().lower().replace(",", " ").split())
+    if raw in _NOW:
+        return clock.now().replace(tzinfo=None, second=0, microsecond=0)
+    m = _AT.fullmatch(raw)
     if not m:
-        raise OutageError("Нужны дата и время, например: 20.11 10:00 или завтра 9:00.")
+        raise OutageError(OutageReason.bad_format)
     today = clock.today()
-    day_s, hh, mm = m.group(1), int(m.group(2)), int(m.group(3))
-    if day_s == "сегодня":
-        day = today
-    elif day_s == "завтра":
-        day = today + dt.timedelta(days=1)
+    day_s, hh, mm = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+    if day_s in ("сегодня", "завтра", "послезавтра"):
+        day = today + dt.timedelta(days=("сегодня", "завтра", "послезавтра").index(day_s))
     else:
         parts = [int(p) for p in day_s.split(".")]
         year = parts[2] if len(parts) == 3 else today.year
         year = year + 2000 if year < 100 else year
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise OutageError(OutageReason.bad_year)
         try:
             day = dt.date(year, parts[1], parts[0])
         except ValueError:
-            raise OutageError("Такой даты нет.") from None
+            raise OutageError(OutageReason.no_such_date) from None
         if len(parts) == 2 and day < today - dt.timedelta(days=1):
             try:
                 day = day.replace(year=day.year + 1)  # «05.01» typed in December
             except ValueError:  # «29.02» after this year's February: next year has none
-                raise OutageError("В следующем году нет 29 февраля — проверьте дату.") from None
+                raise OutageError(OutageReason.no_feb_29) from None
     if hh > 23 or mm > 59:
-        raise OutageError("Время — от 00:00 до 23:59.")
+        raise OutageError(OutageReason.bad_time)
     return dt.datetime.combine(day, dt.time(hh, mm))
 
 
 def parse_period(text: str, clock: Clock) -> tuple[dt.datetime | None, dt.datetime]:
     """«22.11 18:00» (or «до 22.11 18:00») → (None, end); «21.11 10:00 – 22.11 18:00» (a dash, «по» or «до», with
     or without a leading «с») → (start, end); naive local."""
-    import re
-
-    parts = re.split(r"\s*(?:[–—]|\s-\s|-(?=\s*(?:сегодня|завтра|\d{1,2}\.))|\sпо\s|\sдо\s)\s*",
+    parts = re.split(r"\s*(?:[–—]|\s-\s|-(?=\s*(?:сегодня|завтра|сейчас|\d{1,2}\.))|\sпо\s|\sдо\s)\s*",
                      (text or "").strip(), maxsplit=1)
     if len(parts) == 1:  # «22.11 18:00» or «до 22.11 18:00»
         return None, parse_local(re.sub(r"^(?:до|по)\s+", "", parts[0], flags=re.I), clock)
@@ -381,17 +476,33 @@ def parse_period(text: str, clock: Clock) -> tuple[dt.datetime | None, dt.dateti
     starts = parse_local(re.sub(r"^[сc]\s+", "", parts[0], flags=re.I), clock)
     ends = parse_local(parts[1], clock)
     if ends <= starts:
-        raise OutageError("Окончание должно быть позже начала.")
+        raise OutageError(OutageReason.ends_before_start)
     return starts, ends
 
 
-async def broadcast(sessions: async_sessionmaker[AsyncSession], clock: Clock, text: str,
-                    house_id: int | None, subject: str) -> int:
-    """A staff message to the residents of one house (or all); ``subject`` makes the key (one per broadcast)."""
+# ------------------------------------------------------------------------------------------------ broadcasts
+class BroadcastReason(StrEnum):
+    nobody = "nobody"  # no resident of the house (or of any house) is linked to the bot
+
+
+class BroadcastError(Exception):
+    def __init__(self, reason: BroadcastReason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+async def broadcast(sessions: async_sessionmaker[AsyncSession], clock: Clock, html: str,
+                    house_id: int | None, subject: str, delivery: Delivery = Delivery.auto) -> int:
+    """A staff message (``html``: as Telegram's entities render it) to the residents of one house (or all);
+    ``subject`` makes the key (one per broadcast). ``BroadcastError(nobody)`` when there is no one to tell.
+    ``Delivery.now`` sends it in quiet hours too."""
     async with sessions() as s:
         users: Sequence[int] = await (house_residents(s, house_id) if house_id else all_residents(s))
-    body = t.NEWS.format(text=text)
-    return await enqueue(sessions, [Push(u, "news", subject, "-", body) for u in users], clock)
+    if not users:
+        raise BroadcastError(BroadcastReason.nobody)
+    notice = NewsNotice(html=html)
+    urgent = delivery == Delivery.now
+    return await enqueue(sessions, [Push(u, PushKind.news, subject, "-", notice, urgent) for u in users], clock)
 
 
 async def count_recipients(sessions: async_sessionmaker[AsyncSession], house_id: int | None) -> int:
@@ -399,10 +510,25 @@ async def count_recipients(sessions: async_sessionmaker[AsyncSession], house_id:
         return len(await (house_residents(s, house_id) if house_id else all_residents(s)))
 
 
-def draft_text(clock: Clock, *, address: str, resource: str, starts: dt.datetime, ends: dt.datetime, kind: str,
-               reason: str | None) -> str:
-    """What residents will read once the staff's draft is published."""
-    draft = OutageInfo(id=0, house_id=0, address=address, resource=resource, starts=starts.replace(tzinfo=clock.tz),
-                       ends=ends.replace(tzinfo=clock.tz), kind=kind, reason=reason, status="active", revision=1,
-                       source="staff")
-    return notice_text(draft)
+def quiet_delivery(clock: Clock, quiet_hours: str) -> dt.datetime | None:
+    """When ordinary pushes queued now would be delivered, if now is in the bot's quiet hours (aware local)."""
+    return quiet_until(clock.now(), *parse_quiet_hours(quiet_hours))
+
+
+def would_wait(o: OutageInfo | OutageData, clock: Clock, quiet_hours: str) -> dt.datetime | None:
+    """When the notice of this outage would reach residents (default quiet hours), if not at once."""
+    until = quiet_delivery(clock, quiet_hours)
+    if until is None:
+        return None
+    info = o if isinstance(o, OutageInfo) else OutageInfo(
+        id=o.id, house_id=0, address=o.address, resource=o.resource, starts=o.starts, ends=o.ends, kind=o.kind,
+        reason=o.reason, status=o.status, revision=o.revision, source="staff")
+    return None if is_urgent(info, parse_quiet_hours(quiet_hours), clock) else until
+
+
+def draft_notice(clock: Clock, *, address: str, resource: str, starts: dt.datetime, ends: dt.datetime, kind: str,
+                 reason: str | None) -> OutageNotice:
+    """What residents will read once the staff's draft is published (``starts``/``ends`` naive local)."""
+    return OutageNotice(event=OutageEvent.new, outage=OutageData(
+        id=0, address=address, resource=resource, starts=starts.replace(tzinfo=clock.tz),
+        ends=ends.replace(tzinfo=clock.tz), kind=kind, reason=reason))

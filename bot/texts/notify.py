@@ -2,54 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-              "ноября", "декабря"]
-MONTHS_NOM = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-              "ноябрь", "декабрь"]
-
-RESOURCES = {
-    "hot_water": "горячей воды",
-    "cold_water": "холодной воды",
-    "electricity": "электроэнергии",
-    "heating": "отопления",
-    "gas": "газа",
-}
-RESOURCE_NAMES = {  # nominative, for buttons and lists
-    "hot_water": "Горячая вода",
-    "cold_water": "Холодная вода",
-    "electricity": "Электроэнергия",
-    "heating": "Отопление",
-    "gas": "Газ",
-}
-METER_RESOURCES = {
-    "cold_water": "холодная вода",
-    "hot_water": "горячая вода",
-    "electricity": "электроэнергия",
-    "gas": "газ",
-    "heat": "тепло",
-}
 OUTAGE_KINDS = {"planned": "плановое", "emergency": "аварийное"}
 OUTAGE_STATUSES = {"active": "действует", "cancelled": "отменено", "ended": "завершено"}
 
 BTN_READINGS = "Передать показания"
 BTN_MORE = "Подробнее"
 BTN_VOTE = "Проголосовать"
-
-
-def day_month(d: dt.date) -> str:
-    return f"{d.day} {MONTHS_GEN[d.month - 1]}"
-
-
-def when(t: dt.datetime) -> str:
-    """Local time for people: «20 ноября, 10:00»."""
-    return f"{t.day} {MONTHS_GEN[t.month - 1]}, {t:%H:%M}"
-
-
-def period_name(period: str) -> str:
-    year, month = period.split("-")
-    return f"{MONTHS_NOM[int(month) - 1]} {year}"
+BTN_PAY = "Оплатить"
 
 
 # ------------------------------------------------------------------------------------------------ readings
@@ -64,6 +23,7 @@ READINGS_LAST = (
     "Без показаний начислят по среднему или по нормативу."
 )
 METER_LINE = "• {resource}, № {serial}"
+METER = "{resource}, № {serial}"
 
 # ------------------------------------------------------------------------------------------------ verification
 VERIFICATION_AHEAD = "🔧 {when}, <b>{date}</b>, истекает срок поверки счётчика: {meter}."
@@ -75,24 +35,9 @@ VERIFICATION_PAST = (
 )
 
 
-def _days(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} день"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} дня"
-    return f"{n} дней"
-
-
-def verification_text(days_left: int, due: dt.date, meter: str) -> str:
-    """The reminder as of today: «Через месяц» / «Через неделю» only when it is so; a run that came late (the bot
-    was down) names the days really left, or says the date has passed."""
-    date = day_month(due)
-    if days_left < 0:
-        return VERIFICATION_PAST.format(date=date, meter=meter)
-    if days_left == 0:
-        return VERIFICATION_TODAY.format(date=date, meter=meter) + VERIFICATION_TAIL
-    when = {30: "Через месяц", 7: "Через неделю", 1: "Завтра"}.get(days_left, f"Через {_days(days_left)}")
-    return VERIFICATION_AHEAD.format(when=when, date=date, meter=meter) + VERIFICATION_TAIL
+VERIFICATION_WHEN = {30: "Через месяц", 7: "Через неделю", 1: "Завтра"}
+VERIFICATION_IN = "Через {days}"
+DAYS = ("день", "дня", "дней")
 VERIFICATION_INFO = (
     "<b>Поверка счётчика</b>\n{meter}\nСрок поверки: <b>{date}</b>\n\n"
     "Что сделать:\n"
@@ -114,10 +59,18 @@ OUTAGE_ENDED = "✅ <b>Подача {resource} восстановлена</b> р
 OUTAGE_EVE = "🔔 <b>Завтра отключение {resource}</b>"
 OUTAGE_BODY = "{address}\nс {starts} до {ends}"
 OUTAGE_REASON = "Причина: {reason}"
+OUTAGE_CHANGES_HEAD = "Что изменилось:"
+CHANGE_LINE = "• {what}: {was} → <b>{now}</b>"
+CHANGE_FIELDS = {"starts": "начало", "ends": "окончание", "kind": "вид", "reason": "причина"}
+NO_REASON = "не указана"
 OUTAGE_INFO = (
-    "<b>Отключение {resource}</b> — {kind}, {status}\n{address}\nс {starts} до {ends}{reason}\n\n"
-    "Вопросы — диспетчеру УК{phone}."
+    "<b>Отключение {resource}</b> — {kind}, {status}\n{address}\nс {starts} до {ends}{reason}\n\n{contacts}"
 )
+CONTACTS_HEAD = "Вопросы — в управляющую организацию{org}:"
+CONTACT_ORG = " «{name}»"
+CONTACT_PHONE = "\n• телефон УК: {phone}"
+CONTACT_DISPATCHER = "\n• диспетчер: {phone}"
+CONTACT_NONE = "\nтелефонов УК в реестре нет — спросите в офисе УК или у председателя совета дома."
 OUTAGE_GONE = "Сведений об этом отключении больше нет."
 
 # ------------------------------------------------------------------------------------------------ meetings
@@ -128,11 +81,14 @@ MEETING_OPEN = (
 MEETING_END = "🗳 <b>Завтра заканчивается голосование</b>\n{address}\n«{title}»\nВы ещё не проголосовали — до {ends}."
 
 # ------------------------------------------------------------------------------------------------ push buttons
-MENU_HINT = {
-    "readings": "Нажмите «Передать показания» в меню ниже — покажу ваши счётчики.",
-    "voting": "Нажмите «Голосование по дому» в меню ниже — там бюллетень.",
-    "house": "Нажмите «Мой дом» в меню ниже.",
-}
+BALLOT_SOON = (
+    "🗳 <b>{title}</b>\n{address}\nГолосование до <b>{ends}</b>.\n\n"
+    "Бюллетень в боте пока готовится. Проголосовать сейчас можно в ГИС ЖКХ (dom.gosuslugi.ru) или бумажным "
+    "бюллетенем в УК."
+)
+BALLOT_GONE = "Это голосование недоступно: оно закончилось, или вы не собственник помещения в этом доме."
+PAY_SOON = ("Оплата в боте пока готовится. Оплатить начисления можно в ГИС ЖКХ (dom.gosuslugi.ru) или по "
+            "квитанции в банке.")
 
 # ------------------------------------------------------------------------------------------------ news
 NEWS = "📣 <b>Сообщение управляющей организации</b>\n\n{text}"
@@ -143,19 +99,25 @@ ASK_HOUSE = "<b>Новое отключение</b>, шаг 1 из 6: напиш
 NO_HOUSE = "Дом не найден. Проверьте улицу и номер дома и напишите ещё раз."
 PICK_HOUSE = "Выберите дом:"
 ASK_RESOURCE = "{address}\nШаг 2 из 6: что отключают?"
-ASK_STARTS = "Шаг 3 из 6: начало — дата и время, например «20.11 10:00» или «завтра 9:00»."
+ASK_STARTS = "Шаг 3 из 6: начало — дата и время, например «20.11 10:00», «завтра в 9» или «сейчас»."
 ASK_ENDS = "Шаг 4 из 6: окончание — дата и время, например «21.11 18:00»."
 ASK_KIND = "Шаг 5 из 6: отключение плановое или аварийное?"
 ASK_REASON = "Шаг 6 из 6: причина одной строкой (её увидят жители) или «-», если без причины."
 BAD_INPUT = "{error}"
-PREVIEW = "<b>Так увидят жители</b> ({count} чел.):\n\n{text}\n\nОпубликовать?"
+PREVIEW = "<b>Так увидят жители</b> ({count}):\n\n{text}\n\nОпубликовать?"
+PEOPLE = ("житель", "жителя", "жителей")
+QUIET_NOTE = ("\n\n🌙 Сейчас тихие часы: жители получат его <b>{when}</b>. Отправить сейчас или утром?")
+BTN_NOW = "Отправить сейчас"
+BTN_MORNING = "Утром"
 BTN_PUBLISH = "Опубликовать"
 BTN_CANCEL = "Отменить"
 BTN_PLANNED = "Плановое"
 BTN_EMERGENCY = "Аварийное"
-PUBLISHED = "Опубликовано. Уведомлений жителям: {count}."
+PUBLISHED = "Опубликовано. Жителям — {count}."
+PUBLISHED_MORNING = "Опубликовано. Жителям — {count}, придут {when}."
 NO_OUTAGES = "Действующих и предстоящих отключений нет. Новое — /outage."
 OUTAGES_HEAD = "<b>Отключения</b> (действующие и предстоящие):"
+OUTAGES_HEAD_PAGES = "<b>Отключения</b> (действующие и предстоящие, всего {total}), страница {page} из {pages}:"
 OUTAGE_LINE = "№{id} · {address}\n{resource}, {kind}: {starts} — {ends}{source}"
 OUTAGE_NOT_ACTIVE = "Это отключение уже отменено или завершено."
 BTN_EDIT = "№{id}: изменить срок"
@@ -172,16 +134,49 @@ ASK_SURE = {
 BTN_SURE = {"cancelled": "Да, отменить №{id}", "ended": "Да, завершить №{id}"}
 BTN_KEEP = "Нет, оставить"
 KEPT = "Отключение №{id} оставлено без изменений."
-OUTAGE_UPDATED = "Отключение №{id}: {what}. Уведомлений жителям: {count}."
+OUTAGE_UPDATED = "Отключение №{id}: {what}. Жителям — {count}."
+NOTICES = ("уведомление", "уведомления", "уведомлений")
+MEANWHILE = "Не сохранено: пока вы решали, отключение №{id} {what}. Сейчас: {starts} — {ends}."
+MEANWHILE_WHAT = {"cancelled": "уже отменено", "ended": "уже завершено", "changed_meanwhile": "уже изменили"}
 WHAT_CHANGED = {"cancelled": "отменено", "ended": "завершено", "edit": "окончание изменено", "moved": "срок изменён"}
 BC_ASK_TARGET = "<b>Рассылка</b>: кому? Нажмите «Всем домам» или напишите адрес дома."
 BTN_ALL_HOUSES = "Всем домам"
 BC_ALL = "всем домам"
 BC_ASK_TEXT = "Кому: {target}.\nНапишите текст сообщения."
-BC_PREVIEW = "<b>Так увидят жители</b> ({target}, {count} чел.):\n\n{text}\n\nОтправить?"
+BC_PREVIEW = "<b>Так увидят жители</b> ({target}, {count}):\n\n{text}\n\nОтправить?"
+BC_NOBODY = {
+    "house": "Рассылать некому: в доме {target} никто не подключил лицевой счёт к боту. Выберите другой дом или "
+             "«Всем домам».",
+    "all": "Рассылать некому: ни один житель ещё не подключил лицевой счёт к боту.",
+}
 BTN_SEND = "Отправить"
-BC_SENT = "Рассылка поставлена в очередь: {count} сообщений."
+BC_SENT = "Рассылка поставлена в очередь: {count}."
+BC_SENT_MORNING = "Рассылка поставлена в очередь: {count}, придут {when}."
+MESSAGES = ("сообщение", "сообщения", "сообщений")
 NO_STAFF_DIALOG = "Отменять нечего."
 STAFF_CANCELLED = "Отменено, ничего не сохранено."
 NO_REASON_WORDS = frozenset({"-", "—", "нет"})  # typed at the reason step: no reason
 FROM_REGISTRY = " (из реестра)"
+
+# ------------------------------------------------------------------------------------------------ staff errors
+OUTAGE_ERRORS = {
+    "bad_format": "Нужны дата и время, например: 20.11 10:00, завтра в 9 или сейчас.",
+    "no_such_date": "Такой даты нет.",
+    "no_feb_29": "В следующем году нет 29 февраля — проверьте дату.",
+    "bad_time": "Время — от 00:00 до 23:59.",
+    "bad_year": "Год — от 2000 до 2100: проверьте дату.",
+    "starts_long_ago": "Начало больше суток назад — проверьте дату. Для аварии, которая уже идёт, укажите время "
+                       "начала не раньше вчерашнего дня.",
+    "ends_before_start": "Окончание должно быть позже начала.",
+    "ends_in_past": "Это время уже прошло: окончание должно быть в будущем.",
+    "unknown_value": "Неизвестный ресурс или вид отключения.",
+    "no_house": "Дом не найден.",
+    "duplicate": "Такое отключение в этом доме с тем же началом уже есть — измените его в /outages.",
+    "not_found": "Отключение не найдено.",
+    "cancelled": "Отключение уже отменено.",
+    "ended": "Отключение уже завершено.",
+    "over_by_plan": "Отключение уже закончилось по плану.",
+    "not_started": "Отключение ещё не началось — его можно отменить, а не завершить.",
+    "changed_meanwhile": "Отключение уже изменили — откройте /outages заново.",
+}
+BC_TOO_LONG = "Слишком длинное сообщение: вместе с оформлением не больше {limit} знаков. Сократите и пришлите ещё раз."

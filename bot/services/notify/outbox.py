@@ -10,26 +10,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
+from bot.services.notify.notices import NOTICE_OF, Media, PushKind
 from storage.db import dialect_insert
 from storage.models import Notification, User
 
 # kind of push → the User column that turns it on or off
 KIND_SETTING: dict[str, str] = {
-    "readings_open": "notify_readings",
-    "readings_last": "notify_readings",
-    "verification": "notify_verification",
-    "outage": "notify_outages",
-    "outage_eve": "notify_outages",
-    "meeting_open": "notify_meetings",
-    "meeting_end": "notify_meetings",
-    "news": "notify_news",
+    PushKind.readings_open: "notify_readings",
+    PushKind.readings_last: "notify_readings",
+    PushKind.verification: "notify_verification",
+    PushKind.outage: "notify_outages",
+    PushKind.outage_eve: "notify_outages",
+    PushKind.meeting_open: "notify_meetings",
+    PushKind.meeting_end: "notify_meetings",
+    PushKind.news: "notify_news",
 }
 
-CHUNK = 1000  # rows per INSERT (SQLite allows 32766 bound parameters; a row has 10)
+CHUNK = 1000  # rows per INSERT (SQLite allows 32766 bound parameters; a row has 12)
 
 
 def push_key(user_id: int, kind: str, subject: str, period: str) -> str:
@@ -38,16 +40,21 @@ def push_key(user_id: int, kind: str, subject: str, period: str) -> str:
 
 @dataclass(frozen=True)
 class Push:
-    """One push to one user. ``buttons``: rows of ``{"text": …, "action": …, "arg": …}`` (or ``{"text", "url"}``);
-    the Telegram adapter turns an action into typed callback data: menu (arg: section), outage, meter (arg: id)."""
+    """One push to one user: its kind and its notice (data; the push view renders it when it is sent), an optional
+    photo or document. The key (user, kind, subject, period) makes a second enqueue add nothing."""
 
     user_id: int
-    kind: str
+    kind: PushKind
     subject: str
     period: str
-    text: str
-    buttons: list[list[dict[str, str]]] | None = field(default=None, hash=False)
+    notice: BaseModel = field(hash=False)
     urgent: bool = False
+    media: Media | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        expected = NOTICE_OF[PushKind(self.kind)]
+        if not isinstance(self.notice, expected):
+            raise TypeError(f"a {self.kind} push carries a {expected.__name__}, not {type(self.notice).__name__}")
 
     @property
     def key(self) -> str:
@@ -72,8 +79,10 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
         for chunk in _chunks(list(pushes), CHUNK):
             allowed = await _allowed(s, chunk)
             rows = [
-                {"key": p.key, "user_id": p.user_id, "kind": p.kind, "text": p.text, "buttons": p.buttons,
-                 "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
+                {"key": p.key, "user_id": p.user_id, "kind": str(p.kind),
+                 "payload": p.notice.model_dump(mode="json"),
+                 "media": p.media.model_dump(mode="json", exclude_none=True) if p.media else None,
+                 "text": None, "buttons": None, "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
                 for p in chunk if (p.user_id, p.kind) in allowed
             ]
             if not rows:

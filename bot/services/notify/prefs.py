@@ -41,7 +41,7 @@ async def toggle(sessions: async_sessionmaker[AsyncSession], user_id: int, kind:
 
 async def set_quiet(sessions: async_sessionmaker[AsyncSession], user_id: int, text: str | None,
                     default_quiet: str) -> Prefs:
-    """``text`` like «23:00-08:00» or «нет»; None → back to the default. ValueError (readable) on bad input."""
+    """``text`` like «23:00-08:00» or «нет»; None → back to the default. QuietError (a reason) on bad input."""
     span = parse_quiet_hours(text) if text is not None else (None, None)
     async with sessions.begin() as s:
         user = await ensure_user(s, user_id)

@@ -1,36 +1,58 @@
-"""Quiet hours: local wall-clock minutes after midnight; the window may wrap past midnight (22:00–09:00)."""
+"""Quiet hours: local wall-clock minutes after midnight; the window may wrap past midnight (22:00–09:00).
+
+Errors carry a reason (``QuietReason``), never words: the texts say it to people (``bot/texts/settings.py``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 
 DEFAULT_QUIET = "22:00-09:00"
-_HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+OFF_WORDS = frozenset({"", "off", "нет", "none", "0", "no", "выкл"})
+_TIME = r"(\d{1,2})(?:[:.](\d{2}))?"
+_SPAN = re.compile(rf"^(?:с\s*)?{_TIME}\s*(?:[-–—]|до|по)\s*{_TIME}$")
+
+
+class QuietReason(StrEnum):
+    format = "format"  # not a span of two times
+    range = "range"  # hours 0–23, minutes 0–59
+    same_ends = "same_ends"  # would silently mean «no quiet hours»: that is «нет»
+
+
+class QuietError(ValueError):
+    def __init__(self, reason: QuietReason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+def _minutes(hours: str, minutes: str | None) -> int:
+    h, m = int(hours), int(minutes or 0)
+    if h > 23 or m > 59:
+        raise QuietError(QuietReason.range)
+    return h * 60 + m
 
 
 def parse_hhmm(text: str) -> int:
-    """«7:30», «07.30» → 450 minutes after midnight; ValueError with a readable message otherwise."""
-    m = _HHMM.match(text or "")
+    """«7:30», «07.30», «7» → minutes after midnight; ``QuietError`` otherwise."""
+    m = re.fullmatch(_TIME, (text or "").strip())
     if not m:
-        raise ValueError("время нужно в виде ЧЧ:ММ, например 22:00")
-    h, mi = int(m.group(1)), int(m.group(2))
-    if h > 23 or mi > 59:
-        raise ValueError("часы от 0 до 23, минуты от 0 до 59")
-    return h * 60 + mi
+        raise QuietError(QuietReason.format)
+    return _minutes(m.group(1), m.group(2))
 
 
-def parse_quiet_hours(text: str) -> tuple[int, int]:
-    """«22:00-09:00» → (1320, 540). «off» / «нет» → (0, 0): no quiet hours."""
-    t = (text or "").strip().lower()
-    if t in {"off", "нет", "none", "0"}:
+def parse_quiet_hours(text: str | None) -> tuple[int, int]:
+    """«22:00-09:00», «с 23 до 8», «23-8» → (start, end) minutes. Empty, «off», «нет» → (0, 0): no quiet hours."""
+    t = " ".join((text or "").strip().lower().split())
+    if t in OFF_WORDS:
         return 0, 0
-    parts = re.split(r"\s*[-–—]\s*", t)
-    if len(parts) != 2:
-        raise ValueError("нужен промежуток вида 22:00-09:00")
-    start, end = parse_hhmm(parts[0]), parse_hhmm(parts[1])
-    if start == end:  # would silently mean «no quiet hours»; that is «нет»
-        raise ValueError("начало и конец совпадают; чтобы отключить тихие часы, напишите «нет»")
+    m = _SPAN.fullmatch(t)
+    if not m:
+        raise QuietError(QuietReason.format)
+    start, end = _minutes(m.group(1), m.group(2)), _minutes(m.group(3), m.group(4))
+    if start == end:
+        raise QuietError(QuietReason.same_ends)
     return start, end
 
 

@@ -1,5 +1,6 @@
-"""Who gets which reminder. Each function looks at the database and the clock, builds pushes with keys that make
-a second run (or a run after a restart) add nothing, and returns how many new pushes went into the outbox.
+"""Who gets which reminder. Each function looks at the database and the clock, builds pushes (notices: data, no
+words — the push view renders them) with keys that make a second run (or a run after a restart) add nothing, and
+returns how many new pushes went into the outbox.
 
 Every stage is a window of days, not a single day, so a job that ran late (the bot was down at 10:00) still sends
 what was due, and never twice.
@@ -11,14 +12,21 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.houses import house_address
+from bot.services.notify.notices import (
+    MeetingNotice,
+    MeterLine,
+    PushKind,
+    ReadingsNotice,
+    VerificationNotice,
+)
 from bot.services.notify.outbox import Push, enqueue
-from bot.texts import notify as t
 from storage.models import (
     Account,
     AccountLink,
@@ -34,8 +42,6 @@ from storage.models import (
     Vote,
 )
 
-READINGS_BUTTON = [[{"text": t.BTN_READINGS, "action": "menu", "arg": "readings"}]]
-VOTE_BUTTON = [[{"text": t.BTN_VOTE, "action": "menu", "arg": "voting"}]]
 VERIFICATION_STAGES = (("d30", 30, 7), ("d7", 7, 0), ("d0", 0, -3))  # name, from days before, until days before
 
 
@@ -50,10 +56,6 @@ def window_days(today: dt.date, org_from: int | None, org_to: int | None, defaul
     first = min(max(org_from or default_from, 1), last)
     final = min(max(org_to or default_to, first), last)
     return first, final
-
-
-def _meter_line(resource: str, serial: str) -> str:
-    return t.METER_LINE.format(resource=t.METER_RESOURCES.get(resource, resource).capitalize(), serial=serial)
 
 
 async def _meters_missing(s: AsyncSession, period: str, since: dt.date) -> list[tuple]:
@@ -85,26 +87,24 @@ async def remind_readings(sessions: async_sessionmaker[AsyncSession], clock: Clo
     async with sessions() as s:
         rows = await _meters_missing(s, period, today.replace(day=1))
     # (user, provider) → stage, last day, meters
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
-    stage_of: dict[tuple[int, int], tuple[str, dt.date]] = {}
-    for user_id, org_id, w_from, w_to, _meter_id, resource, serial in rows:
+    groups: dict[tuple[int, int], list[MeterLine]] = defaultdict(list)
+    stage_of: dict[tuple[int, int], tuple[PushKind, dt.date]] = {}
+    for user_id, org_id, w_from, w_to, meter_id, resource, serial in rows:
         first, final = window_days(today, w_from, w_to, default_from, default_to)
         if final > first and today.day == final - 1:
-            stage = "readings_last"
+            stage = PushKind.readings_last
         elif first <= today.day < final - 1 or (today.day == first == final):
-            stage = "readings_open"
+            stage = PushKind.readings_open
         else:
             continue
         key = (user_id, org_id)
         stage_of[key] = (stage, today.replace(day=final))
-        groups[key].append(_meter_line(resource, serial))
+        groups[key].append(MeterLine(meter_id=meter_id, resource=resource, serial=serial))
     pushes = []
     for (user_id, org_id), meters in groups.items():
         stage, last_day = stage_of[(user_id, org_id)]
-        template = t.READINGS_LAST if stage == "readings_last" else t.READINGS_OPEN
-        text = template.format(period=t.period_name(period), last_day=t.day_month(last_day),
-                               meters="\n".join(meters))
-        pushes.append(Push(user_id, stage, f"org{org_id}", period, text, READINGS_BUTTON))
+        notice = ReadingsNotice(period=period, last_day=last_day, meters=meters)
+        pushes.append(Push(user_id, stage, f"org{org_id}", period, notice))
     return await enqueue(sessions, pushes, clock)
 
 
@@ -127,28 +127,27 @@ async def remind_verification(sessions: async_sessionmaker[AsyncSession], clock:
         days_left = (due - today).days
         for name, start, until in VERIFICATION_STAGES:
             if until < days_left <= start:
-                meter = f"{t.METER_RESOURCES.get(resource, resource)}, № {serial}"
-                text = t.verification_text(days_left, due, meter)
-                button = [[{"text": t.BTN_MORE, "action": "meter", "arg": str(meter_id)}]]
-                pushes.append(Push(user_id, "verification", f"m{meter_id}", f"{due:%Y%m%d}-{name}", text, button))
+                notice = VerificationNotice(meter=MeterLine(meter_id=meter_id, resource=resource, serial=serial),
+                                            due=due, days_left=days_left)
+                pushes.append(Push(user_id, PushKind.verification, f"m{meter_id}", f"{due:%Y%m%d}-{name}", notice))
                 break
     return await enqueue(sessions, pushes, clock)
 
 
 # ------------------------------------------------------------------------------------------------ meetings
 async def _owners_not_voted(s: AsyncSession, meeting: Meeting) -> list[int]:
-    """Active users linked to an account of premises in the house that has registered owners, who have cast no
-    vote on this meeting's agenda yet."""
-    voted = exists().where(Vote.user_id == AccountLink.user_id,
+    """Owners with a registered right in the house who have cast no vote on this meeting's agenda yet: active users
+    whose shared phone is an owner's of premises in the house with an ЕГРН record. A tenant linked to an account
+    there is no owner and hears nothing."""
+    voted = exists().where(Vote.user_id == User.id,
                            Vote.agenda_item_id.in_(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)))
-    has_owner = exists().where(Owner.premises_id == Premises.id)
     rows = await s.execute(
-        select(AccountLink.user_id).distinct()
-        .join(Account, Account.id == AccountLink.account_id)
-        .join(Premises, Premises.id == Account.premises_id)
-        .join(User, User.id == AccountLink.user_id)
-        .where(and_(Premises.house_id == meeting.house_id, User.is_active.is_(True), has_owner, ~voted))
-        .order_by(AccountLink.user_id)
+        select(User.id).distinct()
+        .join(Owner, Owner.phone == User.phone)
+        .join(Premises, Premises.id == Owner.premises_id)
+        .where(and_(Premises.house_id == meeting.house_id, User.is_active.is_(True), User.phone.is_not(None),
+                    Owner.egrn_record.is_not(None), Owner.egrn_record != "", ~voted))
+        .order_by(User.id)
     )
     return [r[0] for r in rows]
 
@@ -159,10 +158,9 @@ async def _meeting_pushes(s: AsyncSession, meeting: Meeting, house: House, clock
         return []
     ends_local = clock.to_local(meeting.ends_at)
     eve_from = dt.datetime.combine(ends_local.date() - dt.timedelta(days=1), dt.time(0), tzinfo=ends_local.tzinfo)
-    kind = "meeting_end" if clock.now() >= eve_from else "meeting_open"
-    template = t.MEETING_END if kind == "meeting_end" else t.MEETING_OPEN
-    text = template.format(address=house_address(house), title=meeting.title, ends=t.when(ends_local))
-    return [Push(u, kind, f"mt{meeting.id}", "-", text, VOTE_BUTTON) for u in await _owners_not_voted(s, meeting)]
+    kind = PushKind.meeting_end if clock.now() >= eve_from else PushKind.meeting_open
+    notice = MeetingNotice(meeting_id=meeting.id, address=house_address(house), title=meeting.title, ends=ends_local)
+    return [Push(u, kind, f"mt{meeting.id}", "-", notice) for u in await _owners_not_voted(s, meeting)]
 
 
 async def publish_meetings(sessions: async_sessionmaker[AsyncSession], meeting_ids: Iterable[int], clock: Clock) -> int:
@@ -188,14 +186,51 @@ async def remind_meetings(sessions: async_sessionmaker[AsyncSession], clock: Clo
 
 
 # ------------------------------------------------------------------------------------------------ «Подробнее»
-async def meter_for_user(sessions: async_sessionmaker[AsyncSession], user_id: int, meter_id: int) -> str | None:
+@dataclass(frozen=True)
+class MeterVerification:
+    resource: str
+    serial: str
+    due: dt.date | None
+
+
+async def meter_for_user(sessions: async_sessionmaker[AsyncSession], user_id: int,
+                         meter_id: int) -> MeterVerification | None:
+    """«Подробнее» under a verification reminder: only for a meter of an account the user is linked to."""
     async with sessions() as s:
         row = (await s.execute(
             select(Meter.resource, Meter.serial_number, Meter.next_verification_on)
             .join(AccountLink, AccountLink.account_id == Meter.account_id)
             .where(Meter.id == meter_id, AccountLink.user_id == user_id)
         )).first()
-    if row is None:
-        return None
-    meter = f"{t.METER_RESOURCES.get(row[0], row[0]).capitalize()}, № {row[1]}"
-    return t.VERIFICATION_INFO.format(meter=meter, date=t.day_month(row[2]) + f" {row[2].year}")
+    return None if row is None else MeterVerification(row[0], row[1], row[2])
+
+
+@dataclass(frozen=True)
+class MeetingCard:
+    id: int
+    title: str
+    address: str
+    ends: dt.datetime  # aware local
+
+
+async def meeting_for_owner(sessions: async_sessionmaker[AsyncSession], user_id: int, meeting_id: int,
+                            clock: Clock) -> MeetingCard | None:
+    """«Проголосовать» under a meeting push: a meeting whose voting is on, for an owner with a registered right in
+    its house (the same rule as who gets the push); None otherwise."""
+    now = clock.utcnow()
+    async with sessions() as s:
+        row = (await s.execute(select(Meeting, House).join(House, House.id == Meeting.house_id)
+                               .where(Meeting.id == meeting_id))).first()
+        if row is None:
+            return None
+        meeting, house = row
+        if not (meeting.starts_at <= now < meeting.ends_at):
+            return None
+        owner = (await s.execute(
+            select(User.id).join(Owner, Owner.phone == User.phone).join(Premises, Premises.id == Owner.premises_id)
+            .where(User.id == user_id, Premises.house_id == meeting.house_id, Owner.egrn_record.is_not(None),
+                   Owner.egrn_record != "").limit(1)
+        )).first()
+        if owner is None:
+            return None
+        return MeetingCard(meeting.id, meeting.title, house_address(house), clock.to_local(meeting.ends_at))

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_AFTER = dt.timedelta(minutes=2)  # a claim older than this belongs to a process that died
 BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
+# why a row was not sent, as the outbox log keeps it (for the operator, not the resident)
+INTERRUPTED = "interrupted while sending (the process stopped); not repeated, so it cannot arrive twice"
+SKIPPED = "the user turned this kind of push off or blocked the bot"
+BLOCKED = "the user blocked the bot"
 
 
 class RetryAfter(Exception):
@@ -58,15 +62,21 @@ class PermanentFailure(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
+    """A due push as the sender hands it to ``send``: its notice as data (``payload``, rendered by the push view)
+    and the file to send with it. ``text``/``buttons``: what a row queued before the outbox kept data held."""
+
     id: int
     user_id: int
     kind: str
-    text: str
-    buttons: list[list[dict[str, str]]] | None
+    payload: dict[str, Any] | None
     urgent: bool
+    media: dict[str, Any] | None = None
+    text: str | None = None
+    buttons: list[list[dict[str, str]]] | None = None
 
 
-SendFn = Callable[[Outgoing], Awaitable[None]]
+# sends one push; returns the text as delivered (kept in the row) or None
+SendFn = Callable[[Outgoing], Awaitable[str | None]]
 
 
 @dataclass
@@ -209,8 +219,7 @@ class Sender:
             result = await s.execute(
                 update(Notification)
                 .where(*stuck)
-                .values(status="failed", error="прервано при отправке (процесс остановлен); не повторяем, "
-                                                "чтобы не прислать дважды")
+                .values(status="failed", error=INTERRUPTED)
             )
         n = max(result.rowcount or 0, 0)
         if n:
@@ -225,8 +234,9 @@ class Sender:
         settings_cols = sorted(set(KIND_SETTING.values()))
         async with self.sessions.begin() as s:
             rows = (await s.execute(
-                select(Notification.id, Notification.user_id, Notification.kind, Notification.text,
-                       Notification.buttons, Notification.urgent, User.is_active, User.quiet_from, User.quiet_to,
+                select(Notification.id, Notification.user_id, Notification.kind, Notification.payload,
+                       Notification.media, Notification.text, Notification.buttons, Notification.urgent,
+                       User.is_active, User.quiet_from, User.quiet_to,
                        *[getattr(User, c) for c in settings_cols])
                 .join(User, User.id == Notification.user_id)
                 .where(Notification.status == "pending", Notification.not_before <= now_utc)
@@ -237,7 +247,7 @@ class Sender:
             skip: list[int] = []
             defer: dict[dt.datetime, list[int]] = {}
             for r in rows:
-                prefs = dict(zip(settings_cols, r[9:], strict=True))
+                prefs = dict(zip(settings_cols, r[11:], strict=True))
                 setting = KIND_SETTING.get(r.kind)
                 if not r.is_active or (setting is not None and not prefs[setting]):
                     skip.append(r.id)
@@ -247,10 +257,10 @@ class Sender:
                     if until is not None:
                         defer.setdefault(self.clock.to_utc(until), []).append(r.id)
                         continue
-                out.append(Outgoing(r.id, r.user_id, r.kind, r.text, r.buttons, r.urgent))
+                out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons))
             if skip:
                 await s.execute(update(Notification).where(Notification.id.in_(skip))
-                                .values(status="skipped", error="пользователь отключил уведомления или бота"))
+                                .values(status="skipped", error=SKIPPED))
                 stats.skipped += len(skip)
             for until, ids in defer.items():
                 await s.execute(update(Notification).where(Notification.id.in_(ids)).values(not_before=until))
@@ -270,7 +280,7 @@ class Sender:
                        inflight_users: set[int]) -> None:
         try:
             try:
-                await self.send(row)
+                delivered = await self.send(row)
             except RetryAfter as exc:
                 stats.flood_waits += 1
                 self._paused_until = max(self._paused_until, self.monotonic() + exc.seconds)
@@ -291,7 +301,8 @@ class Sender:
                 await self._transient(row, exc, stats)
             else:
                 stats.sent += 1
-                await self._finish(row.id, status="sent", error=None, sent_at=self.clock.utcnow())
+                extra = {"text": delivered} if isinstance(delivered, str) else {}
+                await self._finish(row.id, status="sent", error=None, sent_at=self.clock.utcnow(), **extra)
         finally:
             self._last_sent[row.user_id] = self.monotonic()
             inflight_users.discard(row.user_id)
@@ -331,4 +342,4 @@ class Sender:
                             .values(status="skipped", error=reason[:500]))
             await s.execute(update(Notification)
                             .where(Notification.user_id == row.user_id, Notification.status == "pending")
-                            .values(status="skipped", error="пользователь заблокировал бота"))
+                            .values(status="skipped", error=BLOCKED))

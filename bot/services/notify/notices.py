@@ -1,0 +1,116 @@
+"""What a push says, as data: one notice model per push kind.
+
+Services fill a notice and queue it (``Push``); the outbox keeps it as JSON (``Notification.payload``); the push
+view (``bot/views/pushes.py``) turns it into text and buttons when it is sent. No words here and no HTML: a street,
+a reason or a title from the registry or from staff stays plain data until the view escapes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class PushKind(StrEnum):
+    readings_open = "readings_open"
+    readings_last = "readings_last"
+    verification = "verification"
+    outage = "outage"
+    outage_eve = "outage_eve"
+    meeting_open = "meeting_open"
+    meeting_end = "meeting_end"
+    news = "news"
+
+
+class OutageEvent(StrEnum):
+    new = "new"  # the full notice (also for someone who never got the original of a changed outage)
+    changed = "changed"  # «Изменено»: what changed, was → now
+    cancelled = "cancelled"
+    ended = "ended"  # restored early
+    eve = "eve"  # the evening before
+
+
+class Change(BaseModel):
+    field: str  # starts | ends | reason | kind
+    was: str | None  # ISO datetime for starts/ends, plain text otherwise
+    now: str | None
+
+
+class OutageData(BaseModel):
+    id: int
+    address: str
+    resource: str  # as the outages table stores it ('heating')
+    starts: dt.datetime  # aware local
+    ends: dt.datetime
+    kind: str
+    reason: str | None = None
+    status: str = "active"
+    revision: int = 1
+
+
+class OutageNotice(BaseModel):
+    event: OutageEvent
+    outage: OutageData
+    changes: list[Change] = []
+
+
+class MeterLine(BaseModel):
+    meter_id: int
+    resource: str
+    serial: str
+
+
+class ReadingsNotice(BaseModel):
+    period: str  # YYYY-MM
+    last_day: dt.date
+    meters: list[MeterLine]
+
+
+class VerificationNotice(BaseModel):
+    meter: MeterLine
+    due: dt.date
+    days_left: int
+
+
+class MeetingNotice(BaseModel):
+    meeting_id: int
+    address: str
+    title: str
+    ends: dt.datetime  # aware local
+
+
+class NewsNotice(BaseModel):
+    html: str  # the clerk's message as Telegram's entities render it (aiogram's html_text: values escaped)
+
+
+NOTICE_OF: dict[PushKind, type[BaseModel]] = {
+    PushKind.readings_open: ReadingsNotice,
+    PushKind.readings_last: ReadingsNotice,
+    PushKind.verification: VerificationNotice,
+    PushKind.outage: OutageNotice,
+    PushKind.outage_eve: OutageNotice,
+    PushKind.meeting_open: MeetingNotice,
+    PushKind.meeting_end: MeetingNotice,
+    PushKind.news: NewsNotice,
+}
+
+
+class MediaType(StrEnum):
+    photo = "photo"
+    document = "document"
+
+
+class Media(BaseModel):
+    """A file sent with the push: a Telegram ``file_id`` or a local ``path`` (a receipt, a protocol, an answer)."""
+
+    type: MediaType
+    file_id: str | None = None
+    path: str | None = None
+    filename: str | None = None
+
+
+def load_notice(kind: str, payload: dict) -> BaseModel:
+    """The notice of a queued push (ValueError / pydantic ValidationError when the kind or data is unknown)."""
+    return NOTICE_OF[PushKind(kind)].model_validate(payload)

@@ -1,0 +1,1 @@
+"""Views: plain data from the services in, words (escaped HTML) and buttons out."""

@@ -1,0 +1,26 @@
+"""«Настройки» in words."""
+
+from __future__ import annotations
+
+from bot.services.notify.prefs import Prefs
+from bot.services.notify.quiet import QuietError, fmt_minutes
+from bot.texts import settings as t
+from bot.texts.render import Html, fmt
+
+
+def quiet_label(p: Prefs) -> str:
+    if p.quiet_from == p.quiet_to:
+        return t.QUIET_NONE
+    return t.QUIET_SPAN.format(start=fmt_minutes(p.quiet_from), end=fmt_minutes(p.quiet_to))
+
+
+def settings_text(p: Prefs) -> Html:
+    return fmt(t.TITLE, quiet=quiet_label(p), default=t.QUIET_DEFAULT_MARK if p.quiet_is_default else "")
+
+
+def quiet_error(exc: QuietError) -> str:
+    return t.QUIET_ERRORS[exc.reason.value]
+
+
+def bad_quiet(exc: QuietError) -> Html:
+    return fmt(t.BAD_QUIET, error=quiet_error(exc))

@@ -1,0 +1,26 @@
+"""Queued pushes as residents will see them: rendered by the bot's own push views."""
+
+from __future__ import annotations
+
+from bot.local_session import parse_html
+from bot.views.pushes import render
+from storage.models import Notification
+
+
+def text_of(n: Notification) -> str:
+    """The HTML of a queued push; it must parse as Telegram parses it."""
+    text = render(n.kind, n.payload).text
+    parse_html(text)
+    return text
+
+
+def shown(n: Notification) -> str:
+    """The text a resident reads (HTML parsed, entities resolved)."""
+    return parse_html(text_of(n))
+
+
+def buttons_of(n: Notification) -> list[tuple[str, str]]:
+    markup = render(n.kind, n.payload).markup
+    if markup is None:
+        return []
+    return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
