@@ -14,10 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
 from sqlalchemy import text
 
-from bot.app import build_dispatcher
+from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.services.clock import FixedClock
 from storage.db import create_engine, session_factory
@@ -166,8 +165,10 @@ def dp(settings, sessions, fsm_storage, clock):
 
 
 @pytest.fixture
-async def bot():
-    b = Bot(token=TOKEN, session=RecordingSession())
+async def bot(settings):
+    """The bot as production builds it (HTML parse mode by default), over the recording session — which parses
+    every message's HTML as Telegram does, so an unescaped value fails the test that shows it."""
+    b = build_bot(settings, session=RecordingSession())
     yield b
     await b.session.close()
 

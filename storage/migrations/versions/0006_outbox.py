@@ -1,7 +1,7 @@
 """outbox: pushes as data
 
-Revision ID: 0005_outbox
-Revises: 0004
+Revision ID: 0006_outbox
+Revises: 0005_payments
 Create Date: 2026-12-01
 
 A push is kept as its notice (``payload``) and rendered by the push view when it is sent, so a value from the
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_outbox'
-down_revision = '0004'
+revision = '0006_outbox'
+down_revision = '0005_payments'
 branch_labels = None
 depends_on = None
 
