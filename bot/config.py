@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +36,13 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-09:00"  # local time when ordinary pushes wait; emergencies go at once
     reading_window_from: int = 20
     reading_window_to: int = 25
+    # «Передать показания»: the most a premises plausibly uses in a month, per registered resident (3 residents
+    # when the registry does not say); a reading above it is asked «Всё верно?» before the summary
+    reading_ceiling_cold_water: Decimal = Field(default=Decimal(20), gt=0)  # м³
+    reading_ceiling_hot_water: Decimal = Field(default=Decimal(15), gt=0)  # м³
+    reading_ceiling_electricity: Decimal = Field(default=Decimal(600), gt=0)  # кВт·ч
+    reading_ceiling_gas: Decimal = Field(default=Decimal(150), gt=0)  # м³
+    reading_ceiling_heat: Decimal = Field(default=Decimal(3), gt=0)  # Гкал
 
     @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -175,6 +183,13 @@ class Settings(BaseSettings):
         return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()
 
     @property
+    def reading_ceilings(self) -> dict[str, Decimal]:
+        """READING_CEILING_<RESOURCE> by resource code."""
+        prefix = "reading_ceiling_"
+        return {name.removeprefix(prefix): getattr(self, name) for name in type(self).model_fields
+                if name.startswith(prefix)}
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -202,5 +217,7 @@ _TYPE_ERRORS = {
     "bool_parsing": "нужно true или false",
     "bool_type": "нужно true или false",
     "float_parsing": "нужно число",
+    "decimal_parsing": "нужно число",
+    "greater_than": "нужно число больше нуля",
     "missing": "не задана",
 }

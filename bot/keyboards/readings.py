@@ -14,6 +14,7 @@ from bot.fsm.readings import (
     SpikeCD,
     SpikeChoice,
 )
+from bot.keyboards.paginator import Page, nav_row
 from bot.texts import readings as t
 
 
@@ -21,20 +22,10 @@ def _btn(text: str, cd) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=cd.pack())
 
 
-def pages_row(action: MeterAction, page: int, pages: int) -> list[InlineKeyboardButton]:
-    """«‹ Назад» / «Далее ›» between the pages of a meter list (empty when it fits on one page)."""
-    row = []
-    if page > 0:
-        row.append(_btn(t.BTN_PREV, MeterCD(action=action, page=page - 1)))
-    if page < pages - 1:
-        row.append(_btn(t.BTN_NEXT, MeterCD(action=action, page=page + 1)))
-    return row
-
-
-def meter_list(meters: list[tuple[int, str]], can_submit: bool, page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
+def meter_list(meters: list[tuple[int, str]], can_submit: bool, page: Page) -> InlineKeyboardMarkup:
     """One button per meter of the page (id, label), paging, «Передать все по очереди», «Приборы учёта»."""
     rows = [[_btn(label, MeterCD(action=MeterAction.submit, meter_id=mid))] for mid, label in meters]
-    if nav := pages_row(MeterAction.readings, page, pages):
+    if nav := nav_row(page, lambda n: MeterCD(action=MeterAction.readings, page=n)):
         rows.append(nav)
     if can_submit:
         rows.append([_btn(t.BTN_ALL, MeterCD(action=MeterAction.all))])
@@ -66,9 +57,9 @@ def confirm(token: str = "") -> InlineKeyboardMarkup:
                                                   _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel, token=token))]])
 
 
-def meters_menu(meters: list[tuple[int, str]], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
+def meters_menu(meters: list[tuple[int, str]], page: Page) -> InlineKeyboardMarkup:
     rows = [[_btn(label, MeterCD(action=MeterAction.card, meter_id=mid))] for mid, label in meters]
-    if nav := pages_row(MeterAction.meters, page, pages):
+    if nav := nav_row(page, lambda n: MeterCD(action=MeterAction.meters, page=n)):
         rows.append(nav)
     if meters:
         rows.append([_btn(t.BTN_CHART, MeterCD(action=MeterAction.chart))])
