@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import field_validator
 
 from bot.fsm.base import FlowData
 from bot.fsm.ids import Id, Page, Token
@@ -35,6 +36,12 @@ class ReadingData(FlowData):
     saved: list[str] = []  # the meters («Холодная вода № ХВ-001») saved in this round, for /cancel to name
     replaces: int | None = None  # the reading of this period the summary said the new one replaces
     token: str = ""  # this attempt's mark on its buttons: a button of an earlier dialog or attempt is stale
+
+    @field_validator("saved", mode="before")
+    @classmethod
+    def _saved_was_a_count(cls, v: object) -> object:
+        """A dialog stored before ``saved`` named the meters kept a count: it names none."""
+        return v if isinstance(v, list) else []
 
     def new_attempt(self) -> None:
         """Values are entered afresh (another meter, «Исправить», a refusal): earlier buttons stop working."""

@@ -38,7 +38,7 @@ from sqlalchemy.orm import aliased
 from bot.services.houses import house_address, premises_label
 from bot.services.numbers import ungroup_digits
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
-from storage.vocab import Resource
+from storage.vocab import ReadingSource, Resource
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -552,7 +552,7 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
         padded = list(values) + [None] * (3 - len(values))
         prev = list(a.base.values if a.base else ()) + [None] * (3 - len(a.base.values if a.base else ()))
         r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
-                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source="bot",
+                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source=ReadingSource.bot,
                     prev_value=prev[0], prev_value_t2=prev[1], prev_value_t3=prev[2],
                     prev_taken_on=a.base.taken_on if a.base else None)
         s.add(r)
@@ -688,8 +688,3 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
             if zones > 1 else ()
         out.append(ResourceSeries(resource, periods, totals, zones, parts))
     return out
-
-
-def registry_point_of(info: MeterInfo) -> Point | None:
-    """The registry's last accepted value of the meter, if it has one."""
-    return info.registry
