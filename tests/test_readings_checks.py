@@ -235,3 +235,20 @@ async def test_reminder_list_button_opens_the_list(dp, bot, client, w):
     replies = await client.click(COLD)
     assert "Подключение лицевого счёта: отменено" in replies[-2].text
     assert "Введите показание" in replies[-1].text
+
+
+async def test_readings_button_inside_the_dialog_says_it_was_left(dp, client, w):
+    await client.send(t.TITLE)
+    await client.click(COLD)
+    await client.send("101")
+    replies = await client.send(t.TITLE)
+    assert "Передача показаний: отменено" in replies[0].text and "Передать показания" in replies[-1].text
+    assert (await state_of(dp, client))[0] is None
+
+
+async def test_lower_value_dead_end_gives_the_uk_phones(client, w):
+    await client.send(t.TITLE)
+    await client.click(COLD)
+    (reply,) = await client.send("99")
+    assert "меньше предыдущего" in reply.text and "ООО «УК Тестовая»: тел. +7 495 123-45-67" in reply.text
+    assert "диспетчерская служба +7 495 765-43-21" in reply.text

@@ -96,15 +96,16 @@ async def stale(query: CallbackQuery, token: str, data: ReadingData) -> bool:
     return True
 
 
-async def leave(event: Message | CallbackQuery, state: FSMContext) -> None:
-    """Leave whatever dialog is open before a new one starts here. Another flow's dialog is announced as
-    cancelled; an unfinished reading is dropped quietly (a new meter was chosen) unless «по очереди» saved some
-    meters already — then the notice names them."""
+async def leave(event: Message | CallbackQuery, state: FSMContext, announce_own: bool = True) -> None:
+    """Leave whatever dialog is open before a new one starts here, and say so. An unfinished reading is dropped
+    quietly when ``announce_own`` is off (another meter was chosen in the list); once «по очереди» saved some
+    meters the notice names them instead of «ничего не сохранено»."""
     current = await state.get_state()
-    if current is None or not current.startswith(SubmitReading.__name__):
+    ours = current is not None and current.startswith(f"{SubmitReading.__name__}:")
+    data = await ReadingData.load(state) if ours else None
+    if data is None or (announce_own and not data.saved):
         await leave_dialog(event, state, menu=False)
         return
-    data = await ReadingData.load(state)
     await state.clear()
     if data.saved:
         message = event.message if isinstance(event, CallbackQuery) else event
@@ -143,7 +144,7 @@ async def pick_meter(query: CallbackQuery, callback_data: MeterCD, state: FSMCon
     if info.overdue:
         await query.message.answer(v.overdue(info))
         return
-    await leave(query, state)
+    await leave(query, state, announce_own=False)
     await start_meter(query.message, state, ReadingData(meter_id=info.id), e)
 
 
@@ -155,7 +156,7 @@ async def pick_all(query: CallbackQuery, state: FSMContext, sessions: Sessions, 
     if not ml.meters:
         await query.message.answer(list_screen(ml)[0])
         return
-    await leave(query, state)
+    await leave(query, state, announce_own=False)
     await start_meter(query.message, state, ReadingData(queue=[m.id for m in ml.meters], in_round=True), e)
 
 
@@ -205,7 +206,7 @@ async def got_value(message: Message, state: FSMContext, sessions: Sessions, set
     info = await e.meter(data.meter_id)
     if info is None:
         await state.clear()
-        await message.answer(v.refusal(svc.ReadingRefused(svc.Refusal.not_yours), None, clock.today()))
+        await message.answer(t.NOT_YOURS)
         return
     zone = len(data.values)
     if zone >= info.zones:  # the meter changed under the dialog: start the meter again
@@ -318,7 +319,7 @@ async def spike_answer(query: CallbackQuery, callback_data: SpikeCD, state: FSMC
         info = await e.meter(data.meter_id)
         if info is None:
             await state.clear()
-            await query.message.answer(v.refusal(svc.ReadingRefused(svc.Refusal.not_yours), None, clock.today()))
+            await query.message.answer(t.NOT_YOURS)
             return
         data.new_attempt()
         await state.set_state(SubmitReading.value)

@@ -243,6 +243,7 @@ CHART_CAPTION_METER = ("Расход по месяцам (расчётные п�
                        "поделён между ними поровну.")
 CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
 CHART_TITLE = "{resource}, {unit}"
+CHART_TITLE_ZONES = " — по зонам: {zones}"
 
 PAGE_SIZE = 8  # meters per page of a list: a message stays far below Telegram's 4096 characters
 PAGE = "\nСтраница {page} из {pages}"

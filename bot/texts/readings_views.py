@@ -147,8 +147,11 @@ def history(m: svc.MeterInfo, items: list[svc.HistoryItem]) -> Html:
 
 
 def chart_title(s: svc.ResourceSeries) -> str:
-    """A panel's title (matplotlib text, not HTML)."""
-    return t.CHART_TITLE.format(resource=t.resource(s.resource), unit=t.unit(s.resource))
+    """A panel's title (matplotlib text, not HTML); a multi-tariff panel names its zones."""
+    text = t.CHART_TITLE.format(resource=t.resource(s.resource), unit=t.unit(s.resource))
+    if s.zones > 1:
+        text += t.CHART_TITLE_ZONES.format(zones=" / ".join(t.zone_name(s.zones, z) for z in range(s.zones)))
+    return text
 
 
 def chart_caption(info: svc.MeterInfo | None) -> Html:
