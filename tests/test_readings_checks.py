@@ -252,3 +252,11 @@ async def test_lower_value_dead_end_gives_the_uk_phones(client, w):
     (reply,) = await client.send("99")
     assert "меньше предыдущего" in reply.text and "ООО «УК Тестовая»: тел. +7 495 123-45-67" in reply.text
     assert "диспетчерская служба +7 495 765-43-21" in reply.text
+
+
+async def test_an_id_beyond_the_column_is_refused_on_every_meter_button(dp, client, w):
+    await client.send(t.TITLE)
+    for action in (MeterAction.submit, MeterAction.card, MeterAction.history, MeterAction.chart):
+        replies = await client.click_data(MeterCD(action=action, meter_id=2**31).pack())
+        assert [(r.method, r.text) for r in replies] == [("answerCallbackQuery", t.NOT_YOURS)], action
+    assert (await state_of(dp, client))[0] is None

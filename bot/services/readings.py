@@ -51,6 +51,7 @@ RESOURCE_ORDER = tuple(Resource)
 UNKNOWN_RESIDENTS = 3  # the monthly ceiling of a premises whose residents the registry does not give
 FIRST_READING_MONTHS = 120  # a first reading of a meter without an install date: at most ten years of use
 MAX_SPREAD_PERIODS = 240  # consumption over a longer gap is not spread further back than this
+ROW_ID_MAX = 2**31 - 1  # the tables' INTEGER ids: a larger (forged) id names no row — PostgreSQL would refuse it
 
 
 # --------------------------------------------------------------------------------------------- values
@@ -371,6 +372,8 @@ async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.d
 
 async def _get_meter(s: AsyncSession, user_id: int, meter_id: int, today: dt.date, default: Window,
                      lock: bool = False) -> MeterInfo | None:
+    if not 0 < meter_id <= ROW_ID_MAX:
+        return None
     stmt = _meters_stmt(user_id).where(Meter.id == meter_id)
     if lock:
         stmt = stmt.with_for_update(of=Meter)
@@ -538,6 +541,8 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
     ``replaces``: the id of this period's reading the resident's summary said would be replaced (None: none).
     When another one counts by now — a second tap on «Сохранить» already saved it, or someone else sent one —
     Refusal.changed is raised (with that reading as ``last``) and nothing is written."""
+    if not 0 < meter_id <= ROW_ID_MAX:
+        raise ReadingRefused(Refusal.not_yours)
     async with sessions.begin() as s:
         # take the meter's row lock before reading: concurrent saves of one meter run one after the other
         # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
