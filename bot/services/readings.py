@@ -693,3 +693,8 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
             if zones > 1 else ()
         out.append(ResourceSeries(resource, periods, totals, zones, parts))
     return out
+
+
+def registry_point_of(info: MeterInfo) -> Point | None:
+    """The registry's last accepted value of the meter, if it has one."""
+    return info.registry
