@@ -21,20 +21,6 @@ from bot.texts import house as t
 Sessions = async_sessionmaker[AsyncSession]
 
 
-def render(page: HousePage, info: svc.HouseInfo, clock: Clock) -> str:
-    if page == HousePage.premises:
-        return t.premises(info)
-    if page == HousePage.manager:
-        return t.manager(info.manager)
-    if page == HousePage.contract:
-        return t.contract(info)
-    if page == HousePage.council:
-        return t.council(info)
-    if page == HousePage.outages:
-        return t.outages(info, clock.to_local)
-    return t.card(info)
-
-
 async def house_section(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
     await leave_dialog(message, state)
     houses = await svc.my_houses(sessions, message.from_user.id)
@@ -64,7 +50,7 @@ async def house_page(query: CallbackQuery, callback_data: HouseInfoCD, sessions:
         await query.answer(ct.NOT_YOURS, show_alert=True)
         return
     await query.answer()
-    await show(query, render(callback_data.page, info, clock), kb.pages(info.house_id, callback_data.page,
+    await show(query, t.page(callback_data.page, info, clock.to_local), kb.pages(info.house_id, callback_data.page,
                                                                       len(houses) > 1))
 
 

@@ -18,7 +18,7 @@ from bot.handlers.readings import env, window
 from bot.keyboards import readings as kb
 from bot.keyboards.paginator import paginate
 from bot.services import readings as svc
-from bot.services.charts import Panel, monthly_bars
+from bot.services.charts import monthly_bars
 from bot.services.clock import Clock
 from bot.texts import readings as t
 from bot.texts import readings_views as v
@@ -31,13 +31,7 @@ def meters_screen(ml: svc.MeterList, page: int = 0):
     text = v.meters_screen(ml, list(pg.items), pg.page, pg.pages)
     if not ml.meters:
         return text, None
-    buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in pg.items]
-    return text, kb.meters_menu(buttons, pg)
-
-
-def panels(series: list[svc.ResourceSeries]) -> list[Panel]:
-    return [Panel(s.resource, v.chart_title(s), [t.period_short(p) for p in s.periods], s.values,
-                  [(t.zone_name(s.zones, z), part) for z, part in enumerate(s.parts)]) for s in series]
+    return text, kb.meters_menu(pg)
 
 
 async def meters(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions, settings: Settings,
@@ -85,7 +79,7 @@ async def chart(query: CallbackQuery, callback_data: MeterCD, sessions: Sessions
     if not series:
         await query.message.answer(t.CHART_EMPTY)
         return
-    png = await asyncio.to_thread(monthly_bars, panels(series))
+    png = await asyncio.to_thread(monthly_bars, v.chart_panels(series))
     await query.message.answer_photo(BufferedInputFile(png, filename="consumption.png"),
                                      caption=v.chart_caption(info))
 

@@ -82,9 +82,8 @@ def list_screen(ml: svc.MeterList, page: int = 0):
     text = v.meter_list(ml, list(pg.items), pg.page, pg.pages)
     if not ml.meters:
         return text, None
-    buttons = [(m.id, t.meter_button(m.resource, m.serial)) for m in pg.items]
     can_all = len(ml.meters) > 1 and any(not m.overdue for m in ml.meters)
-    return text, kb.meter_list(buttons, can_submit=can_all, page=pg)
+    return text, kb.meter_list(pg, can_submit=can_all)
 
 
 async def stale(query: CallbackQuery, token: str, data: ReadingData) -> bool:

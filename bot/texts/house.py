@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from bot.fsm.accounts import HousePage
 from bot.services.house_info import HouseInfo, OrgCard, OutageItem
 from bot.texts.common import number, phone
 from bot.texts.render import Html, fmt, join
@@ -180,3 +181,18 @@ def outages(info: HouseInfo, to_local: Callable[[dt.datetime], dt.datetime]) -> 
     if info.planned:
         parts.append(fmt(OUTAGES_PLANNED, items=join([_outage(o, to_local) for o in info.planned])))
     return _titled(BTN_OUTAGES, info, join(parts, "\n\n"))
+
+
+def page(which: HousePage, info: HouseInfo, to_local: Callable[[dt.datetime], dt.datetime]) -> Html:
+    """The page of «Мой дом» a button asks for."""
+    if which == HousePage.premises:
+        return premises(info)
+    if which == HousePage.manager:
+        return manager(info.manager)
+    if which == HousePage.contract:
+        return contract(info)
+    if which == HousePage.council:
+        return council(info)
+    if which == HousePage.outages:
+        return outages(info, to_local)
+    return card(info)

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from bot.services import readings as svc
+from bot.services.charts import Panel
 from bot.services.reading_windows import ProviderWindow, WindowError
 from bot.texts import readings as t
 from bot.texts.common import phone
@@ -152,6 +153,12 @@ def chart_title(s: svc.ResourceSeries) -> str:
     if s.zones > 1:
         text += t.CHART_TITLE_ZONES.format(zones=" / ".join(t.zone_name(s.zones, z) for z in range(s.zones)))
     return text
+
+
+def chart_panels(series: list[svc.ResourceSeries]) -> list[Panel]:
+    """The chart's panels: a title with the unit, month labels, the values (per zone for multi-tariff meters)."""
+    return [Panel(s.resource, chart_title(s), [t.period_short(p) for p in s.periods], s.values,
+                  [(t.zone_name(s.zones, z), part) for z, part in enumerate(s.parts)]) for s in series]
 
 
 def chart_caption(info: svc.MeterInfo | None) -> Html:
