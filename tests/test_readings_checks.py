@@ -260,3 +260,16 @@ async def test_an_id_beyond_the_column_is_refused_on_every_meter_button(dp, clie
         replies = await client.click_data(MeterCD(action=action, meter_id=2**31).pack())
         assert [(r.method, r.text) for r in replies] == [("answerCallbackQuery", t.NOT_YOURS)], action
     assert (await state_of(dp, client))[0] is None
+
+
+def test_chart_panels_of_a_two_tariff_series_are_stacked_by_zone():
+    from bot.texts import readings_views as v
+
+    series = svc.ResourceSeries("electricity", ["2026-10", "2026-11"], [None, Decimal(140)], 2,
+                                ([None, Decimal(100)], [None, Decimal(40)]))
+    (panel,) = v.chart_panels([series])
+    assert panel.title == "Электроэнергия, кВт·ч — по зонам: день / ночь"
+    assert panel.labels == ["окт 26", "ноя 26"] and panel.values == [None, Decimal(140)]
+    assert panel.zones == [("день", [None, Decimal(100)]), ("ночь", [None, Decimal(40)])]
+    (single,) = v.chart_panels([svc.ResourceSeries("cold_water", ["2026-11"], [Decimal(5)])])
+    assert single.title == "Холодная вода, м³" and single.zones == []
