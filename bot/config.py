@@ -82,6 +82,13 @@ class Settings(BaseSettings):
         if norm not in aliases:
             raise ValueError("cp1251 (по умолчанию, ST00011) или utf-8 (ST00012)")
         return aliases[norm]
+    # «Передать показания»: the most a premises plausibly uses in a month, per registered resident (3 residents
+    # when the registry does not say); a reading above it is asked «Всё верно?» before the summary
+    reading_ceiling_cold_water: Decimal = Field(default=Decimal(20), gt=0)  # м³
+    reading_ceiling_hot_water: Decimal = Field(default=Decimal(15), gt=0)  # м³
+    reading_ceiling_electricity: Decimal = Field(default=Decimal(600), gt=0)  # кВт·ч
+    reading_ceiling_gas: Decimal = Field(default=Decimal(150), gt=0)  # м³
+    reading_ceiling_heat: Decimal = Field(default=Decimal(3), gt=0)  # Гкал
 
     @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -226,6 +233,13 @@ class Settings(BaseSettings):
         return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()
 
     @property
+    def reading_ceilings(self) -> dict[str, Decimal]:
+        """READING_CEILING_<RESOURCE> by resource code."""
+        prefix = "reading_ceiling_"
+        return {name.removeprefix(prefix): getattr(self, name) for name in type(self).model_fields
+                if name.startswith(prefix)}
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -253,5 +267,7 @@ _TYPE_ERRORS = {
     "bool_parsing": "нужно true или false",
     "bool_type": "нужно true или false",
     "float_parsing": "нужно число",
+    "decimal_parsing": "нужно число",
+    "greater_than": "нужно число больше нуля",
     "missing": "не задана",
 }

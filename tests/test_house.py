@@ -42,7 +42,7 @@ async def test_house_pages(client, sessions, clock):
                    starts_at=utc(dt.datetime(2026, 11, 26, 10)), ends_at=utc(dt.datetime(2026, 11, 26, 15))),
         ])
     (reply,) = await client.send(ct.BTN_HOUSE)
-    for part in ("Информация о доме", "г. Москва, ул. Бауманская, д. 44", "Год постройки: 1968", "Этажей: 9",
+    for part in ("Информация о доме", "г. Москва, ул. Бауманская, д. 44", "Год постройки: 1968", "Количество этажей: 9",
                  "Общая площадь: 5\u00a0400,5\u00a0м²", "Состояние: исправный", "Общий износ: 32,5 %",
                  "Последний капитальный ремонт: 2015", "на счёте регионального оператора",
                  "Управляющая организация: ООО «УК Тестовая»"):
@@ -114,6 +114,9 @@ async def test_forged_house_is_refused(client, sessions):
         replies = await client.click_data(HouseInfoCD(page=page, house_id=w.other_house.id).pack())
         assert alert(replies) == ct.NOT_YOURS
     replies = await client.click_data(HouseInfoCD(page=HousePage.card, house_id=424242).pack())
+    assert alert(replies) == ct.NOT_YOURS
+    # an id within the callback data's bounds but beyond the INTEGER column: a refusal, not the apology
+    replies = await client.click_data(HouseInfoCD(page=HousePage.card, house_id=10**12).pack())
     assert alert(replies) == ct.NOT_YOURS
 
 

@@ -132,7 +132,22 @@ def test_average_two_zones_uses_the_sum():
 def test_consumption_by_period():
     points = [pt("2026-08-20", "100", period=None), pt("2026-09-20", "110", period="2026-09"),
               pt("2026-10-20", "122.5", period="2026-10")]
-    assert svc.consumption_by_period(points) == {"2026-09": D(10), "2026-10": D("12.5")}
+    assert svc.consumption_by_period(points, W) == {"2026-09": (D(10),), "2026-10": (D("12.5"),)}
+
+
+def test_consumption_over_several_months_is_spread_over_them():
+    """A reading four periods after the registry's value: 40 m³ are 10 m³ in each of those periods, not 40 in
+    November."""
+    points = [pt("2026-07-20", "100", period=None), pt("2026-11-19", "140", period="2026-11")]
+    assert svc.consumption_by_period(points, W) == {p: (D(10),) for p in ("2026-08", "2026-09", "2026-10", "2026-11")}
+    uneven = [pt("2026-08-22", "0", period=None), pt("2026-11-19", "10", period="2026-11")]  # 3 periods
+    spread = svc.consumption_by_period(uneven, W)
+    assert spread == {"2026-09": (D("3.333"),), "2026-10": (D("3.333"),), "2026-11": (D("3.334"),)}
+
+
+def test_consumption_by_period_keeps_the_zones():
+    points = [pt("2026-09-20", "1000", "400", period=None), pt("2026-10-20", "1100", "430", period="2026-10")]
+    assert svc.consumption_by_period(points, W, zones=2) == {"2026-10": (D(100), D(30))}
 
 
 def test_times_wording():

@@ -8,10 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from pydantic import BaseModel
+from pydantic import field_validator
 
+from bot.fsm.base import FlowData
 from bot.fsm.ids import Id, Page, Token
 
 
@@ -22,8 +22,8 @@ class SubmitReading(StatesGroup):
     confirm = State()  # шаг 3: «Проверьте показания» → «Сохранить» / «Отменить»
 
 
-class ReadingData(BaseModel):
-    """The flow's data in the FSM storage: read and written only through ``load``/``save``.
+class ReadingData(FlowData):
+    """The flow's data in the FSM storage: ``await ReadingData.load(state)`` / ``await data.save(state)``.
 
     Values are kept as strings of Decimals (JSON has no Decimal); the date as ISO text.
     """
@@ -33,9 +33,15 @@ class ReadingData(BaseModel):
     values: list[str] = []  # one per zone entered so far
     taken_on: str | None = None
     in_round: bool = False  # «Передать все по очереди»
-    saved: int = 0  # readings saved in this round
+    saved: list[str] = []  # the meters («Холодная вода № ХВ-001») saved in this round, for /cancel to name
     replaces: int | None = None  # the reading of this period the summary said the new one replaces
     token: str = ""  # this attempt's mark on its buttons: a button of an earlier dialog or attempt is stale
+
+    @field_validator("saved", mode="before")
+    @classmethod
+    def _saved_was_a_count(cls, v: object) -> object:
+        """A dialog stored before ``saved`` named the meters kept a count: it names none."""
+        return v if isinstance(v, list) else []
 
     def new_attempt(self) -> None:
         """Values are entered afresh (another meter, «Исправить», a refusal): earlier buttons stop working."""
@@ -47,14 +53,6 @@ class ReadingData(BaseModel):
 
     def date(self) -> dt.date | None:
         return dt.date.fromisoformat(self.taken_on) if self.taken_on else None
-
-
-async def load(state: FSMContext) -> ReadingData:
-    return ReadingData.model_validate(await state.get_data())
-
-
-async def save(state: FSMContext, data: ReadingData) -> None:
-    await state.set_data(data.model_dump())
 
 
 class MeterAction(StrEnum):

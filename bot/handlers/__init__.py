@@ -40,6 +40,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.message.filter(F.chat.type == "private")
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_router(payments.events_router())  # money arrived: before any dialog's step
+    residents.include_router(readings.cancel_router())  # before common's /cancel: names what was saved
     residents.include_router(common.router())
     residents.include_router(accounts.router())
     residents.include_router(house.router())

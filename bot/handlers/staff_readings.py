@@ -14,59 +14,49 @@ from bot.services import export as svc
 from bot.services import reading_windows as windows
 from bot.services.readings import Window
 from bot.texts import readings as t
+from bot.texts import readings_views as v
 
 Sessions = async_sessionmaker[AsyncSession]
 
 
+def default_window(settings: Settings) -> Window:
+    return Window(settings.reading_window_from, settings.reading_window_to)
+
+
+async def export(message: Message, command: CommandObject, bot: Bot, sessions: Sessions, settings: Settings) -> None:
+    args = (command.args or "").split()
+    period = svc.valid_period(args[0]) if args else None
+    rest = [a.lower().lstrip(".") for a in args[1:]]
+    fmts = [a for a in rest if a in svc.FORMATS]
+    ogrns = [a for a in rest if a.isdigit()]
+    if period is None or len(fmts) > 1 or len(ogrns) > 1 or len(fmts) + len(ogrns) != len(rest):
+        await message.answer(t.EXPORT_USAGE)
+        return
+    fmt, ogrn = (fmts or ["xlsx"])[0], (ogrns or [None])[0]
+    if ogrn and not await svc.provider_known(sessions, ogrn):
+        await message.answer(v.export_unknown_provider(ogrn))
+        return
+    data, rows = await svc.export_readings(sessions, period, fmt, settings.tz, ogrn)
+    await bot.send_document(message.chat.id, BufferedInputFile(data, filename=svc.file_name(period, fmt, ogrn)),
+                            caption=v.export_caption(period, rows, ogrn))
+
+
+async def window(message: Message, command: CommandObject, sessions: Sessions, settings: Settings) -> None:
+    default = default_window(settings)
+    args = (command.args or "").strip()
+    if not args:
+        await message.answer(v.windows(await windows.list_windows(sessions, default), default))
+        return
+    try:
+        w = await windows.change_window(sessions, args, default)
+    except windows.WindowError as exc:
+        await message.answer(v.window_error(exc))
+        return
+    await message.answer(v.window_set(w))
+
+
 def router() -> Router:
     r = Router(name="staff_readings")
-
-    @r.message(Command("export"))
-    async def export(message: Message, command: CommandObject, bot: Bot, sessions: Sessions,
-                     settings: Settings) -> None:
-        args = (command.args or "").split()
-        period = svc.valid_period(args[0]) if args else None
-        rest = [a.lower().lstrip(".") for a in args[1:]]
-        fmts = [a for a in rest if a in svc.FORMATS]
-        ogrns = [a for a in rest if a.isdigit()]
-        if period is None or len(fmts) > 1 or len(ogrns) > 1 or len(fmts) + len(ogrns) != len(rest):
-            await message.answer(t.EXPORT_USAGE)
-            return
-        fmt, ogrn = (fmts or ["xlsx"])[0], (ogrns or [None])[0]
-        if ogrn and not await svc.provider_known(sessions, ogrn):
-            await message.answer(t.EXPORT_UNKNOWN_PROVIDER.format(ogrn=ogrn))
-            return
-        data, rows = await svc.export_readings(sessions, period, fmt, settings.tz, ogrn)
-        provider = t.EXPORT_PROVIDER.format(ogrn=ogrn) if ogrn else ""
-        caption = (t.EXPORT_CAPTION if rows else t.EXPORT_EMPTY).format(period=t.period_name(period), rows=rows,
-                                                                         provider=provider)
-        await bot.send_document(message.chat.id, BufferedInputFile(data, filename=svc.file_name(period, fmt, ogrn)),
-                                caption=caption)
-
-    @r.message(Command("window"))
-    async def window(message: Message, command: CommandObject, sessions: Sessions, settings: Settings) -> None:
-        default = Window(settings.reading_window_from, settings.reading_window_to)
-        args = (command.args or "").strip()
-        if not args:
-            items = await windows.list_windows(sessions, default)
-            if not items:
-                await message.answer(t.WINDOWS_NONE)
-                return
-            lines = [t.WINDOWS_HEAD] + [
-                t.WINDOWS_LINE.format(name=w.name, ogrn=w.ogrn, from_day=w.window.from_day, to_day=w.window.to_day,
-                                      mark="" if w.own else t.WINDOWS_DEFAULT_MARK) for w in items]
-            await message.answer("\n".join(lines) + t.WINDOWS_HOW.format(from_day=default.from_day,
-                                                                          to_day=default.to_day))
-            return
-        ogrn, _, rest = args.partition(" ")
-        try:
-            if not ogrn.isdigit():
-                raise windows.WindowError(t.WINDOW_OGRN_FIRST)
-            w = await windows.set_window(sessions, ogrn, windows.parse_window(rest), default)
-        except windows.WindowError as exc:
-            await message.answer(str(exc))
-            return
-        await message.answer(t.WINDOW_SET.format(name=w.name, from_day=w.window.from_day, to_day=w.window.to_day,
-                                                 mark="" if w.own else t.WINDOWS_DEFAULT_MARK))
-
+    r.message.register(export, Command("export"))
+    r.message.register(window, Command("window"))
     return r

@@ -14,6 +14,8 @@ from bot.fsm.readings import (
     SpikeCD,
     SpikeChoice,
 )
+from bot.keyboards.paginator import Page, nav_row
+from bot.services.readings import MeterInfo
 from bot.texts import readings as t
 
 
@@ -21,20 +23,14 @@ def _btn(text: str, cd) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=cd.pack())
 
 
-def pages_row(action: MeterAction, page: int, pages: int) -> list[InlineKeyboardButton]:
-    """«‹ Назад» / «Далее ›» between the pages of a meter list (empty when it fits on one page)."""
-    row = []
-    if page > 0:
-        row.append(_btn(t.BTN_PREV, MeterCD(action=action, page=page - 1)))
-    if page < pages - 1:
-        row.append(_btn(t.BTN_NEXT, MeterCD(action=action, page=page + 1)))
-    return row
+def _label(m: MeterInfo) -> str:
+    return t.meter_button(m.resource, m.serial)  # button text is plain text, not HTML
 
 
-def meter_list(meters: list[tuple[int, str]], can_submit: bool, page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
-    """One button per meter of the page (id, label), paging, «Передать все по очереди», «Приборы учёта»."""
-    rows = [[_btn(label, MeterCD(action=MeterAction.submit, meter_id=mid))] for mid, label in meters]
-    if nav := pages_row(MeterAction.readings, page, pages):
+def meter_list(page: Page[MeterInfo], can_submit: bool) -> InlineKeyboardMarkup:
+    """One button per meter of the page, paging, «Передать все по очереди», «Приборы учёта»."""
+    rows = [[_btn(_label(m), MeterCD(action=MeterAction.submit, meter_id=m.id))] for m in page.items]
+    if nav := nav_row(page, lambda n: MeterCD(action=MeterAction.readings, page=n)):
         rows.append(nav)
     if can_submit:
         rows.append([_btn(t.BTN_ALL, MeterCD(action=MeterAction.all))])
@@ -66,11 +62,11 @@ def confirm(token: str = "") -> InlineKeyboardMarkup:
                                                   _btn(t.CANCEL, ConfirmCD(action=ConfirmAction.cancel, token=token))]])
 
 
-def meters_menu(meters: list[tuple[int, str]], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
-    rows = [[_btn(label, MeterCD(action=MeterAction.card, meter_id=mid))] for mid, label in meters]
-    if nav := pages_row(MeterAction.meters, page, pages):
+def meters_menu(page: Page[MeterInfo]) -> InlineKeyboardMarkup:
+    rows = [[_btn(_label(m), MeterCD(action=MeterAction.card, meter_id=m.id))] for m in page.items]
+    if nav := nav_row(page, lambda n: MeterCD(action=MeterAction.meters, page=n)):
         rows.append(nav)
-    if meters:
+    if page.items:
         rows.append([_btn(t.BTN_CHART, MeterCD(action=MeterAction.chart))])
     rows.append([_btn(t.BACK, MeterCD(action=MeterAction.readings))])
     return InlineKeyboardMarkup(inline_keyboard=rows)

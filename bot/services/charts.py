@@ -6,7 +6,7 @@ Plain data in (labels and Decimal values); Decimals become floats here for plott
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import matplotlib
@@ -30,6 +30,10 @@ class Panel:
     title: str
     labels: list[str]
     values: list[Decimal | None]  # None: no data that month (no bar, no label); 0 is labelled «0»
+    zones: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)  # (zone name, values): stacked
+
+
+ZONE_SHADES = (1.0, 0.55, 0.3)  # the resource's colour, lighter for each further tariff zone
 
 
 def number_label(y: float) -> str:
@@ -44,8 +48,18 @@ def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
     fig = Figure(figsize=(8, 2.6 * n + 0.6), dpi=100)
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=False):
+        color = COLORS.get(panel.key, "#607d8b")
         ys = [float(v or 0) for v in panel.values]
-        bars = ax.bar(panel.labels, ys, color=COLORS.get(panel.key, "#607d8b"))
+        if panel.zones:  # one stacked segment per tariff zone, the total on top
+            bottom = [0.0] * len(panel.labels)
+            for (name, values), shade in zip(panel.zones, ZONE_SHADES, strict=False):
+                part = [float(v or 0) for v in values]
+                bars = ax.bar(panel.labels, part, bottom=bottom, color=color, alpha=shade, label=name,
+                              edgecolor="white", linewidth=0.5)
+                bottom = [b + h for b, h in zip(bottom, part, strict=True)]
+            ax.legend(fontsize=8, loc="upper left", frameon=False)
+        else:
+            bars = ax.bar(panel.labels, ys, color=color)
         ax.set_title(panel.title, fontsize=11, loc="left")
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.houses import HouseItem, house_address, premises_label
+from bot.services.readings import ROW_ID_MAX
 from storage.models import Account, AccountLink, House, Organization, Outage, Premises
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -121,6 +122,8 @@ async def my_houses(sessions: Sessions, user_id: int) -> list[HouseItem]:
 
 async def house_info(sessions: Sessions, user_id: int, house_id: int, now_utc: dt.datetime) -> HouseInfo | None:
     """Everything «Мой дом» shows; None when the user has no linked account in that house."""
+    if not 0 < house_id <= ROW_ID_MAX:  # a forged id no INTEGER column holds
+        return None
     async with sessions() as s:
         prem_rows = (await s.execute(
             select(Premises, Account.account_number)

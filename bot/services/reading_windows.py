@@ -7,21 +7,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.readings import Window, org_window
 from storage.models import Account, Organization
+from storage.vocab import OrgKind
 
 Sessions = async_sessionmaker[AsyncSession]
 
-PROVIDER_KINDS = ("uk", "tsj", "zhsk", "rso")
+PROVIDER_KINDS = (OrgKind.uk, OrgKind.tsj, OrgKind.zhsk, OrgKind.rso)
 RESET_WORDS = ("по умолчанию", "умолчание", "сброс", "сбросить", "-", "—", "default")
 
 
+class WindowProblem(StrEnum):
+    ogrn_first = "ogrn_first"  # the arguments do not start with an ОГРН
+    format = "format"  # not two days of the month
+    day_range = "day_range"  # a day outside 1…31
+    order = "order"  # the first day after the last
+    unknown_provider = "unknown_provider"  # no organization with that ОГРН
+
+
 class WindowError(ValueError):
-    """Wrong input; the message is for the staff member."""
+    """Wrong input: ``problem`` says what (the staff texts word it); ``ogrn`` the number that was not found."""
+
+    def __init__(self, problem: WindowProblem, ogrn: str | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem, self.ogrn = problem, ogrn
 
 
 @dataclass(frozen=True)
@@ -39,12 +53,12 @@ def parse_window(text: str) -> Window | None:
         return None
     m = re.fullmatch(r"(?:с\s*)?(\d{1,2})\s*(?:-|–|—|по|\.\.)\s*(\d{1,2})(?:\s*числа)?", raw)
     if not m:
-        raise WindowError("Нужны два числа месяца через дефис, например 15-20, или «по умолчанию».")
+        raise WindowError(WindowProblem.format)
     start, end = int(m.group(1)), int(m.group(2))
     if not (1 <= start <= 31 and 1 <= end <= 31):
-        raise WindowError("Числа месяца — от 1 до 31.")
+        raise WindowError(WindowProblem.day_range)
     if start > end:
-        raise WindowError("Первый день окна должен быть не позже последнего (окно не переходит через конец месяца).")
+        raise WindowError(WindowProblem.order)
     return Window(start, end)
 
 
@@ -69,8 +83,16 @@ async def set_window(sessions: Sessions, ogrn: str, window: Window | None, defau
     async with sessions.begin() as s:
         o = (await s.execute(select(Organization).where(Organization.ogrn == ogrn.strip()))).scalar_one_or_none()
         if o is None:
-            raise WindowError(f"Организации с ОГРН {ogrn} нет в базе — проверьте номер (список: /window).")
+            raise WindowError(WindowProblem.unknown_provider, ogrn=ogrn.strip())
         o.reading_window_from = window.from_day if window else None
         o.reading_window_to = window.to_day if window else None
         await s.flush()
         return _view(o, default)
+
+
+async def change_window(sessions: Sessions, args: str, default: Window) -> ProviderWindow:
+    """``/window`` with arguments: «ОГРН 15-20» or «ОГРН по умолчанию». Raises WindowError."""
+    ogrn, _, rest = (args or "").strip().partition(" ")
+    if not ogrn.isdigit():
+        raise WindowError(WindowProblem.ogrn_first)
+    return await set_window(sessions, ogrn, parse_window(rest), default)

@@ -28,15 +28,17 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.services.houses import house_address, premises_label
 from bot.services.numbers import ungroup_digits
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
+from storage.vocab import ReadingSource, Resource
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -45,7 +47,11 @@ SPIKE_FACTOR = Decimal(3)
 DECIMALS = 3
 QUANT = Decimal("0.001")
 HISTORY_LIMIT = 12
-RESOURCE_ORDER = ("cold_water", "hot_water", "electricity", "gas", "heat")
+RESOURCE_ORDER = tuple(Resource)
+UNKNOWN_RESIDENTS = 3  # the monthly ceiling of a premises whose residents the registry does not give
+FIRST_READING_MONTHS = 120  # a first reading of a meter without an install date: at most ten years of use
+MAX_SPREAD_PERIODS = 240  # consumption over a longer gap is not spread further back than this
+ROW_ID_MAX = 2**31 - 1  # the tables' INTEGER ids: a larger (forged) id names no row — PostgreSQL would refuse it
 
 
 # --------------------------------------------------------------------------------------------- values
@@ -268,23 +274,43 @@ class MeterInfo:
     period: PeriodInfo
     points: tuple[Point, ...] = field(default=(), repr=False)
     registry: Point | None = None  # the registry's last accepted value, even when it echoes a bot reading
+    residents: int | None = None  # registered in the premises, when the registry gives them
+    manager: Contact | None = None  # the house's УК: whom the resident calls about the meter
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The УК of a house as a resident reaches it."""
+
+    name: str
+    phone: str | None
+    dispatcher_phone: str | None
 
 
 @dataclass(frozen=True)
 class MeterList:
     has_accounts: bool
     meters: list[MeterInfo]
+    contacts: list[Contact] = field(default_factory=list)  # the УК of each house with a linked account
+
+
+_Manager = aliased(Organization)
 
 
 def _meters_stmt(user_id: int):
     return (
-        select(Meter, Account, Organization, Premises, House)
+        select(Meter, Account, Organization, Premises, House, _Manager)
         .join(Account, Meter.account_id == Account.id)
         .join(AccountLink, (AccountLink.account_id == Account.id) & (AccountLink.user_id == user_id))
         .join(Organization, Account.provider_id == Organization.id)
         .join(Premises, Account.premises_id == Premises.id)
         .join(House, Premises.house_id == House.id)
+        .join(_Manager, House.manager_id == _Manager.id)
     )
+
+
+def contact(o: Organization) -> Contact:
+    return Contact(o.short_name or o.name, o.phone, o.dispatcher_phone)
 
 
 async def _effective(s: AsyncSession, meter_ids: list[int]) -> dict[int, list[Reading]]:
@@ -299,8 +325,8 @@ async def _effective(s: AsyncSession, meter_ids: list[int]) -> dict[int, list[Re
     return out
 
 
-def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, effective: list[Reading],
-          today: dt.date, default: Window) -> MeterInfo:
+def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, uk: Organization,
+          effective: list[Reading], today: dt.date, default: Window) -> MeterInfo:
     points = meter_points(m, effective)
     per = period_for(today, org_window(o, default))
     current = [pt for pt in points if pt.period == per.period]
@@ -311,6 +337,7 @@ def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, effectiv
         provider=o.short_name or o.name, provider_ogrn=o.ogrn, address=house_address(h), premises=premises_label(p),
         last=points[-1] if points else None, base=base_point(points, per.period),
         current=current[-1] if current else None, period=per, points=tuple(points), registry=registry_point(m),
+        residents=p.residents, manager=contact(uk),
     )
 
 
@@ -325,8 +352,15 @@ async def list_meters(sessions: Sessions, user_id: int, today: dt.date, default:
         links = (await s.execute(select(AccountLink.id).where(AccountLink.user_id == user_id).limit(1))).first()
         rows = (await s.execute(_meters_stmt(user_id))).all()
         eff = await _effective(s, [row[0].id for row in rows])
+        managers = (await s.execute(
+            select(Organization).join(House, House.manager_id == Organization.id)
+            .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
+            .join(AccountLink, AccountLink.account_id == Account.id).where(AccountLink.user_id == user_id)
+            .order_by(AccountLink.id)
+        )).scalars().all()
     infos = [_info(*row, eff.get(row[0].id, []), today, default) for row in rows]
-    return MeterList(has_accounts=links is not None, meters=sorted(infos, key=_order))
+    contacts = list(dict.fromkeys(contact(o) for o in managers))
+    return MeterList(has_accounts=links is not None, meters=sorted(infos, key=_order), contacts=contacts)
 
 
 async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.date,
@@ -338,6 +372,8 @@ async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.d
 
 async def _get_meter(s: AsyncSession, user_id: int, meter_id: int, today: dt.date, default: Window,
                      lock: bool = False) -> MeterInfo | None:
+    if not 0 < meter_id <= ROW_ID_MAX:
+        return None
     stmt = _meters_stmt(user_id).where(Meter.id == meter_id)
     if lock:
         stmt = stmt.with_for_update(of=Meter)
@@ -392,6 +428,22 @@ def check_date(info: MeterInfo, taken_on: dt.date, today: dt.date) -> None:
 
 
 @dataclass(frozen=True)
+class Ceilings:
+    """The most a premises plausibly uses in a month, per resource and registered resident (settings
+    READING_CEILING_*). A reading above it is not refused: the resident is asked «Всё верно?»."""
+
+    per_resident: dict[str, Decimal] = field(default_factory=dict)
+    unknown_residents: int = UNKNOWN_RESIDENTS
+
+    def monthly(self, resource: str, residents: int | None) -> Decimal | None:
+        per = self.per_resident.get(resource)
+        if per is None:
+            return None
+        people = residents if residents is not None and residents > 0 else self.unknown_residents
+        return per * people
+
+
+@dataclass(frozen=True)
 class Assessment:
     meter: MeterInfo
     values: tuple[Decimal, ...]
@@ -404,10 +456,35 @@ class Assessment:
     ratio: Decimal | None  # consumption ÷ usual consumption over the same time (at least a month)
     spike: bool  # ratio above SPIKE_FACTOR: ask «Всё верно» / «Исправить»
     replaces: Point | None  # the reading of the same period this one supersedes
+    ceiling: Decimal | None = None  # the premises' monthly ceiling for this resource
+    monthly_rate: Decimal | None = None  # what the reading means per month (since the base, or since installed)
+    over_ceiling: bool = False  # monthly_rate above the ceiling: ask «Всё верно?» too
+
+    @property
+    def ask(self) -> bool:
+        """The resident confirms before the summary: far above the usual, or above any plausible month."""
+        return self.spike or self.over_ceiling
 
 
-def assess(info: MeterInfo, values: tuple[Decimal, ...], taken_on: dt.date, today: dt.date) -> Assessment:
-    """Every check, then consumption and how it compares with the usual. Raises ReadingRefused."""
+def _monthly_rate(info: MeterInfo, values: tuple[Decimal, ...], taken_on: dt.date, total: Decimal | None,
+                  days: int | None) -> Decimal | None:
+    """Use per month: since the base (a shorter gap counts as a month), or — a first reading — the value itself
+    over the months since the meter was installed (FIRST_READING_MONTHS when that is unknown)."""
+    if total is not None and days is not None:
+        return (total / max(Decimal(days), MONTH_DAYS) * MONTH_DAYS).quantize(QUANT, ROUND_HALF_UP)
+    if info.base is not None:
+        return None
+    if info.installed_on is not None:
+        months = max(Decimal((taken_on - info.installed_on).days) / MONTH_DAYS, Decimal(1))
+    else:
+        months = Decimal(FIRST_READING_MONTHS)
+    return (sum(values, Decimal(0)) / months).quantize(QUANT, ROUND_HALF_UP)
+
+
+def assess(info: MeterInfo, values: tuple[Decimal, ...], taken_on: dt.date, today: dt.date,
+           ceilings: Ceilings | None = None) -> Assessment:
+    """Every check, then consumption and how it compares with the usual and with the monthly ceiling.
+    Raises ReadingRefused."""
     if len(values) != info.zones:
         raise ReadingRefused(Refusal.zones)
     check_overdue(info, today)
@@ -428,17 +505,21 @@ def assess(info: MeterInfo, values: tuple[Decimal, ...], taken_on: dt.date, toda
         expected = daily * max(Decimal(days), MONTH_DAYS)
         ratio = total / expected
     spike = ratio is not None and ratio > SPIKE_FACTOR
+    ceiling = ceilings.monthly(info.resource, info.residents) if ceilings is not None else None
+    rate = _monthly_rate(info, values, taken_on, total, days)
+    over = ceiling is not None and rate is not None and rate > ceiling
     return Assessment(info, values, taken_on, base, consumption, total, days, monthly, ratio, spike,
-                      info.current)
+                      info.current, ceiling, rate, over)
 
 
 async def evaluate(sessions: Sessions, user_id: int, meter_id: int, values: tuple[Decimal, ...],
-                   taken_on: dt.date, today: dt.date, default: Window) -> Assessment:
+                   taken_on: dt.date, today: dt.date, default: Window,
+                   ceilings: Ceilings | None = None) -> Assessment:
     async with sessions() as s:
         info = await _get_meter(s, user_id, meter_id, today, default)
     if info is None:
         raise ReadingRefused(Refusal.not_yours)
-    return assess(info, values, taken_on, today)
+    return assess(info, values, taken_on, today, ceilings)
 
 
 @dataclass(frozen=True)
@@ -460,6 +541,8 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
     ``replaces``: the id of this period's reading the resident's summary said would be replaced (None: none).
     When another one counts by now — a second tap on «Сохранить» already saved it, or someone else sent one —
     Refusal.changed is raised (with that reading as ``last``) and nothing is written."""
+    if not 0 < meter_id <= ROW_ID_MAX:
+        raise ReadingRefused(Refusal.not_yours)
     async with sessions.begin() as s:
         # take the meter's row lock before reading: concurrent saves of one meter run one after the other
         # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
@@ -474,7 +557,7 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
         padded = list(values) + [None] * (3 - len(values))
         prev = list(a.base.values if a.base else ()) + [None] * (3 - len(a.base.values if a.base else ()))
         r = Reading(meter_id=meter_id, value=padded[0], value_t2=padded[1], value_t3=padded[2], taken_on=taken_on,
-                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source="bot",
+                    period=info.period.period, submitted_at=now_utc, user_id=user_id, source=ReadingSource.bot,
                     prev_value=prev[0], prev_value_t2=prev[1], prev_value_t3=prev[2],
                     prev_taken_on=a.base.taken_on if a.base else None)
         s.add(r)
@@ -518,16 +601,41 @@ async def history(sessions: Sessions, user_id: int, meter_id: int, today: dt.dat
     return info, items
 
 
-def consumption_by_period(points: list[Point]) -> dict[str, Decimal]:
-    """Consumption of each bot reading since the previous point, booked to the reading's billing period."""
-    out: dict[str, Decimal] = defaultdict(Decimal)
+def periods_between(first: str, last: str) -> list[str]:
+    """``first`` … ``last`` inclusive (at most MAX_SPREAD_PERIODS, the latest ones)."""
+    out = [last]
+    while out[-1] > first and len(out) < MAX_SPREAD_PERIODS:
+        y, m = int(out[-1][:4]), int(out[-1][5:7])
+        out.append(period_key(y - 1, 12) if m == 1 else period_key(y, m - 1))
+    return out[::-1]
+
+
+def _split(value: Decimal, parts: int) -> list[Decimal]:
+    """``value`` in ``parts`` equal shares to the 0,001; the last one takes the rest, so they add up."""
+    share = (value / parts).quantize(QUANT, ROUND_DOWN)
+    return [share] * (parts - 1) + [value - share * (parts - 1)]
+
+
+def consumption_by_period(points: list[Point], window: Window, zones: int = 1) -> dict[str, tuple[Decimal, ...]]:
+    """Consumption of each bot reading since the previous point, per tariff zone, by billing period. A reading
+    that comes several periods after the previous point (months without readings) is spread evenly over the
+    periods after that point's up to its own — not piled onto its own month."""
+    out: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * zones)
     for a, b in zip(points, points[1:], strict=False):
         if b.period is None:
             continue
-        delta = b.total - a.total
-        if delta >= 0:
-            out[b.period] += delta
-    return dict(out)
+        if b.total - a.total < 0:  # a replaced meter
+            continue
+        deltas = [bv - av for av, bv in zip(a.values, b.values, strict=False)][:zones]
+        deltas += [Decimal(0)] * (zones - len(deltas))
+        start = a.period or period_for(a.taken_on, window).period
+        spread = periods_between(next_period(start), b.period) if next_period(start) <= b.period else [b.period]
+        shares = [_split(d, len(spread)) for d in deltas]
+        for i, period in enumerate(spread):
+            row = out[period]
+            for z in range(zones):
+                row[z] += shares[z][i]
+    return {p: tuple(v) for p, v in out.items()}
 
 
 def last_periods(today: dt.date, months: int) -> list[str]:
@@ -543,14 +651,17 @@ def last_periods(today: dt.date, months: int) -> list[str]:
 class ResourceSeries:
     resource: str
     periods: list[str]
-    values: list[Decimal | None]  # None: no reading counted for that period (0: one that showed no use)
+    values: list[Decimal | None]  # the total; None: no reading counted for that period (0: one that showed no use)
+    zones: int = 1  # tariff zones of the meters summed here
+    parts: tuple[list[Decimal | None], ...] = ()  # per zone (two- and three-tariff meters), like ``values``
 
 
 async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, default: Window,
                               months: int = 12, meter_id: int | None = None) -> list[ResourceSeries] | None:
-    """Monthly consumption per resource over the user's meters (or the one ``meter_id``; None when it is not
-    the user's) for the last ``months`` billing periods (the next period is included when a reading already
-    counts for it). Resources without any consumption in those periods are left out."""
+    """Monthly consumption per resource (and number of tariff zones) over the user's meters (or the one
+    ``meter_id``; None when it is not the user's) for the last ``months`` billing periods (the next period is
+    included when a reading already counts for it). Series without any consumption in those periods are left
+    out."""
     meters = (await list_meters(sessions, user_id, today, default)).meters
     if meter_id is not None:
         meters = [m for m in meters if m.id == meter_id]
@@ -558,18 +669,29 @@ async def monthly_consumption(sessions: Sessions, user_id: int, today: dt.date, 
             return None
     periods = last_periods(today, months)
     nxt = next_period(periods[-1])
-    per_resource: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    per_key: dict[tuple[str, int], dict[str, list[Decimal]]] = defaultdict(dict)
     for info in meters:
-        for period, value in consumption_by_period(list(info.points)).items():
-            per_resource[info.resource][period] += value
-    if any(nxt in v for v in per_resource.values()):
+        series = per_key[(info.resource, info.zones)]
+        for period, values in consumption_by_period(list(info.points), info.period.window, info.zones).items():
+            row = series.setdefault(period, [Decimal(0)] * info.zones)
+            for z, v in enumerate(values):
+                row[z] += v
+    if any(nxt in v for v in per_key.values()):
         periods = [*periods[1:], nxt]
+
+    def order(key: tuple[str, int]) -> tuple[int, int]:
+        return (RESOURCE_ORDER.index(key[0]) if key[0] in RESOURCE_ORDER else 99, key[1])
+
     out = []
-    for resource in sorted(per_resource, key=lambda r: RESOURCE_ORDER.index(r) if r in RESOURCE_ORDER else 99):
-        series = per_resource[resource]
+    for key in sorted(per_key, key=order):
+        resource, zones = key
+        series = per_key[key]
         if not any(p in series for p in periods):
             continue
-        out.append(ResourceSeries(resource, periods, [series.get(p) for p in periods]))
+        totals = [sum(series[p], Decimal(0)) if p in series else None for p in periods]
+        parts = tuple([series[p][z] if p in series else None for p in periods] for z in range(zones)) \
+            if zones > 1 else ()
+        out.append(ResourceSeries(resource, periods, totals, zones, parts))
     return out
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from html import escape
 
+from bot.fsm.accounts import HousePage
 from bot.services.house_info import HouseInfo, OrgCard, OutageItem
 from bot.texts.common import number, phone
+from bot.texts.render import Html, fmt, join
+from bot.texts.vocab import resource_name
+from storage.vocab import OutageKind
 
 BTN_CARD = "Информация о доме"
 BTN_PREMISES = "Помещение"
@@ -34,9 +37,25 @@ NOT_SET = "значение не указано"
 KINDS = {"mkd": "многоквартирный дом", "house": "жилой дом"}
 FUNDS = {"regional_operator": "на счёте регионального оператора", "special_account": "на специальном счёте"}
 LICENSE = {"active": "действует", "suspended": "приостановлена", "revoked": "аннулирована"}
-RESOURCES = {"hot_water": "Горячая вода", "cold_water": "Холодная вода", "electricity": "Электроэнергия",
-             "heating": "Отопление", "gas": "Газ"}
-OUTAGE_KINDS = {"planned": "плановое", "emergency": "аварийное"}
+OUTAGE_KINDS = {OutageKind.planned: "плановое", OutageKind.emergency: "аварийное"}
+
+FIELD = "{label}: {value}"
+TITLED = "<b>{title}</b>\n{address}\n\n{body}"
+CARD = "<b>Информация о доме</b>\n{address}\n\n{body}\n\nУправляющая организация: {manager}"
+PREMISES_BLOCK = "<b>{label}</b>\n{rows}"
+MANAGER = "<b>Управляющая организация</b>\n\n{rows}"
+LICENSE_NUMBER = "№ {number}"
+LICENSE_DATE = " от {date}"
+CHAIR = "Председатель: {name}"
+CHAIR_NONE = "Председатель: не избран"
+MEMBERS = "Члены совета:"
+MEMBER = "• {name}"
+OUTAGE_LINE = "• <b>{resource}</b> ({kind}): {span}"
+OUTAGE_REASON = "\n  {reason}"
+OUTAGES_NOW = "<b>Сейчас:</b>\n{items}"
+OUTAGES_PLANNED = "<b>Запланированы:</b>\n{items}"
+AREA = "{value}\u00a0м²"
+PERCENT = "{value} %"
 
 
 def _num(value: Decimal | None) -> str:
@@ -47,47 +66,54 @@ def _date(d: dt.date | None) -> str:
     return d.strftime("%d.%m.%Y") if d else ""
 
 
-def _fields(rows: list[tuple[str, object]]) -> list[str]:
+def _fields(rows: list[tuple[str, object]]) -> list[Html]:
     """«Label: value» for the rows that have a value; empty fields are left out, not printed blank."""
-    return [f"{label}: {escape(str(value))}" for label, value in rows if value not in (None, "")]
+    return [fmt(FIELD, label=label, value=value) for label, value in rows if value not in (None, "")]
 
 
-def card(info: HouseInfo) -> str:
+def _area(value: Decimal | None) -> str | None:
+    return AREA.format(value=_num(value)) if value else None
+
+
+def _titled(title: str, info: HouseInfo, body: Html | str) -> Html:
+    return fmt(TITLED, title=title, address=info.card.address, body=body)
+
+
+def card(info: HouseInfo) -> Html:
     c = info.card
     rows = _fields([
         ("Тип дома", KINDS.get(c.kind)),
         ("Год постройки", c.year_built),
         ("Год ввода в эксплуатацию", c.year_commissioned),
-        ("Этажей", c.floors),
-        ("Подъездов", c.entrances),
-        ("Общая площадь", f"{_num(c.total_area)}\u00a0м²" if c.total_area else None),
+        ("Количество этажей", c.floors),
+        ("Количество подъездов", c.entrances),
+        ("Общая площадь", _area(c.total_area)),
         ("Состояние", c.condition),
-        ("Общий износ", f"{_num(c.wear_percent)} %" if c.wear_percent is not None else None),
+        ("Общий износ", PERCENT.format(value=_num(c.wear_percent)) if c.wear_percent is not None else None),
         ("Последний капитальный ремонт", c.last_capital_repair_year),
         ("Фонд капремонта", FUNDS.get(c.capital_repair_fund or "")),
     ])
     # the type alone says nothing: the house has data only when something else is filled
-    body = "\n".join(rows) if len(rows) > 1 else CARD_EMPTY
-    return (f"<b>Информация о доме</b>\n{escape(c.address)}\n\n{body}\n\n"
-            f"Управляющая организация: {escape(c.manager)}")
+    body = join(rows) if len(rows) > 1 else CARD_EMPTY
+    return fmt(CARD, address=c.address, body=body, manager=c.manager)
 
 
-def premises(info: HouseInfo) -> str:
+def premises(info: HouseInfo) -> Html:
     blocks = []
     for p in info.premises:
         rows = _fields([
-            ("Общая площадь", f"{_num(p.total_area)}\u00a0м²" if p.total_area else None),
-            ("Жилая площадь", f"{_num(p.living_area)}\u00a0м²" if p.living_area else None),
+            ("Общая площадь", _area(p.total_area)),
+            ("Жилая площадь", _area(p.living_area)),
             ("Кол-во проживающих", p.residents if p.residents is not None else NOT_SET),
             ("Кадастровый номер", p.cadastral_number),
             ("Лицевые счета", ", ".join(p.accounts)),
         ])
-        blocks.append(f"<b>{escape(p.label)}</b>\n" + "\n".join(rows))
-    body = "\n\n".join(blocks) or PREMISES_EMPTY
-    return f"<b>Помещение</b>\n{escape(info.card.address)}\n\n{body}"
+        blocks.append(fmt(PREMISES_BLOCK, label=p.label, rows=join(rows)))
+    body = join(blocks, "\n\n") if blocks else PREMISES_EMPTY
+    return _titled(BTN_PREMISES, info, body)
 
 
-def manager(o: OrgCard) -> str:
+def manager(o: OrgCard) -> Html:
     rows = _fields([
         ("Полное наименование", o.name),
         ("Сокращённое наименование", o.short_name),
@@ -102,17 +128,18 @@ def manager(o: OrgCard) -> str:
         ("Диспетчерская служба", phone(o.dispatcher_phone) or None),
         ("E-mail", o.email),
         ("Сайт", o.website),
-        ("Лицензия", (f"№ {o.license_number}" + (f" от {_date(o.license_issued_on)}" if o.license_issued_on
-                                                  else "")) if o.license_number else None),
+        ("Лицензия", (LICENSE_NUMBER.format(number=o.license_number)
+                      + (LICENSE_DATE.format(date=_date(o.license_issued_on)) if o.license_issued_on else ""))
+         if o.license_number else None),
         ("Статус лицензии", LICENSE.get(o.license_status or "")),
     ])
-    return "<b>Управляющая организация</b>\n\n" + "\n".join(rows)
+    return fmt(MANAGER, rows=join(rows))
 
 
-def contract(info: HouseInfo) -> str:
+def contract(info: HouseInfo) -> Html:
     c = info.contract
     if c.empty:
-        return f"<b>Договор управления</b>\n{escape(info.card.address)}\n\n{CONTRACT_EMPTY}"
+        return _titled(BTN_CONTRACT, info, CONTRACT_EMPTY)
     rows = _fields([
         ("Номер", c.number),
         ("Дата заключения", _date(c.signed_on)),
@@ -120,38 +147,52 @@ def contract(info: HouseInfo) -> str:
         ("Планируемая дата окончания", _date(c.ends_on)),
         ("Управляющая организация", c.manager),
     ])
-    return f"<b>Договор управления</b>\n{escape(info.card.address)}\n\n" + "\n".join(rows)
+    return _titled(BTN_CONTRACT, info, join(rows))
 
 
-def council(info: HouseInfo) -> str:
+def council(info: HouseInfo) -> Html:
     c = info.council
-    head = f"<b>Совет многоквартирного дома</b>\n{escape(info.card.address)}\n\n"
+    title = "Совет многоквартирного дома"
     if not c.chair and not c.members:
-        return head + COUNCIL_EMPTY
-    lines = [f"Председатель: {escape(c.chair)}" if c.chair else "Председатель: не избран"]
+        return _titled(title, info, COUNCIL_EMPTY)
+    lines = [fmt(CHAIR, name=c.chair) if c.chair else fmt(CHAIR_NONE)]
     if c.members:
-        lines.append("Члены совета:")
-        lines += [f"• {escape(m)}" for m in c.members]
-    return head + "\n".join(lines)
+        lines.append(fmt(MEMBERS))
+        lines += [fmt(MEMBER, name=m) for m in c.members]
+    return _titled(title, info, join(lines))
 
 
-def _outage(o: OutageItem, to_local: Callable[[dt.datetime], dt.datetime]) -> str:
+def _outage(o: OutageItem, to_local: Callable[[dt.datetime], dt.datetime]) -> Html:
     start, end = to_local(o.starts_at), to_local(o.ends_at)
     span = (f"{start:%d.%m.%Y %H:%M} – {end:%H:%M}" if start.date() == end.date()
             else f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}")
-    line = f"• <b>{RESOURCES.get(o.resource, o.resource)}</b> ({OUTAGE_KINDS.get(o.kind, o.kind)}): {span}"
+    line = fmt(OUTAGE_LINE, resource=resource_name(o.resource), kind=OUTAGE_KINDS.get(o.kind, o.kind), span=span)
     if o.reason:
-        line += f"\n  {escape(o.reason)}"
+        line = Html(line + fmt(OUTAGE_REASON, reason=o.reason))
     return line
 
 
-def outages(info: HouseInfo, to_local: Callable[[dt.datetime], dt.datetime]) -> str:
-    head = f"<b>Отключения</b>\n{escape(info.card.address)}\n\n"
+def outages(info: HouseInfo, to_local: Callable[[dt.datetime], dt.datetime]) -> Html:
     if not info.current and not info.planned:
-        return head + OUTAGES_EMPTY
+        return _titled(BTN_OUTAGES, info, OUTAGES_EMPTY)
     parts = []
     if info.current:
-        parts.append("<b>Сейчас:</b>\n" + "\n".join(_outage(o, to_local) for o in info.current))
+        parts.append(fmt(OUTAGES_NOW, items=join([_outage(o, to_local) for o in info.current])))
     if info.planned:
-        parts.append("<b>Запланированы:</b>\n" + "\n".join(_outage(o, to_local) for o in info.planned))
-    return head + "\n\n".join(parts)
+        parts.append(fmt(OUTAGES_PLANNED, items=join([_outage(o, to_local) for o in info.planned])))
+    return _titled(BTN_OUTAGES, info, join(parts, "\n\n"))
+
+
+def page(which: HousePage, info: HouseInfo, to_local: Callable[[dt.datetime], dt.datetime]) -> Html:
+    """The page of «Мой дом» a button asks for."""
+    if which == HousePage.premises:
+        return premises(info)
+    if which == HousePage.manager:
+        return manager(info.manager)
+    if which == HousePage.contract:
+        return contract(info)
+    if which == HousePage.council:
+        return council(info)
+    if which == HousePage.outages:
+        return outages(info, to_local)
+    return card(info)

@@ -7,6 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 from bot.texts.common import BTN_BACK, BTN_CANCEL, BTN_READINGS, BTN_SAVE, number
+from bot.texts.render import count, plural
+from bot.texts.vocab import METER_NAME, MONTHS_SHORT, UNIT
+from bot.texts.vocab import period_name as period_name
 
 TITLE = BTN_READINGS
 BTN_ALL = "Передать все по очереди"
@@ -21,25 +24,16 @@ BTN_CHART = "График расхода"
 BTN_SUBMIT_ONE = "Передать показания"
 SAVE, CANCEL, BACK = BTN_SAVE, BTN_CANCEL, BTN_BACK
 
-RESOURCES = {
-    "cold_water": ("Холодная вода", "м³"),
-    "hot_water": ("Горячая вода", "м³"),
-    "electricity": ("Электроэнергия", "кВт·ч"),
-    "gas": ("Газ", "м³"),
-    "heat": ("Тепловая энергия", "Гкал"),
-}
 ZONES = {1: ("",), 2: ("день", "ночь"), 3: ("пик", "полупик", "ночь")}
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-          "декабрь")
-MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
 def resource(code: str) -> str:
-    return RESOURCES.get(code, (code, ""))[0]
+    """What a meter measures: «Холодная вода», «Тепловая энергия»."""
+    return METER_NAME.get(code, code)
 
 
 def unit(code: str) -> str:
-    return RESOURCES.get(code, ("", ""))[1]
+    return UNIT.get(code, "")
 
 
 def zone_name(zones: int, zone: int) -> str:
@@ -62,10 +56,6 @@ def date(d: dt.date | None) -> str:
     return d.strftime("%d.%m.%Y") if d else "—"
 
 
-def period_name(period: str) -> str:
-    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
-
-
 def period_short(period: str) -> str:
     return f"{MONTHS_SHORT[int(period[5:7]) - 1]} {period[2:4]}"
 
@@ -84,9 +74,7 @@ def times(ratio: Decimal) -> str:
         n = f"{ratio:.1f}".replace(".", ",").removesuffix(",0")
     if "," in n:
         return f"{n} раза"
-    k = int(n)
-    word = "раза" if k % 10 in (2, 3, 4) and k % 100 not in (12, 13, 14) else "раз"
-    return f"{n} {word}"
+    return f"{n} {plural(int(n), 'раз', 'раза', 'раз')}"
 
 
 def meter_title(resource_code: str, serial: str) -> str:
@@ -109,18 +97,20 @@ LIST_FOOT = "\nВыберите прибор или передайте все п
 NO_ACCOUNTS = ("Чтобы передавать показания, сначала подключите лицевой счёт — раздел «Лицевые счета» в меню. "
                "Номер лицевого счёта есть в квитанции.")
 NO_METERS = ("По вашим лицевым счетам приборы учёта не зарегистрированы. Если прибор установлен, сообщите "
-             "в управляющую организацию через «Обращения».")
+             "в управляющую организацию — через «Обращения» или по телефону.{contacts}")
 
 # --------------------------------------------------------------------------------------------- the dialog
 ASK_VALUE = ("<b>{title}</b>\n"
              "Последнее показание: {last}\n"
              "{window}"
              "{replaces}"
+             "{base}"
              "\nВведите показание{zone} — цифры до запятой (не больше {digits}) и до 3 после, "
              "например <code>{example}</code>.")
 ASK_VALUE_ZONE = " зоны «{zone}» (Т{n})"
 LAST_NONE = "нет"
 LAST_VALUE = "<b>{value}</b> {unit} от {date}"
+BASE = "Новое показание сравним с предыдущим: {value} {unit} от {date}.\n"
 REPLACES = "За {period} уже передано {value} от {date}; новое показание заменит его.\n"
 WINDOW_IN = "Приём показаний открыт (с {start} по {end} число): показания войдут в расчёт за {period}.\n"
 WINDOW_OUT = ("Сейчас не период приёма показаний (с {start} по {end} число). Показания будут приняты и учтены "
@@ -136,7 +126,7 @@ BAD_VALUE = {
                 "Например <code>{example}</code>."),
     "format": ("Не понял число. Введите цифры и одну запятую (или точку) перед дробной частью, "
                "например <code>{example}</code>."),
-    "too_many_digits": ("На счётчике {digits} цифр до запятой, а в показании больше. Проверьте число, "
+    "too_many_digits": ("На счётчике {digits} до запятой, а в показании больше. Проверьте число, "
                         "например <code>{example}</code>."),
     "too_many_decimals": "После запятой — не больше 3 цифр, например <code>{example}</code>.",
 }
@@ -144,12 +134,15 @@ STILL_WAITING = "\n\nВведите показание ещё раз или на
 
 LOWER = ("Показание {zone}<b>{value}</b> меньше предыдущего <b>{last}</b> от {date} — так не принимается.\n"
          "Проверьте число. Если прибор учёта заменили, сообщите об этом в управляющую организацию: "
-         "новый прибор нужно зарегистрировать, после этого показания можно будет передавать.")
+         "новый прибор нужно зарегистрировать, после этого показания можно будет передавать.{contacts}")
 LOWER_ZONE = "зоны «{zone}» "
 OVERDUE = ("Срок поверки прибора <b>{title}</b> истёк <b>{date}</b>.\n"
            "По правилам (постановление Правительства РФ № 354) показания прибора с истёкшим сроком поверки "
            "не используются для расчёта: плата начисляется по среднему потреблению, а затем по нормативу. "
-           "Закажите поверку или замену прибора и сообщите о ней в управляющую организацию.")
+           "Закажите поверку или замену прибора и сообщите о ней в управляющую организацию.{contacts}")
+CONTACT = "\n{name}: тел. {phone}"
+CONTACT_NO_PHONE = "\n{name}"
+CONTACT_DISPATCHER = ", диспетчерская служба {phone}"
 OVERDUE_SKIPPED = "\n\nЭтот прибор пропущен, переходим к следующему."
 BAD_DATE = "Не понял дату. Введите её в виде ДД.ММ.ГГГГ, например {example}, или нажмите «Сегодня» / «Вчера»."
 BEFORE_INSTALLED = ("Дата снятия не может быть раньше установки прибора ({date}). Введите дату ещё раз "
@@ -160,7 +153,25 @@ BEFORE_LAST = ("Дата снятия не может быть раньше да
 
 SPIKE = ("<b>Проверьте: расход в {times} больше обычного.</b>\n"
          "С {base_date}: {total} {unit}, обычно около {average} {unit} в месяц.\n"
-         "Если всё верно — продолжим, если ошиблись — введите показание заново.")
+         "Всё верно? Если да — продолжим, если ошиблись — введите показание заново.")
+CEILING = ("<b>Проверьте: это около {rate} {unit} в месяц</b> — больше, чем обычно расходует {who} "
+           "(до {ceiling} {unit} в месяц).\n"
+           "{since}"
+           "Всё верно? Если да — продолжим, если ошиблись — введите показание заново.")
+CEILING_SINCE = "С {date}: {total} {unit}.\n"
+CEILING_FIRST = "Это первое показание прибора: {value} {unit}{installed}.\n"
+CEILING_INSTALLED = " с установки {date}"
+CEILING_WHO_KNOWN = "квартира, где {residents}"
+CEILING_WHO_UNKNOWN = "квартира"
+
+
+def residents(n: int) -> str:
+    """«зарегистрирован 1 человек», «зарегистрировано 3 человека»."""
+    verb = "зарегистрирован" if plural(n, "1", "2", "5") == "1" else "зарегистрировано"
+    return f"{verb} {count(n, 'человек', 'человека', 'человек')}"
+
+
+
 
 CONFIRM = ("<b>Проверьте показания</b>\n"
            "{title}\n"
@@ -182,7 +193,29 @@ SAVED_PERIOD_OUT = ("\nСейчас не период приёма (с {start} �
                     "в расчётном периоде <b>{period}</b>.")
 SAVED_REPLACED = "\nПереданное ранее за этот период ({value}) заменено — в истории отмечено."
 CANCELLED = "Передача показаний отменена, ничего не сохранено."
-ROUND_DONE = "Готово: все приборы пройдены. Сохранено показаний: {n}."
+CANCELLED_AFTER_SAVED = ("Передача показаний отменена. Уже сохранено {saved}: {meters} — они учтены. "
+                         "Остальные приборы не переданы.")
+ROUND_DONE = "Готово: все приборы пройдены, сохранено {saved}."
+
+
+def readings_count(n: int) -> str:
+    """«1 показание», «2 показания», «5 показаний»."""
+    return count(n, "показание", "показания", "показаний")
+
+
+def digits_count(n: int) -> str:
+    return count(n, "цифра", "цифры", "цифр")
+
+
+def zones_count(n: int) -> str:
+    return count(n, "тарифная зона", "тарифные зоны", "тарифных зон")
+
+
+def rows_count(n: int) -> str:
+    return count(n, "строка", "строки", "строк")
+
+
+
 NOT_YOURS = "Нет доступа: этот прибор учёта не относится к вашим лицевым счетам."
 ZONES_LOST = "Показания устарели — начните заново из «Передать показания»."
 ALREADY_SAVED = "Эти показания уже сохранены."
@@ -194,8 +227,8 @@ METERS_HEAD = "<b>Приборы учёта</b>\nКоммунальный рес
 CARD = ("<b>{title}</b>\n"
         "Л/с {account} — {provider}\n"
         "{address}, {premises}\n"
-        "Тарифных зон: {zones}{zone_names}\n"
-        "Разрядность: {digits} цифр до запятой\n"
+        "Тарифы: {zones}{zone_names}\n"
+        "Разрядность: {digits} до запятой\n"
         "Установлен: {installed}\n"
         "Следующая поверка: {verification}{overdue}\n"
         "Последнее показание: {last}")
@@ -204,21 +237,22 @@ HISTORY_ITEM = "{date} — <b>{values}</b> {unit}, за {period}{mark}"
 HISTORY_REPLACED = " <i>(заменено)</i>"
 HISTORY_EMPTY = "Показаний через бот ещё не передавали."
 HISTORY_REGISTRY = "\nПо данным УК на {date}: {values} {unit}"
-CHART_CAPTION = "Расход по месяцам (расчётные периоды) по вашим приборам учёта."
-CHART_CAPTION_METER = "Расход по месяцам (расчётные периоды): {title}."
+CHART_CAPTION = ("Расход по месяцам (расчётные периоды) по вашим приборам учёта. Расход за несколько месяцев "
+                 "без показаний поделён между ними поровну; у многотарифных приборов — по зонам.")
+CHART_CAPTION_METER = ("Расход по месяцам (расчётные периоды): {title}. Расход за несколько месяцев без показаний "
+                       "поделён между ними поровну.")
 CHART_EMPTY = "Пока нечего показать: график появится, когда через бот будут переданы показания."
 CHART_TITLE = "{resource}, {unit}"
+CHART_TITLE_ZONES = " — по зонам: {zones}"
 
 PAGE_SIZE = 8  # meters per page of a list: a message stays far below Telegram's 4096 characters
 PAGE = "\nСтраница {page} из {pages}"
-BTN_PREV = "‹ Назад"
-BTN_NEXT = "Далее ›"
 
 # --------------------------------------------------------------------------------------------- staff
 EXPORT_USAGE = ("Выгрузка показаний для расчёта: <code>/export ГГГГ-ММ [csv] [ОГРН]</code>, например "
                 "<code>/export 2026-11</code> — XLSX по всем поставщикам; <code>/export 2026-11 csv 1027700132195</code> "
                 "— CSV только по одному поставщику (список — /window).")
-EXPORT_CAPTION = "Показания за {period}{provider}: строк — {rows}."
+EXPORT_CAPTION = "Показания за {period}{provider}: {rows}."
 EXPORT_EMPTY = "За {period}{provider} показаний нет — файл пустой, только заголовки."
 EXPORT_PROVIDER = ", ОГРН {ogrn}"
 EXPORT_UNKNOWN_PROVIDER = "Организации с ОГРН {ogrn} нет в базе — проверьте номер (список: /window). Файл не создан."
@@ -232,4 +266,10 @@ WINDOWS_HOW = ("\n\nИзменить: <code>/window ОГРН 15-20</code>; ве�
 WINDOW_SET = "{name}: показания принимаются с {from_day} по {to_day} число{mark}. Жители увидят это в «Передать показания»."
 METERS_LINE = "\n<b>{title}</b> (л/с {account})\nПоследнее: {last}\nПоверка до {verification}{overdue}"
 OUT_OF_WINDOW = " (вне периода приёма {from_day}–{to_day} числа)"
-WINDOW_OGRN_FIRST = "Сначала ОГРН поставщика, потом окно: /window 1027700132195 15-20."
+WINDOW_PROBLEMS = {
+    "ogrn_first": "Сначала ОГРН поставщика, потом окно: <code>/window 1027700132195 15-20</code>.",
+    "format": "Нужны два числа месяца через дефис, например 15-20, или «по умолчанию».",
+    "day_range": "Числа месяца — от 1 до 31.",
+    "order": "Первый день окна должен быть не позже последнего (окно не переходит через конец месяца).",
+    "unknown_provider": "Организации с ОГРН {ogrn} нет в базе — проверьте номер (список: /window).",
+}
