@@ -163,7 +163,8 @@ async def test_xlsx_workbook_imports_the_same(sessions, tmp_path):
 
     report = await import_registry(sessions, book, TZ)
     assert report.ok, report.render()
-    assert summary(report)["meters.csv"] == (12, 0, 0)
+    assert summary(report)["лист meters"] == (12, 0, 0)  # named as the workbook names it
+    assert "лист organizations" in report.render() and ".csv" not in report.render()
     # the same data as CSV changes nothing: every typed cell was read as the text would be
     again = await import_registry(sessions, DEMO, TZ)
     assert again.ok, again.render()
@@ -181,7 +182,7 @@ async def test_xlsx_problems_name_the_sheet(sessions, tmp_path):
     book = tmp_path / "r.xlsx"
     wb.save(book)
     report = await import_registry(sessions, book, TZ)
-    assert report.errors == ["r.xlsx[organizations]:2: inn: неверная контрольная сумма ИНН"]
+    assert report.errors == ["r.xlsx, лист organizations:2: inn: неверная контрольная сумма ИНН"]
 
 
 # ------------------------------------------------------------------------------------------- the format
