@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import WorkSheetParser
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
@@ -657,8 +661,6 @@ def _csv_tables(folder: Path, problems: Problems) -> list[Table]:
 
 
 def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     try:
         return get_column_letter(column)
     except ValueError:
@@ -666,12 +668,9 @@ def _letter(column: int) -> str:
 
 
 def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) -> Rows:
-    """The rows of a sheet straight from its XML, lazily: only the rows and cells the file holds (a declared
+    """The rows of a sheet straight from its XML (openpyxl's own parser, as its read-only sheets use it), lazily: only the rows and cells the file holds (a declared
     dimension of A1:XFD1048576 costs nothing), no more than ``MAX_COLUMNS`` columns and ``MAX_ROWS`` data rows,
     dates converted here so that a date out of every range is a problem, not a traceback."""
-    from openpyxl.utils.datetime import from_excel
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     date_styles = wb._date_formats
     with wb._archive.open(ws._worksheet_path) as src:
         # numbers stay numbers: this loop turns date-styled ones into dates itself
@@ -707,7 +706,7 @@ def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) ->
                     row[column - 1] = value
                 yield line, row
         except Exception as exc:  # a hand-made XML can break openpyxl's parser in many ways
-            problems.append(Problem(order, max(line, 1), label, "лист",
+            problems.append(Problem(order, max(parser.row_counter, line, 1), label, "лист",
                                     t.BROKEN_SHEET.format(error=_clip(str(exc) or type(exc).__name__, 200))))
 
 
@@ -717,8 +716,6 @@ def _book_size_mb(path: Path) -> int:
 
 
 def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
-    from openpyxl import load_workbook
-
     try:
         size = _book_size_mb(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -748,7 +745,8 @@ def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
             problems.append(Problem(ORDER[spec.name], 1, label, "лист", "нет строки заголовка"))
             continue
         header = first[1]
-        size = min(ws.max_row or 0, MAX_ROWS)  # the declared dimension: an estimate for the progress bar only
+        # for the progress bar only: the declared dimension, unless the sheet's XML is too small to hold it
+        size = min(ws.max_row or 0, MAX_ROWS, wb._archive.getinfo(ws._worksheet_path).file_size // 20)
         tables.append(Table(spec, label, t.SHEET.format(name=ws.title), header, rows, size, sheet=True))
     return tables, wb
 
