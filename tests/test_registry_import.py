@@ -432,3 +432,20 @@ async def test_trailing_delimiters_quotes_and_iso_dates(sessions, tmp_path):
     async with sessions() as s:
         org = await s.scalar(select(Organization))
         assert (org.name, org.registered_on) == ('ООО "УК; Дом"', dt.date(2016, 3, 14))
+
+
+def test_value_sets_are_the_vocabulary():
+    """The registry accepts for a kind, resource or status exactly what the database's check constraint allows."""
+    from bot.services.registry.parse import SPEC_BY_NAME
+    from storage import vocab
+
+    cases = [("organizations", "kind", vocab.OrgKind), ("organizations", "license_status", vocab.LicenseStatus),
+             ("houses", "kind", vocab.HouseKind), ("houses", "capital_repair_fund", vocab.CapitalRepairFund),
+             ("premises", "kind", vocab.PremisesKind), ("meters", "resource", vocab.Resource),
+             ("outages", "resource", vocab.OUTAGE_RESOURCES), ("outages", "kind", vocab.OutageKind),
+             ("agenda", "majority", vocab.Majority)]
+    for file, column, values in cases:
+        parse = SPEC_BY_NAME[file].column(column).parse
+        assert [parse(str(v).upper()) for v in values] == [str(v) for v in values]
+        with pytest.raises(Invalid, match="допустимо: " + ", ".join(str(v) for v in values)):
+            parse("steam")
