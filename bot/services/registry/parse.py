@@ -51,7 +51,7 @@ from storage.vocab import (
 # stops at these limits with a problem line.
 
 MAX_ROWS = 500_000  # data rows per sheet or file (the 100 000-account benchmark is a fifth of it)
-MAX_COLUMNS = 100  # columns per sheet (the widest file has 27)
+MAX_COLUMNS = 100  # columns per sheet (the widest file, houses, has 26)
 MAX_CELL = 32_767  # characters in a cell: what Excel itself holds
 MAX_BOOK_MB = 1_024  # uncompressed XML of a workbook
 EXCEL_ROWS = 1_048_576
@@ -101,10 +101,6 @@ class Problems:
         elif item[0] > self._heap[0][0]:  # comes earlier than the latest kept one
             heapq.heapreplace(self._heap, item)
 
-    def extend(self, problems: Iterable[Problem]) -> None:
-        for p in problems:
-            self.append(p)
-
     def first(self) -> list[Problem]:
         """The kept problems in report order."""
         return sorted(p for _, p in self._heap)
@@ -150,9 +146,6 @@ def _clip(s: str, limit: int = 60) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
-_short = _clip
-
-
 def _cell(raw: Any) -> Any:
     """What every cell must be before its column's parser sees it: not longer than a spreadsheet cell, no NUL
     (PostgreSQL refuses it in text)."""
@@ -181,7 +174,7 @@ def enum(values: Iterable[str]) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         value = as_text(raw).lower()
         if value not in choices:
-            raise Invalid(f"«{_short(as_text(raw))}» — допустимо: {', '.join(choices)}")
+            raise Invalid(f"«{_clip(as_text(raw))}» — допустимо: {', '.join(choices)}")
         return value
 
     return parse
@@ -240,9 +233,9 @@ def integer(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(raw: Any) -> int:
         s = as_text(raw)
         if not re.fullmatch(r"[+-]?\d+", s):
-            raise Invalid(f"«{_short(s)}» — нужно целое число")
+            raise Invalid(f"«{_clip(s)}» — нужно целое число")
         if len(s) > 18:
-            raise Invalid(t.NUMBER_TOO_LONG.format(value=_short(s)))
+            raise Invalid(t.NUMBER_TOO_LONG.format(value=_clip(s)))
         value = int(s)
         if not lo <= value <= hi:
             raise Invalid(f"от {lo} до {hi} (здесь {value})")
@@ -272,7 +265,7 @@ def _in_years(value: dt.date, years: tuple[int, int], raw: Any) -> None:
     """«01.01.0001 00:00» or «31.12.9999» is a placeholder of some billing system, not a date."""
     lo, hi = years
     if not lo <= value.year <= hi:
-        raise Invalid(t.YEAR_OUT_OF_RANGE.format(value=_short(as_text(raw)), year=value.year, lo=lo, hi=hi))
+        raise Invalid(t.YEAR_OUT_OF_RANGE.format(value=_clip(as_text(raw)), year=value.year, lo=lo, hi=hi))
 
 
 def date(raw: Any) -> dt.date:
@@ -284,7 +277,7 @@ def date(raw: Any) -> dt.date:
         s = as_text(raw)
         parsed = _date_from(s)
         if parsed is None:
-            raise Invalid(f"«{_short(s)}» — дата нужна в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+            raise Invalid(f"«{_clip(s)}» — дата нужна в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
         value = parsed
     _in_years(value, DATE_YEARS, raw)
     return value
@@ -299,7 +292,7 @@ def local_datetime(raw: Any) -> dt.datetime:
         m = re.fullmatch(r"(\S+)[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?", s)
         day = _date_from(m.group(1)) if m else None
         if day is None or m is None:
-            raise Invalid(f"«{_short(s)}» — дата и время нужны в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ")
+            raise Invalid(f"«{_clip(s)}» — дата и время нужны в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ")
         hour, minute = int(m.group(2)), int(m.group(3))
         if hour > 23 or minute > 59:
             raise Invalid(f"«{s}»: такого времени нет")
@@ -314,7 +307,7 @@ def period(raw: Any) -> str:
     s = as_text(raw)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", s) or re.fullmatch(r"(\d{1,2})\.(\d{4})", s)
     if not m:
-        raise Invalid(f"«{_short(s)}» — период нужен в виде ГГГГ-ММ")
+        raise Invalid(f"«{_clip(s)}» — период нужен в виде ГГГГ-ММ")
     y, mo = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
     if not 1 <= int(mo) <= 12:
         raise Invalid(f"«{s}»: такого месяца нет")
