@@ -1,10 +1,15 @@
 """Registry import benchmark: 100k accounts + 100k meters (and the 100k premises and 1k houses they need).
 
     .venv/bin/python bench/import_registry.py [--accounts 100000] [--pg postgresql+asyncpg://…]
+    .venv/bin/python bench/import_registry.py --hostile
+
 
 Generates a valid registry the way staff export it (semicolons, a BOM, DD.MM.YYYY dates, decimal commas) into a
 temp folder, imports it into a fresh migrated database, prints the time and rows/s, then imports the same folder
 again (which must change nothing) and prints that time too. Figures only; no thresholds.
+
+``--hostile``: imports the 1.7 KB workbook that declares A1:XFD1048576 with one far cell (the one
+tests/test_registry_hostile.py builds) and prints how long the refusal took and the peak memory.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -97,11 +103,38 @@ async def run(url: str, folder: Path, rows: int) -> None:
         await engine.dispose()
 
 
+async def hostile(url: str, folder: Path) -> None:
+    import tracemalloc
+
+    from tests.test_registry_hostile import hostile_workbook
+
+    book = hostile_workbook(folder / "hostile.xlsx")
+    engine = await fresh_engine(url)
+    try:
+        tracemalloc.start()
+        start = time.perf_counter()
+        report = await import_registry(session_factory(engine), book, ZoneInfo("Europe/Moscow"))
+        took = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        await engine.dispose()
+    print(report.render())
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    print(f"hostile.xlsx ({book.stat().st_size:,} bytes): refused={not report.ok} in {took * 1000:.0f} ms, "
+          f"Python peak {peak / 2**20:.1f} MB, process max RSS {rss:.0f} MB")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accounts", type=int, default=100_000, help="accounts (and meters, and premises)")
     p.add_argument("--pg", metavar="URL", help="also run against this PostgreSQL database (it is TRUNCATEd!)")
+    p.add_argument("--hostile", action="store_true", help="import the hostile workbook instead")
     args = p.parse_args()
+    if args.hostile:
+        with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
+            asyncio.run(hostile(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}", Path(tmp)))
+        return
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
         folder = Path(tmp) / "registry"
         folder.mkdir()

@@ -31,6 +31,26 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import ExactDecimal
+from storage.vocab import (
+    OUTAGE_RESOURCES,
+    AppealStatus,
+    CapitalRepairFund,
+    HouseKind,
+    LicenseStatus,
+    LinkMethod,
+    Majority,
+    OrgKind,
+    OutageKind,
+    OutageStatus,
+    PaymentSource,
+    PremisesKind,
+    PushStatus,
+    ReadingSource,
+    RequestStatus,
+    Resource,
+    VoteChoice,
+    sql_in,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -66,10 +86,8 @@ class TimestampMixin:
 class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
     __table_args__ = (
-        CheckConstraint("kind IN ('uk','tsj','zhsk','rso','gzhi','other')", name="kind"),
-        CheckConstraint(
-            "license_status IS NULL OR license_status IN ('active','suspended','revoked')", name="license_status"
-        ),
+        CheckConstraint(sql_in("kind", OrgKind), name="kind"),
+        CheckConstraint(sql_in("license_status", LicenseStatus, nullable=True), name="license_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,11 +124,8 @@ class Organization(TimestampMixin, Base):
 class House(TimestampMixin, Base):
     __tablename__ = "houses"
     __table_args__ = (
-        CheckConstraint("kind IN ('mkd','house')", name="kind"),
-        CheckConstraint(
-            "capital_repair_fund IS NULL OR capital_repair_fund IN ('regional_operator','special_account')",
-            name="capital_repair_fund",
-        ),
+        CheckConstraint(sql_in("kind", HouseKind), name="kind"),
+        CheckConstraint(sql_in("capital_repair_fund", CapitalRepairFund, nullable=True), name="capital_repair_fund"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,7 +165,7 @@ class Premises(TimestampMixin, Base):
     __tablename__ = "premises"
     __table_args__ = (
         UniqueConstraint("house_id", "number"),
-        CheckConstraint("kind IN ('residential','nonresidential')", name="kind"),
+        CheckConstraint(sql_in("kind", PremisesKind), name="kind"),
         CheckConstraint("total_area > 0", name="total_area_positive"),
     )
 
@@ -182,7 +197,7 @@ class Meter(TimestampMixin, Base):
     __tablename__ = "meters"
     __table_args__ = (
         UniqueConstraint("serial_number", "account_id"),
-        CheckConstraint("resource IN ('cold_water','hot_water','electricity','gas','heat')", name="resource"),
+        CheckConstraint(sql_in("resource", Resource), name="resource"),
         CheckConstraint("tariff_zones BETWEEN 1 AND 3", name="tariff_zones"),
         CheckConstraint("digits BETWEEN 1 AND 12", name="digits"),
     )
@@ -236,7 +251,7 @@ class Payment(TimestampMixin, Base):
 
     __tablename__ = "payments"
     __table_args__ = (
-        CheckConstraint("source IN ('registry','bot')", name="source"),
+        CheckConstraint(sql_in("source", PaymentSource), name="source"),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
@@ -288,9 +303,9 @@ class Outage(TimestampMixin, Base):
     __tablename__ = "outages"
     __table_args__ = (
         UniqueConstraint("house_id", "resource", "starts_at"),
-        CheckConstraint("resource IN ('hot_water','cold_water','electricity','heating','gas')", name="resource"),
-        CheckConstraint("kind IN ('planned','emergency')", name="kind"),
-        CheckConstraint("status IN ('active','cancelled','ended')", name="status"),
+        CheckConstraint(sql_in("resource", OUTAGE_RESOURCES), name="resource"),
+        CheckConstraint(sql_in("kind", OutageKind), name="kind"),
+        CheckConstraint(sql_in("status", OutageStatus), name="status"),
         CheckConstraint("ends_at > starts_at", name="period"),
     )
 
@@ -328,9 +343,7 @@ class AgendaItem(TimestampMixin, Base):
     __tablename__ = "agenda_items"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number"),
-        CheckConstraint(
-            "majority IN ('simple','more_than_half_all','two_thirds_all','unanimous')", name="majority"
-        ),
+        CheckConstraint(sql_in("majority", Majority), name="majority"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -370,7 +383,7 @@ class AccountLink(Base):
     __tablename__ = "account_links"
     __table_args__ = (
         UniqueConstraint("user_id", "account_id"),
-        CheckConstraint("method IN ('phone','bill_total','staff')", name="method"),
+        CheckConstraint(sql_in("method", LinkMethod), name="method"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -398,7 +411,7 @@ class LinkRequest(TimestampMixin, Base):
     """A resident asks the УК's staff to confirm that an account is theirs."""
 
     __tablename__ = "link_requests"
-    __table_args__ = (CheckConstraint("status IN ('pending','approved','rejected')", name="status"),)
+    __table_args__ = (CheckConstraint(sql_in("status", RequestStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -412,7 +425,7 @@ class LinkRequest(TimestampMixin, Base):
 class Reading(Base):
     __tablename__ = "readings"
     __table_args__ = (
-        CheckConstraint("source IN ('bot','registry','staff')", name="source"),
+        CheckConstraint(sql_in("source", ReadingSource), name="source"),
         CheckConstraint("value >= 0", name="value_nonnegative"),
         Index("ix_readings_meter_period", "meter_id", "period"),
     )
@@ -440,9 +453,7 @@ class Reading(Base):
 class Appeal(TimestampMixin, Base):
     __tablename__ = "appeals"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('sent','registered','in_work','answered','withdrawn','closed')", name="status"
-        ),
+        CheckConstraint(sql_in("status", AppealStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -495,7 +506,7 @@ class Vote(Base):
     __tablename__ = "votes"
     __table_args__ = (
         UniqueConstraint("agenda_item_id", "owner_id"),
-        CheckConstraint("choice IN ('for','against','abstain')", name="choice"),
+        CheckConstraint(sql_in("choice", VoteChoice), name="choice"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -512,7 +523,7 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         # 'sending': claimed by the sender just before the API call (a crash there must not repeat the push)
-        CheckConstraint("status IN ('pending','sending','sent','failed','skipped')", name="status"),
+        CheckConstraint(sql_in("status", PushStatus), name="status"),
         Index("ix_notifications_due", "status", "not_before"),
     )
 

@@ -7,6 +7,7 @@ outages file says ``heating`` where a meter says ``heat``: both are ``Resource.h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -18,6 +19,14 @@ class Resource(StrEnum):
     heat = "heat"  # отопление / тепловая энергия
 
 
+# what the outages table and the registry's outages file say for a resource today: ``heating`` for the heat
+# (renamed to ``heat`` after the merge, when this tuple goes and outages use ``Resource``)
+OUTAGE_RESOURCES: tuple[str, ...] = tuple(
+    "heating" if r is Resource.heat else r.value
+    for r in (Resource.hot_water, Resource.cold_water, Resource.electricity, Resource.heat, Resource.gas)
+)
+
+
 class OrgKind(StrEnum):
     uk = "uk"
     tsj = "tsj"
@@ -25,6 +34,61 @@ class OrgKind(StrEnum):
     rso = "rso"
     gzhi = "gzhi"
     other = "other"
+
+
+class LicenseStatus(StrEnum):
+    """The license of an УК to manage apartment buildings."""
+
+    active = "active"
+    suspended = "suspended"
+    revoked = "revoked"
+
+
+class HouseKind(StrEnum):
+    mkd = "mkd"  # многоквартирный дом
+    house = "house"  # жилой дом
+
+
+class HouseCondition(StrEnum):
+    """A house's condition as ГИС ЖКХ spells it (the registry's words are Russian)."""
+
+    sound = "исправный"
+    dilapidated = "ветхий"
+    emergency = "аварийный"
+
+
+class CapitalRepairFund(StrEnum):
+    regional_operator = "regional_operator"
+    special_account = "special_account"
+
+
+class Majority(StrEnum):
+    """What decides an agenda item (ЖК РФ ст. 46 ч. 1)."""
+
+    simple = "simple"
+    more_than_half_all = "more_than_half_all"
+    two_thirds_all = "two_thirds_all"
+    unanimous = "unanimous"
+
+
+class PaymentSource(StrEnum):
+    registry = "registry"
+    bot = "bot"
+
+
+class AppealStatus(StrEnum):
+    sent = "sent"
+    registered = "registered"
+    in_work = "in_work"
+    answered = "answered"
+    withdrawn = "withdrawn"
+    closed = "closed"
+
+
+class VoteChoice(StrEnum):
+    for_ = "for"
+    against = "against"
+    abstain = "abstain"
 
 
 class OutageKind(StrEnum):
@@ -69,8 +133,9 @@ class PushStatus(StrEnum):
     skipped = "skipped"
 
 
-def sql_in(column: str, values: type[StrEnum], nullable: bool = False) -> str:
-    """The SQL of a check constraint that holds ``column`` to the enum's values (portable: SQLite, PostgreSQL)."""
-    listed = ",".join(f"'{v.value}'" for v in values)
+def sql_in(column: str, values: type[StrEnum] | Iterable[str], nullable: bool = False) -> str:
+    """The SQL of a check constraint that holds ``column`` to the enum's values, in their order (portable:
+    SQLite, PostgreSQL)."""
+    listed = ",".join(f"'{str(v)}'" for v in values)
     check = f"{column} IN ({listed})"
     return f"{column} IS NULL OR {check}" if nullable else check

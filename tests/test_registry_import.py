@@ -163,7 +163,8 @@ async def test_xlsx_workbook_imports_the_same(sessions, tmp_path):
 
     report = await import_registry(sessions, book, TZ)
     assert report.ok, report.render()
-    assert summary(report)["meters.csv"] == (12, 0, 0)
+    assert summary(report)["лист meters"] == (12, 0, 0)  # named as the workbook names it
+    assert "лист organizations" in report.render() and ".csv" not in report.render()
     # the same data as CSV changes nothing: every typed cell was read as the text would be
     again = await import_registry(sessions, DEMO, TZ)
     assert again.ok, again.render()
@@ -181,7 +182,7 @@ async def test_xlsx_problems_name_the_sheet(sessions, tmp_path):
     book = tmp_path / "r.xlsx"
     wb.save(book)
     report = await import_registry(sessions, book, TZ)
-    assert report.errors == ["r.xlsx[organizations]:2: inn: неверная контрольная сумма ИНН"]
+    assert report.errors == ["r.xlsx, лист organizations:2: inn: неверная контрольная сумма ИНН"]
 
 
 # ------------------------------------------------------------------------------------------- the format
@@ -431,3 +432,20 @@ async def test_trailing_delimiters_quotes_and_iso_dates(sessions, tmp_path):
     async with sessions() as s:
         org = await s.scalar(select(Organization))
         assert (org.name, org.registered_on) == ('ООО "УК; Дом"', dt.date(2016, 3, 14))
+
+
+def test_value_sets_are_the_vocabulary():
+    """The registry accepts for a kind, resource or status exactly what the database's check constraint allows."""
+    from bot.services.registry.parse import SPEC_BY_NAME
+    from storage import vocab
+
+    cases = [("organizations", "kind", vocab.OrgKind), ("organizations", "license_status", vocab.LicenseStatus),
+             ("houses", "kind", vocab.HouseKind), ("houses", "capital_repair_fund", vocab.CapitalRepairFund),
+             ("premises", "kind", vocab.PremisesKind), ("meters", "resource", vocab.Resource),
+             ("outages", "resource", vocab.OUTAGE_RESOURCES), ("outages", "kind", vocab.OutageKind),
+             ("agenda", "majority", vocab.Majority)]
+    for file, column, values in cases:
+        parse = SPEC_BY_NAME[file].column(column).parse
+        assert [parse(str(v).upper()) for v in values] == [str(v) for v in values]
+        with pytest.raises(Invalid, match="допустимо: " + ", ".join(str(v) for v in values)):
+            parse("steam")

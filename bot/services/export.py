@@ -1,6 +1,10 @@
 """Readings for billing: the readings that count for a billing period (superseded ones left out), one row per
 tariff zone, as CSV (``;``, UTF-8 with BOM, decimal comma — what Excel opens as is) or XLSX.
 
+Every text in these files (a serial number, a street, an account number — registry data anybody could have
+typed) is written as text, never as a formula: ``=HYPERLINK(…)`` in a meter serial stays a string (OWASP's
+CSV-injection rule, in ``is_formula_like`` and the two cell writers that use it).
+
 Previous value and consumption: the meter's newest point taken on or before the reading that is not a reading of
 the same period nor of a later one (see ``bot.services.readings``: registry value or an earlier bot reading). A
 reading of the next period may carry the same date (sent the day after the window closed, read the day before):
@@ -15,6 +19,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -110,6 +115,31 @@ async def export_rows(sessions: Sessions, period: str, tz: ZoneInfo, provider_og
     return out
 
 
+# what makes a spreadsheet take a cell for a formula (OWASP, CSV injection): = + - @, a tab, a carriage return
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    """Whether a spreadsheet would read this text as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_text(value: str) -> str:
+    """A text for a CSV cell: a formula-like one gets a leading apostrophe, so a spreadsheet shows it as text."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def xlsx_row(ws: Any, values: list[Any]) -> None:
+    """Append a row; every text is a string cell (openpyxl would make «=…» a formula), a formula-like one is
+    also marked quote-prefixed, as Excel marks a text typed after an apostrophe."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if is_formula_like(cell.value):
+                cell.quotePrefix = True
+
+
 def _num(v: Decimal | None) -> str:
     return "" if v is None else f"{v:.3f}".replace(".", ",")
 
@@ -119,8 +149,9 @@ def to_csv(rows: list[ExportRow]) -> bytes:
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     w.writerow(HEADERS)
     for r in rows:
-        w.writerow([r.provider_ogrn, r.account, r.address, r.premises, r.serial, r.resource, r.zone,
-                    _num(r.previous), _num(r.value), _num(r.consumption), r.taken_on.strftime("%d.%m.%Y"),
+        texts = [csv_text(v) for v in (r.provider_ogrn, r.account, r.address, r.premises, r.serial, r.resource,
+                                       r.zone)]
+        w.writerow([*texts, _num(r.previous), _num(r.value), _num(r.consumption), r.taken_on.strftime("%d.%m.%Y"),
                     r.submitted_at.strftime("%d.%m.%Y %H:%M")])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -132,12 +163,12 @@ def to_xlsx(rows: list[ExportRow], period: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Показания {period}"
-    ws.append(list(HEADERS))
+    xlsx_row(ws, list(HEADERS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r.provider_ogrn, r.account, r.address, r.premises, r.serial, r.resource, r.zone, r.previous,
-                   r.value, r.consumption, r.taken_on, r.submitted_at])
+        xlsx_row(ws, [r.provider_ogrn, r.account, r.address, r.premises, r.serial, r.resource, r.zone, r.previous,
+                      r.value, r.consumption, r.taken_on, r.submitted_at])
         n = ws.max_row
         for col in "HIJ":
             ws[f"{col}{n}"].number_format = "0.000"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.registry.load import Progress, check_references, preload, write
-from bot.services.registry.parse import ParsedFile, Problem, open_tables, parse_table
+from bot.services.registry.parse import ParsedFile, Problem, Problems, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
 
 __all__ = ["Counts", "ImportReport", "import_and_publish", "import_path", "import_registry"]
@@ -41,8 +41,8 @@ def _progress_bar(enabled: bool) -> Progress:
     return progress
 
 
-def _rejected(problems: list[Problem]) -> ImportReport:
-    return ImportReport(ok=False, errors=[str(p) for p in sorted(problems)])
+def _rejected(problems: Problems) -> ImportReport:
+    return ImportReport(ok=False, errors=[str(p) for p in problems.first()], more=problems.more)
 
 
 async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str | Path, tz: ZoneInfo,
@@ -50,7 +50,7 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
     """Validate the whole registry, then write it in one transaction — or write nothing and list every problem.
     ``clock`` (default: the wall clock in ``tz``) dates the import: the «year not yet come» check, ``updated_at``."""
     clock = clock or Clock(tz)
-    problems: list[Problem] = []
+    problems = Problems()
     bar = _progress_bar(progress)
     tables, close = open_tables(Path(path), problems)
     files: dict[str, ParsedFile] = {}
@@ -74,7 +74,9 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
         except DBAPIError as exc:
             await session.rollback()
             reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
-            return _rejected([Problem(-1, 1, str(path), "—", f"база данных отклонила запись: {reason}")])
+            refused = Problems()
+            refused.append(Problem(-1, 1, str(path), "—", f"база данных отклонила запись: {reason}"))
+            return _rejected(refused)
         except BaseException:
             await session.rollback()
             raise

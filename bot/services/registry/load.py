@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.services.address import house_search_text
-from bot.services.registry.parse import ORDER, SPEC_BY_NAME, ParsedFile, Problem
+from bot.services.registry.parse import ORDER, SPEC_BY_NAME, ParsedFile, Problem, Problems, source_phrase
 from bot.services.registry.report import Counts
 from storage.models import (
     Account,
@@ -85,11 +85,16 @@ class Ids:
 # ----------------------------------------------------------------------------------------------- references
 
 
-def check_references(files: dict[str, ParsedFile], ids: Ids, problems: list[Problem]) -> None:
+def check_references(files: dict[str, ParsedFile], ids: Ids, problems: Problems) -> None:
     """Every house, premises, account, organization and meeting a row names must be in this import or stored."""
 
     def imported(name: str) -> dict[tuple, int]:
         return files[name].keys if name in files else {}
+
+    book = any(pf.sheet for pf in files.values())
+
+    def where(name: str) -> str:  # «в houses.csv» or «на листе houses»
+        return source_phrase(name, book)
 
     orgs, houses, premises = imported("organizations"), imported("houses"), imported("premises")
     accounts, meetings = imported("accounts"), imported("meetings")
@@ -112,22 +117,22 @@ def check_references(files: dict[str, ParsedFile], ids: Ids, problems: list[Prob
 
         for col in ("manager_ogrn", "provider_ogrn"):
             if name in ("houses", "accounts") and given(col) and not has_org(v[col]):
-                yield col, f"организация с ОГРН {v[col]} не найдена ни в organizations.csv, ни в базе"
+                yield col, f"организация с ОГРН {v[col]} не найдена ни {where('organizations')}, ни в базе"
         if name in ("premises", "outages", "meetings") and given("house_guid") and not has_house(v["house_guid"]):
-            yield "house_guid", f"дом {v['house_guid']} не найден ни в houses.csv, ни в базе"
+            yield "house_guid", f"дом {v['house_guid']} не найден ни {where('houses')}, ни в базе"
         if name in ("accounts", "owners") and given("house_guid", "premises_number"):
             if not has_house(v["house_guid"]):
-                yield "house_guid", f"дом {v['house_guid']} не найден ни в houses.csv, ни в базе"
+                yield "house_guid", f"дом {v['house_guid']} не найден ни {where('houses')}, ни в базе"
             elif not has_premises(v["house_guid"], v["premises_number"]):
                 yield "premises_number", (f"помещение «{v['premises_number']}» дома {v['house_guid']} "
-                                          "не найдено ни в premises.csv, ни в базе")
+                                          f"не найдено ни {where('premises')}, ни в базе")
         if name in ("meters", "charges", "payments") and given("account_number", "provider_ogrn"):
             if not has_account(v["account_number"], v["provider_ogrn"]):
                 yield "account_number", (f"лицевой счёт {v['account_number']} (поставщик ОГРН "
-                                         f"{v['provider_ogrn']}) не найден ни в accounts.csv, ни в базе")
+                                         f"{v['provider_ogrn']}) не найден ни {where('accounts')}, ни в базе")
         if name == "agenda" and given("meeting_id") and not (
                 (v["meeting_id"],) in meetings or v["meeting_id"] in ids.meeting):
-            yield "meeting_id", f"собрание {v['meeting_id']} не найдено ни в meetings.csv, ни в базе"
+            yield "meeting_id", f"собрание {v['meeting_id']} не найдено ни {where('meetings')}, ни в базе"
 
     for name, pf in files.items():
         for row in pf.rows:
@@ -359,7 +364,7 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
             else:
                 rows = await conn.execute(select(t.c.meeting_id).where(t.c.id.in_(set(changed_ids) | set(new_ids))))
                 meetings_changed |= {r.meeting_id for r in rows}
-        out.counts[pf.spec.file] = counts
+        out.counts[pf.name or pf.spec.file] = counts
     out.changed_meeting_ids = sorted(meetings_changed)
     return out
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import io
 import itertools
 import re
 import uuid
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -21,9 +23,41 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import WorkSheetParser
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
+
+from bot.texts import registry as t
+from bot.texts.common import number
+from storage.vocab import (
+    OUTAGE_RESOURCES,
+    CapitalRepairFund,
+    HouseCondition,
+    HouseKind,
+    LicenseStatus,
+    Majority,
+    OrgKind,
+    OutageKind,
+    PremisesKind,
+    Resource,
+)
+
+# ----------------------------------------------------------------------------------------------- limits
+# A registry is data, and a hostile one must not take the bot down: every sheet or file is read lazily and
+# stops at these limits with a problem line.
+
+MAX_ROWS = 500_000  # data rows per sheet or file (the 100 000-account benchmark is a fifth of it)
+MAX_COLUMNS = 100  # columns per sheet (the widest file, houses, has 26)
+MAX_CELL = 32_767  # characters in a cell: what Excel itself holds
+MAX_BOOK_MB = 1_024  # uncompressed XML of a workbook
+EXCEL_ROWS = 1_048_576
+DATE_YEARS = (1900, 2100)  # a date: registration, installation, verification, payment
+EVENT_YEARS = (2000, 2100)  # a date-time of an outage or a meeting, a billing period
+SHOWN = 1_000  # problems listed in the report; the rest are counted
 
 # ----------------------------------------------------------------------------------------------- problems
 
@@ -50,6 +84,39 @@ class Problem:
         return f"{self.label}:{self.line}: {self.column}: {self.reason}"
 
 
+class Problems:
+    """Every problem counted, the first ``keep`` of them (in report order) kept: 200 000 junk rows cost a
+    bounded heap, not a list of a million lines."""
+
+    def __init__(self, keep: int = SHOWN) -> None:
+        self.keep = keep
+        self.total = 0
+        self._heap: list[tuple[tuple[int, int, int], Problem]] = []  # max-heap by (order, line, seq)
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        item = ((-problem.order, -problem.line, -problem.seq), problem)
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, item)
+        elif item[0] > self._heap[0][0]:  # comes earlier than the latest kept one
+            heapq.heapreplace(self._heap, item)
+
+    def first(self) -> list[Problem]:
+        """The kept problems in report order."""
+        return sorted(p for _, p in self._heap)
+
+    @property
+    def more(self) -> int:
+        """How many problems were counted but not kept."""
+        return self.total - len(self._heap)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
 # ----------------------------------------------------------------------------------------------- values
 
 BLANK = object()  # marks a value that failed to parse
@@ -74,6 +141,22 @@ def as_text(raw: Any) -> str:
     return str(raw).strip()
 
 
+def _clip(s: str, limit: int = 60) -> str:
+    """A value quoted in a reason: a 100 KB junk cell is not repeated in full."""
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def _cell(raw: Any) -> Any:
+    """What every cell must be before its column's parser sees it: not longer than a spreadsheet cell, no NUL
+    (PostgreSQL refuses it in text)."""
+    if isinstance(raw, str):
+        if len(raw) > MAX_CELL:
+            raise Invalid(t.CELL_TOO_LONG.format(length=number(len(raw)), limit=number(MAX_CELL)))
+        if "\x00" in raw:
+            raise Invalid(t.NUL_IN_CELL)
+    return raw
+
+
 def text(max_len: int | None = None) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         value = re.sub(r"\s+", " ", as_text(raw))
@@ -84,11 +167,14 @@ def text(max_len: int | None = None) -> Callable[[Any], str]:
     return parse
 
 
-def enum(*choices: str) -> Callable[[Any], str]:
+def enum(values: Iterable[str]) -> Callable[[Any], str]:
+    """One of a vocabulary's values (``storage.vocab``), as the database stores it."""
+    choices = tuple(str(v) for v in values)
+
     def parse(raw: Any) -> str:
         value = as_text(raw).lower()
         if value not in choices:
-            raise Invalid(f"«{as_text(raw)}» — допустимо: {', '.join(choices)}")
+            raise Invalid(f"«{_clip(as_text(raw))}» — допустимо: {', '.join(choices)}")
         return value
 
     return parse
@@ -147,7 +233,9 @@ def integer(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(raw: Any) -> int:
         s = as_text(raw)
         if not re.fullmatch(r"[+-]?\d+", s):
-            raise Invalid(f"«{s}» — нужно целое число")
+            raise Invalid(f"«{_clip(s)}» — нужно целое число")
+        if len(s) > 18:
+            raise Invalid(t.NUMBER_TOO_LONG.format(value=_clip(s)))
         value = int(s)
         if not lo <= value <= hi:
             raise Invalid(f"от {lo} до {hi} (здесь {value})")
@@ -173,31 +261,44 @@ def _date_from(s: str) -> dt.date | None:
         raise Invalid(f"«{s}»: такой даты нет") from exc
 
 
+def _in_years(value: dt.date, years: tuple[int, int], raw: Any) -> None:
+    """«01.01.0001 00:00» or «31.12.9999» is a placeholder of some billing system, not a date."""
+    lo, hi = years
+    if not lo <= value.year <= hi:
+        raise Invalid(t.YEAR_OUT_OF_RANGE.format(value=_clip(as_text(raw)), year=value.year, lo=lo, hi=hi))
+
+
 def date(raw: Any) -> dt.date:
     if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    s = as_text(raw)
-    value = _date_from(s)
-    if value is None:
-        raise Invalid(f"«{s}» — дата нужна в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    else:
+        s = as_text(raw)
+        parsed = _date_from(s)
+        if parsed is None:
+            raise Invalid(f"«{_clip(s)}» — дата нужна в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+        value = parsed
+    _in_years(value, DATE_YEARS, raw)
     return value
 
 
 def local_datetime(raw: Any) -> dt.datetime:
     """Naive local date-time as written; ``load`` converts it to UTC with the bot's TIMEZONE."""
     if isinstance(raw, dt.datetime):
-        return raw.replace(second=0, microsecond=0, tzinfo=None)
-    s = as_text(raw)
-    m = re.fullmatch(r"(\S+)[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?", s)
-    day = _date_from(m.group(1)) if m else None
-    if day is None or m is None:
-        raise Invalid(f"«{s}» — дата и время нужны в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ")
-    hour, minute = int(m.group(2)), int(m.group(3))
-    if hour > 23 or minute > 59:
-        raise Invalid(f"«{s}»: такого времени нет")
-    return dt.datetime.combine(day, dt.time(hour, minute))
+        value = raw.replace(second=0, microsecond=0, tzinfo=None)
+    else:
+        s = as_text(raw)
+        m = re.fullmatch(r"(\S+)[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?", s)
+        day = _date_from(m.group(1)) if m else None
+        if day is None or m is None:
+            raise Invalid(f"«{_clip(s)}» — дата и время нужны в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ")
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise Invalid(f"«{s}»: такого времени нет")
+        value = dt.datetime.combine(day, dt.time(hour, minute))
+    _in_years(value, EVENT_YEARS, raw)
+    return value
 
 
 def period(raw: Any) -> str:
@@ -206,10 +307,13 @@ def period(raw: Any) -> str:
     s = as_text(raw)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", s) or re.fullmatch(r"(\d{1,2})\.(\d{4})", s)
     if not m:
-        raise Invalid(f"«{s}» — период нужен в виде ГГГГ-ММ")
+        raise Invalid(f"«{_clip(s)}» — период нужен в виде ГГГГ-ММ")
     y, mo = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
     if not 1 <= int(mo) <= 12:
         raise Invalid(f"«{s}»: такого месяца нет")
+    lo, hi = EVENT_YEARS
+    if not lo <= int(y) <= hi:
+        raise Invalid(t.YEAR_OUT_OF_RANGE.format(value=s, year=int(y), lo=lo, hi=hi))
     return f"{int(y):04d}-{int(mo):02d}"
 
 
@@ -381,7 +485,7 @@ def _check_premises(v: dict[str, Any]) -> list[tuple[str, str]]:
 def _check_meter(v: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     resource, zones, digits = v.get("resource"), v.get("tariff_zones"), v.get("digits")
-    if resource not in (None, BLANK) and zones not in (None, BLANK) and zones > 1 and resource != "electricity":
+    if resource not in (None, BLANK) and zones not in (None, BLANK) and zones > 1 and resource != Resource.electricity:
         out.append(("tariff_zones", "несколько тарифных зон бывает только у счётчика электроэнергии"))
     if "tariff_zones" in v and zones is not BLANK:
         for col, zone in (("last_value_t2", 2), ("last_value_t3", 3)):
@@ -395,21 +499,17 @@ def _check_meter(v: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-ORG_KINDS = ("uk", "tsj", "zhsk", "rso", "gzhi", "other")
-RESOURCES = ("cold_water", "hot_water", "electricity", "gas", "heat")
-OUTAGE_RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")
-MAJORITIES = ("simple", "more_than_half_all", "two_thirds_all", "unanimous")
 YEAR = integer(1700, 2100)
 READING = decimal(3, nonnegative=True, maximum=Decimal("999999999999.999"))  # Numeric(15, 3)
 
 SPECS: tuple[FileSpec, ...] = (
     FileSpec("organizations", (
         _req("ogrn", ogrn), _req("inn", inn), _opt("kpp", kpp), _req("name", text()), _opt("short_name", text()),
-        _req("kind", enum(*ORG_KINDS)), _opt("legal_address", text()), _opt("actual_address", text()),
+        _req("kind", enum(OrgKind)), _opt("legal_address", text()), _opt("actual_address", text()),
         _opt("postal_address", text()), _opt("phone", phone), _opt("dispatcher_phone", phone),
         _opt("email", email), _opt("website", text(254)), _opt("registered_on", date),
         _opt("license_number", text(64)), _opt("license_issued_on", date),
-        _opt("license_status", enum("active", "suspended", "revoked")), _opt("bank_account", bank_account),
+        _opt("license_status", enum(LicenseStatus)), _opt("bank_account", bank_account),
         _opt("bank_name", text()), _opt("bic", bic), _opt("corr_account", bank_account),
         _opt("card_commission_percent", decimal(2, nonnegative=True, maximum=Decimal(10))),
         _opt("vat_code", integer(1, 12)),
@@ -418,17 +518,17 @@ SPECS: tuple[FileSpec, ...] = (
         _req("house_guid", guid), _req("region", text(128)), _opt("district", text(128)), _opt("city", text(128)),
         _opt("settlement", text(128)), _req("street", text(256)), _req("building", text(64)),
         _opt("postal_code", postal_code), _opt("municipality", text(256)), _req("manager_ogrn", ogrn),
-        _opt("kind", enum("mkd", "house")), _opt("year_built", YEAR), _opt("year_commissioned", YEAR),
+        _opt("kind", enum(HouseKind)), _opt("year_built", YEAR), _opt("year_commissioned", YEAR),
         _opt("floors", integer(1, 200)), _opt("entrances", integer(1, 100)), _opt("total_area", area()),
-        _opt("condition", enum("исправный", "ветхий", "аварийный")),
+        _opt("condition", enum(HouseCondition)),
         _opt("wear_percent", decimal(2, nonnegative=True, maximum=Decimal(100))),
         _opt("last_capital_repair_year", YEAR),
-        _opt("capital_repair_fund", enum("regional_operator", "special_account")),
+        _opt("capital_repair_fund", enum(CapitalRepairFund)),
         _opt("council_chair", text()), _opt("council_members", text()), _opt("contract_number", text(64)),
         _opt("contract_signed_on", date), _opt("contract_starts_on", date), _opt("contract_ends_on", date),
     ), key=("house_guid",), check=_check_house),
     FileSpec("premises", (
-        _req("house_guid", guid), _req("number", text(32)), _opt("kind", enum("residential", "nonresidential")),
+        _req("house_guid", guid), _req("number", text(32)), _opt("kind", enum(PremisesKind)),
         _req("total_area", area()), _opt("living_area", area()), _opt("residents", integer(0, 1000)),
         _opt("cadastral_number", cadastral),
     ), key=("house_guid", "number"), check=_check_premises),
@@ -439,7 +539,7 @@ SPECS: tuple[FileSpec, ...] = (
     ), key=("account_number", "provider_ogrn")),
     FileSpec("meters", (
         _req("serial_number", text(64)), _req("account_number", account_number), _req("provider_ogrn", ogrn),
-        _req("resource", enum(*RESOURCES)), _opt("tariff_zones", integer(1, 3)), _opt("digits", integer(1, 12)),
+        _req("resource", enum(Resource)), _opt("tariff_zones", integer(1, 3)), _opt("digits", integer(1, 12)),
         _opt("installed_on", date), _req("next_verification_on", date),
         _opt("last_value", READING), _opt("last_value_t2", READING),
         _opt("last_value_t3", READING), _opt("last_read_on", date),
@@ -457,8 +557,8 @@ SPECS: tuple[FileSpec, ...] = (
         _req("paid_on", date), _req("amount", money(positive=True)), _opt("channel", text(128)),
     ), key=("payment_id",)),
     FileSpec("outages", (
-        _req("house_guid", guid), _req("resource", enum(*OUTAGE_RESOURCES)), _req("starts_at", local_datetime),
-        _req("ends_at", local_datetime), _opt("kind", enum("planned", "emergency")), _opt("reason", text()),
+        _req("house_guid", guid), _req("resource", enum(OUTAGE_RESOURCES)), _req("starts_at", local_datetime),
+        _req("ends_at", local_datetime), _opt("kind", enum(OutageKind)), _opt("reason", text()),
     ), key=("house_guid", "resource", "starts_at"),
         check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
     FileSpec("meetings", (
@@ -467,7 +567,7 @@ SPECS: tuple[FileSpec, ...] = (
     ), key=("meeting_id",), check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
     FileSpec("agenda", (
         _req("meeting_id", text(64)), _req("number", integer(1, 1000)), _req("question", text()),
-        _opt("majority", enum(*MAJORITIES)),
+        _opt("majority", enum(Majority)),
     ), key=("meeting_id", "number")),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
@@ -477,53 +577,149 @@ ORDER = {s.name: i for i, s in enumerate(SPECS)}
 # ----------------------------------------------------------------------------------------------- sources
 
 
+Rows = Iterator[tuple[int, list[Any]]]
+
+
 @dataclass
 class Table:
-    """One file or sheet as read: its header and its data rows with their spreadsheet row numbers."""
+    """One file or sheet as read: its header and its data rows (read lazily) with their spreadsheet row
+    numbers. A row read past a limit ends the rows with a problem."""
 
     spec: FileSpec
-    label: str  # how problems name it: accounts.csv, or registry.xlsx[accounts]
+    label: str  # how problems name it: accounts.csv, or registry.xlsx, лист accounts
+    name: str  # how the summary names it: accounts.csv, or лист accounts
     header: list[Any]
-    rows: Iterator[tuple[int, list[Any]]]
-    size: int  # number of data rows (for the progress bar)
+    rows: Rows
+    size: int  # about how many data rows (for the progress bar)
+    sheet: bool = False
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    return data.decode("utf-8-sig")
+def _nonblank(rows: Rows) -> Rows:
+    return ((line, r) for line, r in rows if any(not is_blank(c) for c in r))
 
 
-def _csv_tables(folder: Path, problems: list[Problem]) -> list[Table]:
+def _too_long(line: int, where: str) -> str:
+    return t.TOO_LONG.format(what=where, limit=number(MAX_ROWS))
+
+
+def _csv_records(content: str, delimiter: str) -> Iterator[list[str]]:
+    """csv.reader refuses a field over 128 KB with an exception; here any field is read (the file is in
+    memory anyway) and ``parse_table`` refuses a cell over ``MAX_CELL`` with its row and column."""
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    while True:
+        old = csv.field_size_limit(len(content) + 1)
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        finally:
+            csv.field_size_limit(old)
+        yield record
+
+
+def _csv_rows(records: Iterator[list[str]], spec: FileSpec, label: str, problems: Problems) -> Rows:
+    for line, record in enumerate(records, start=2):
+        if line > MAX_ROWS + 1:
+            problems.append(Problem(ORDER[spec.name], line, label, "—", _too_long(line, t.WHAT_FILE)))
+            return
+        yield line, record
+
+
+def _csv_tables(folder: Path, problems: Problems) -> list[Table]:
     tables = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
         spec = SPEC_BY_NAME.get(path.stem.strip().lower())
         if spec is None:
             problems.append(Problem(-1, 1, path.name, "файл", _unknown_file(path.stem)))
             continue
+        data = path.read_bytes()
         try:
-            content = _decode(path)
+            content = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            line = data[: exc.start].count(b"\n") + 1
             problems.append(Problem(ORDER[spec.name], line, path.name, "файл",
                                     "файл не в кодировке UTF-8 (сохраните как «CSV UTF-8»)"))
             continue
+        del data
         first = content.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-        records = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
-        if not records:
+        records = _csv_records(content, delimiter)
+        header = next(records, None)
+        if header is None:
             problems.append(Problem(ORDER[spec.name], 1, path.name, "файл", "пустой файл: нет строки заголовка"))
             continue
-        data = [(i, r) for i, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
-        header = records[0]
         while header and not header[-1].strip():  # Excel's trailing «;;;»
             header.pop()
-        tables.append(Table(spec, path.name, header, iter(data), len(data)))
+        rows = _nonblank(_csv_rows(records, spec, path.name, problems))
+        tables.append(Table(spec, path.name, spec.file, header, rows, content.count("\n")))
     return tables
 
 
-def _xlsx_tables(path: Path, problems: list[Problem]) -> tuple[list[Table], Any]:
-    from openpyxl import load_workbook
+def _letter(column: int) -> str:
+    try:
+        return get_column_letter(column)
+    except ValueError:
+        return str(column)
 
+
+def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) -> Rows:
+    """The rows of a sheet straight from its XML (openpyxl's own parser, as its read-only sheets use it), lazily: only the rows and cells the file holds (a declared
+    dimension of A1:XFD1048576 costs nothing), no more than ``MAX_COLUMNS`` columns and ``MAX_ROWS`` data rows,
+    dates converted here so that a date out of every range is a problem, not a traceback."""
+    date_styles = wb._date_formats
+    with wb._archive.open(ws._worksheet_path) as src:
+        # numbers stay numbers: this loop turns date-styled ones into dates itself
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch)
+        line = 0
+        try:
+            for line, cells in parser.parse():
+                if line > EXCEL_ROWS:
+                    problems.append(Problem(order, line, label, "—", t.BEYOND_SHEET.format(line=number(line))))
+                    return
+                values: dict[int, Any] = {}
+                for cell in cells:
+                    value, column = cell["value"], cell["column"]
+                    if is_blank(value):
+                        continue
+                    if column > MAX_COLUMNS:
+                        problems.append(Problem(order, line, label, t.COLUMN.format(letter=_letter(column)),
+                                                t.TOO_WIDE.format(limit=MAX_COLUMNS, letter=_letter(column))))
+                        return
+                    if cell["data_type"] == "n" and cell["style_id"] in date_styles:
+                        try:
+                            value = from_excel(value, wb.epoch)
+                        except (OverflowError, ValueError, TypeError):
+                            value = f"#{value}"  # refused as no date by the column's parser
+                    values[column] = value
+                if not values:
+                    continue
+                if line > MAX_ROWS + 1:
+                    problems.append(Problem(order, line, label, "—", _too_long(line, t.WHAT_SHEET)))
+                    return
+                row = [None] * max(values)
+                for column, value in values.items():
+                    row[column - 1] = value
+                yield line, row
+        except Exception as exc:  # a hand-made XML can break openpyxl's parser in many ways
+            problems.append(Problem(order, max(parser.row_counter, line, 1), label, "лист",
+                                    t.BROKEN_SHEET.format(error=_clip(str(exc) or type(exc).__name__, 200))))
+
+
+def _book_size_mb(path: Path) -> int:
+    with zipfile.ZipFile(path) as z:
+        return sum(i.file_size for i in z.infolist()) // 2**20
+
+
+def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
+    try:
+        size = _book_size_mb(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        problems.append(Problem(-1, 1, path.name, "файл", f"не удалось открыть книгу XLSX: {exc}"))
+        return [], None
+    if size > MAX_BOOK_MB:
+        problems.append(Problem(-1, 1, path.name, "файл",
+                                t.BOOK_TOO_BIG.format(size=number(size), limit=number(MAX_BOOK_MB))))
+        return [], None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -532,32 +728,33 @@ def _xlsx_tables(path: Path, problems: list[Problem]) -> tuple[list[Table], Any]
     tables = []
     for ws in wb.worksheets:
         title = ws.title.strip().lower().removesuffix(".csv")
-        label = f"{path.name}[{ws.title}]"
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        label = t.BOOK_SHEET.format(book=path.name, name=ws.title)
         spec = SPEC_BY_NAME.get(title)
         if spec is None:
-            if any(not is_blank(c) for r in rows for c in r):
+            if next(_sheet_rows(wb, ws, problems, -1, label), None) is not None:
                 problems.append(Problem(-1, 1, label, "лист", _unknown_file(ws.title, sheet=True)))
             continue
-        if not rows or all(is_blank(c) for c in rows[0]):
+        rows = _sheet_rows(wb, ws, problems, ORDER[spec.name], label)
+        first = next(rows, None)
+        if first is None or first[0] != 1:
             problems.append(Problem(ORDER[spec.name], 1, label, "лист", "нет строки заголовка"))
             continue
-        header = list(rows[0])
-        while header and is_blank(header[-1]):
-            header.pop()
-        data = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(not is_blank(c) for c in r)]
-        tables.append(Table(spec, label, header, iter(data), len(data)))
+        header = first[1]
+        # for the progress bar only: the declared dimension, unless the sheet's XML is too small to hold it
+        size = min(ws.max_row or 0, MAX_ROWS, wb._archive.getinfo(ws._worksheet_path).file_size // 20)
+        tables.append(Table(spec, label, t.SHEET.format(name=ws.title), header, rows, size, sheet=True))
     return tables, wb
 
 
 def _unknown_file(name: str, sheet: bool = False) -> str:
     what = "лист" if sheet else "файл"
     known = ", ".join(s.name if sheet else s.file for s in SPECS)
-    return f"неизвестный {what} «{name}» (опечатка?); в реестре бывают: {known}"
+    return f"неизвестный {what} «{_clip(name)}» (опечатка?); в реестре бывают: {known}"
 
 
-def open_tables(path: Path, problems: list[Problem]) -> tuple[list[Table], Callable[[], None]]:
-    """The tables of a folder of CSVs or of one XLSX workbook, and a function that closes what was opened."""
+def open_tables(path: Path, problems: Problems) -> tuple[list[Table], Callable[[], None]]:
+    """The tables of a folder of CSVs or of one XLSX workbook, and a function that closes what was opened.
+    Rows are read while ``parse_table`` goes through them, so problems of reading come then."""
     if path.is_dir():
         tables = _csv_tables(path, problems)
         close: Callable[[], None] = lambda: None  # noqa: E731
@@ -571,14 +768,20 @@ def open_tables(path: Path, problems: list[Problem]) -> tuple[list[Table], Calla
         problems.append(Problem(-1, 1, str(path), "путь", "нет такой папки или книги .xlsx"))
         return [], lambda: None
     seen: dict[str, str] = {}
-    for t in tables:
-        if t.spec.name in seen:
-            problems.append(Problem(ORDER[t.spec.name], 1, t.label, "файл",
-                                    f"{t.spec.file} уже есть в реестре ({seen[t.spec.name]})"))
-        seen[t.spec.name] = t.label
+    for tb in tables:
+        if tb.spec.name in seen:
+            problems.append(Problem(ORDER[tb.spec.name], 1, tb.label, "файл",
+                                    f"{tb.spec.file} уже есть в реестре ({seen[tb.spec.name]})"))
+        seen[tb.spec.name] = tb.label
     if not tables and not problems:
         problems.append(Problem(-1, 1, str(path), "путь", "нет ни одного файла реестра (organizations.csv, …)"))
     return tables, close
+
+
+def source_phrase(spec_name: str, sheet: bool) -> str:
+    """Where a referenced row would be: «в houses.csv» or «на листе houses»."""
+    spec = SPEC_BY_NAME[spec_name]
+    return t.ON_SHEET.format(name=spec.name) if sheet else t.IN_FILE.format(file=spec.file)
 
 
 # ----------------------------------------------------------------------------------------------- rows
@@ -597,19 +800,21 @@ class ParsedFile:
     spec: FileSpec
     label: str
     columns: list[str]
+    name: str = ""  # how the summary names it (accounts.csv, лист accounts)
+    sheet: bool = False
     rows: list[ParsedRow] = field(default_factory=list)
     # keys of every row whose key columns parsed, valid or not (so one bad cell does not cascade)
     keys: dict[tuple, int] = field(default_factory=dict)
 
 
-def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
+def parse_table(table: Table, tz: ZoneInfo, problems: Problems,
                 progress: Callable[[Iterator[Any], int, str], Iterator[Any]] = lambda rows, _n, _l: rows,
                 today: dt.date | None = None) -> ParsedFile | None:
     """``today``: the import's local day (from the caller's clock); checks relative to it are skipped without it."""
     spec, order = table.spec, ORDER[table.spec.name]
 
     def problem(line: int, column: str, reason: str) -> None:
-        problems.append(Problem(order, line, table.label, column, reason))
+        problems.append(Problem(order, line, table.label, column, _clip(reason, 300)))
 
     header: list[str] = []
     bad_header = False
@@ -619,7 +824,7 @@ def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
             problem(1, f"столбец {pos}", "пустое имя столбца")
             bad_header = True
         elif spec.column(name) is None:
-            problem(1, name, f"неизвестный столбец (опечатка?) в {spec.file}")
+            problem(1, _clip(name), f"неизвестный столбец (опечатка?) {source_phrase(spec.name, table.sheet)}")
             bad_header = True
         elif name in header:
             problem(1, name, "столбец повторяется")
@@ -632,7 +837,7 @@ def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
     if bad_header:
         return None
 
-    parsed = ParsedFile(spec, table.label, header)
+    parsed = ParsedFile(spec, table.label, header, table.name, table.sheet)
     columns = [spec.column(name) for name in header]
     for line, cells in progress(table.rows, table.size, table.label):
         values: dict[str, Any] = {}
@@ -650,9 +855,13 @@ def parse_table(table: Table, tz: ZoneInfo, problems: list[Problem],
                     ok = False
                 continue
             try:
-                values[col.name] = col.parse(raw)
+                values[col.name] = col.parse(_cell(raw))
             except Invalid as exc:
                 problem(line, col.name, str(exc))
+                values[col.name] = BLANK
+                ok = False
+            except (ValueError, ArithmeticError, TypeError):  # a value no validator foresaw: a problem all the same
+                problem(line, col.name, t.UNREADABLE.format(value=_clip(as_text(raw))))
                 values[col.name] = BLANK
                 ok = False
         checks = list(spec.check(values)) if spec.check is not None else []

@@ -19,25 +19,38 @@ class Counts:
 @dataclass
 class ImportReport:
     ok: bool
+    # the first problems (parse.SHOWN of them) in report order, as ``file:row: column: reason``
     errors: list[str] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=dict)
+    more: int = 0  # problems found beyond those listed
+    counts: dict[str, Counts] = field(default_factory=dict)  # by file (accounts.csv) or sheet (лист accounts)
     # outages that are new or whose end, kind or reason changed (residents must hear about them)
     changed_outage_ids: list[int] = field(default_factory=list)
     # meetings that are new or whose details or agenda changed
     changed_meeting_ids: list[int] = field(default_factory=list)
 
+    @property
+    def problems(self) -> int:
+        """How many problems were found in all."""
+        return len(self.errors) + self.more
+
     def render(self) -> str:
+        """Plain text (the CLI prints it, the staff chat escapes it): the problems, at most the first
+        ``parse.SHOWN`` of them and a count of the rest, or the summary per file."""
+        from bot.texts import registry as t
+
         if not self.ok:
             lines = list(self.errors)
-            lines.append(f"Ошибок: {len(self.errors)}. Реестр не загружен, ничего не записано.")
+            if self.more:
+                lines.append(t.more_problems(self.more))
+            lines.append(t.rejected(self.problems))
             return "\n".join(lines)
-        width = max([len(name) for name in self.counts] + [4])
+        width = max([len(name) for name in self.counts] + [len(t.COL_FILE)])
         lines = [
-            "Реестр загружен.",
-            f"{'файл':<{width}}  {'добавлено':>9}  {'изменено':>8}  {'без изменений':>13}",
+            t.LOADED,
+            f"{t.COL_FILE:<{width}}  {t.COL_INSERTED:>9}  {t.COL_UPDATED:>8}  {t.COL_UNCHANGED:>13}",
         ]
         for name, c in self.counts.items():
             lines.append(f"{name:<{width}}  {c.inserted:>9}  {c.updated:>8}  {c.unchanged:>13}")
         if not self.counts:
-            lines.append("(в реестре нет ни одной строки)")
+            lines.append(t.EMPTY)
         return "\n".join(lines)
