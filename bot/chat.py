@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Dispatcher, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
@@ -35,7 +35,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.app import build_app
+from bot.app import build_app, build_bot
 from bot.config import Settings
 from bot.local_client import BotClient, Sent
 from bot.local_session import LocalSession
@@ -238,7 +238,7 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
     settings = settings.model_copy(update={"staff_chat_id": staff_chat})
     app = build_app(settings)
     session = LocalSession()
-    bot = Bot(token=CHAT_TOKEN, session=session)
+    bot = build_bot(settings, token=CHAT_TOKEN, session=session)  # HTML, as the real bot: refused as Telegram would
     resident = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Житель", last_name=None)
     staff = BotClient(app.dispatcher, bot, user_id=clerk_id, first_name="Сотрудник", last_name=None,
                       chat_id=staff_chat)
