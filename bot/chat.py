@@ -60,6 +60,7 @@ LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
 SHOW_LAST = 5  # /кнопки lists the buttons of this many newest messages
 _TAG = re.compile(r"<[^>]+>")
 _INLINE_LABEL = re.compile(r"(\d+)-([1-9]\d*)")
+REFUSED = "\n(Telegram не принял бы сообщение бота{where} — его не видно: {reason})\n"
 WHO_RESIDENT = "  (вы пишете боту как житель «{name}», id {id})\n"
 WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} как сотрудник «{name}», id {id})\n"
 PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
@@ -119,6 +120,11 @@ class Terminal:
         if sent.method == "answerCallbackQuery":
             if sent.text:
                 self.out.write(f"  (уведомление) {plain(sent.text)}\n")
+            return None
+        if sent.refused is not None:
+            where = "" if chat in self.chats[:1] else f" → чат {sent.chat_id}"
+            self.out.write(REFUSED.format(where=where, reason=sent.refused))
+            self.out.flush()
             return None
         shown = self._track_inline(sent, chat)
         removed = isinstance(getattr(sent.raw, "reply_markup", None), ReplyKeyboardRemove)

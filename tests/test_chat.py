@@ -5,7 +5,15 @@ from __future__ import annotations
 import io
 import re
 
-from bot.chat import CHAT_USER_ID, CLERK_USER_ID, run_chat
+import pytest
+from aiogram import Dispatcher
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendMessage
+
+from bot.app import build_bot
+from bot.chat import CHAT_USER_ID, CLERK_USER_ID, Terminal, run_chat
+from bot.local_client import BotClient
+from bot.local_session import LocalSession
 from bot.texts import accounts as ta
 from bot.texts import common as t
 from bot.texts import notify as tn
@@ -154,3 +162,17 @@ async def test_chat_staff_card_names_the_resident_not_the_clerk(settings, sessio
     assert "(нажато" not in stdin.screens[-1]  # pressed by the clerk himself, not on his behalf
     assert f"Житель в Telegram: Житель (id {CHAT_USER_ID})" in card
     assert "Подтверждено: Сотрудник" in stdin.screens[-1]
+
+
+async def test_chat_shows_a_message_telegram_refuses_as_refused_not_as_sent(settings, tmp_path):
+    session = LocalSession()
+    bot = build_bot(settings, token="1:x", session=session)  # HTML by default, as the chat's bot
+    client = BotClient(Dispatcher(), bot, user_id=CHAT_USER_ID)
+    with pytest.raises(TelegramBadRequest):
+        await bot(SendMessage(chat_id=CHAT_USER_ID, text="Холодная вода № <b>ХВ-4"))
+    (sent,) = client.new_replies()
+    assert sent.refused and "can't parse entities" in sent.refused
+    out = io.StringIO()
+    Terminal(out, tmp_path, chats=(CHAT_USER_ID,)).show_reply([sent])
+    assert "Telegram не принял бы сообщение бота — его не видно: Bad Request: can't parse entities" in out.getvalue()
+    assert "ХВ-4" not in out.getvalue()
