@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -56,6 +59,8 @@ HELP = (
     "  /staff       — писать в чат сотрудников УК как сотрудник (и обратно — как житель)\n"
     "  /quit        — выйти (Ctrl+D тоже)"
 )
+LOG_FILE = Path("data/chat.log")  # the bot's log while the terminal chat runs: tracebacks do not cover the chat
+LOG_NOTE = "  (журнал бота с ошибками пишется в {path})\n"
 LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
 SHOW_LAST = 5  # /кнопки lists the buttons of this many newest messages
 _TAG = re.compile(r"<[^>]+>")
@@ -238,8 +243,12 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
     two Telegram users, so the bot tells them apart as it would in Telegram."""
     if clerk_id == user_id:
         raise ValueError("the resident and the clerk must be different users")
-    stdin = stdin or sys.stdin
-    out = out or sys.stdout
+    note = LOG_NOTE.format(path=LOG_FILE) if out is None else ""
+    with _log_to_file(LOG_FILE) if out is None else nullcontext():
+        await _run(settings, stdin or sys.stdin, out or sys.stdout, user_id, clerk_id, note)
+
+
+async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, clerk_id: int, note: str) -> None:
     staff_chat = settings.staff_chat_id or DEFAULT_STAFF_CHAT
     settings = settings.model_copy(update={"staff_chat_id": staff_chat})
     app = build_app(settings)
@@ -252,7 +261,7 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
     term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id))
     client = resident
     interactive = stdin.isatty()
-    out.write(HELP + "\n")
+    out.write(HELP + "\n" + note)
     out.write(_who(resident, staff_chat))
     loop = asyncio.get_running_loop()
     try:
@@ -331,6 +340,22 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
             client.skip_unread()
         return replies
     return await client.send(line)
+
+
+@contextmanager
+def _log_to_file(path: Path) -> Iterator[None]:
+    """While the chat runs, the bot's log goes to ``path`` instead of the screen the chat is printed on."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers = [handler]
+    try:
+        yield
+    finally:
+        root.handlers = saved
+        handler.close()
 
 
 def _who(client: BotClient, staff_chat: int) -> str:
