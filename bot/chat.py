@@ -102,6 +102,7 @@ class Terminal:
     keyboards: dict[int, list[list[KeyboardButton]]] = field(default_factory=dict)
     messages: dict[tuple[int, int], Shown] = field(default_factory=dict)  # (chat, message id) → numbered message
     by_number: dict[int, Shown] = field(default_factory=dict)
+    here: int | None = None  # the chat the terminal user writes in now; the others' messages are marked «→ чат …»
     # the numbered messages of the bot's latest reply in each chat (empty: that reply had no buttons)
     last_reply: dict[int, set[int]] = field(default_factory=dict)
 
@@ -127,7 +128,7 @@ class Terminal:
                 self.out.write(f"  (уведомление) {plain(sent.text)}\n")
             return None
         if sent.refused is not None:
-            where = "" if chat in self.chats[:1] else f" → чат {sent.chat_id}"
+            where = "" if chat == self.here else f" → чат {sent.chat_id}"
             self.out.write(REFUSED.format(where=where, reason=sent.refused))
             self.out.flush()
             return None
@@ -140,7 +141,7 @@ class Terminal:
         file = getattr(sent.raw, "photo", None) or getattr(sent.raw, "document", None)
         if not sent.text and file is None and sent.inline is None and sent.reply is None:
             return shown  # an edit that only took the buttons away
-        where = "" if chat in self.chats[:1] else f" → чат {sent.chat_id}"
+        where = "" if chat == self.here else f" → чат {sent.chat_id}"
         label = f" · сообщение {shown.number}" if shown is not None else ""
         edited = " (изменено)" if sent.method.startswith("edit") else ""
         self.out.write(f"\nБот{where}{label}{edited}:\n")
@@ -258,7 +259,7 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
     staff = BotClient(app.dispatcher, bot, user_id=clerk_id, first_name="Сотрудник", last_name=None,
                       chat_id=staff_chat)
     clients = {resident.chat.id: resident, staff.chat.id: staff}
-    term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id))
+    term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id), here=resident.chat.id)
     client = resident
     interactive = stdin.isatty()
     out.write(HELP + "\n" + note)
@@ -287,6 +288,7 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
             if line == "/staff":
                 client = staff if client is resident else resident
                 client.skip_unread()
+                term.here = client.chat.id
                 out.write(_who(client, staff_chat))
                 continue
             if line in ("/кнопки", "/buttons"):

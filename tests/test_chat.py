@@ -141,6 +141,7 @@ async def test_chat_resident_and_clerk_are_two_users(settings):
     assert tn.ASK_HOUSE.split(",")[0].replace("<b>", "").replace("</b>", "") not in screens[1]
     assert f"как сотрудник «Сотрудник», id {CLERK_USER_ID}" in screens[2]
     assert "Новое отключение, шаг 1 из 6" in screens[3]  # the clerk in the staff chat is
+    assert "→ чат" not in screens[3]  # the clerk writes in the staff chat: its answers are not «elsewhere»
     assert f"id {CHAT_USER_ID}" in screens[4]
 
 
@@ -162,6 +163,7 @@ async def test_chat_staff_card_names_the_resident_not_the_clerk(settings, sessio
     assert "(нажато" not in stdin.screens[-1]  # pressed by the clerk himself, not on his behalf
     assert f"Житель в Telegram: Житель (id {CHAT_USER_ID})" in card
     assert "Подтверждено: Сотрудник" in stdin.screens[-1]
+    assert f"Бот → чат {CHAT_USER_ID}:" in stdin.screens[-1]  # the resident's news, seen from the staff chat
 
 
 async def test_chat_shows_a_message_telegram_refuses_as_refused_not_as_sent(settings, tmp_path):
