@@ -106,6 +106,10 @@ class Terminal:
     # the numbered messages of the bot's latest reply in each chat (empty: that reply had no buttons)
     last_reply: dict[int, set[int]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.here is None and self.chats:
+            self.here = self.chats[0]
+
     def show_reply(self, replies: list[Sent]) -> None:
         """Print one reply of the bot (everything it sent after one line typed) and remember what it showed."""
         fresh: dict[int, set[int]] = {}
