@@ -42,6 +42,10 @@ from bot.app import build_app, build_bot
 from bot.config import Settings
 from bot.local_client import BotClient, Sent
 from bot.local_session import LocalSession
+from bot.scheduler import build_sender
+from bot.services.clock import Clock
+from bot.services.notify.sender import Sender
+from bot.texts.render import count, plural
 
 CHAT_USER_ID = 1  # the resident
 CLERK_USER_ID = 2  # the УК's clerk, speaking in the staff chat
@@ -66,6 +70,7 @@ SHOW_LAST = 5  # /кнопки lists the buttons of this many newest messages
 _TAG = re.compile(r"<[^>]+>")
 _INLINE_LABEL = re.compile(r"(\d+)-([1-9]\d*)")
 REFUSED = "\n(Telegram не принял бы сообщение бота{where} — его не видно: {reason})\n"
+DEFERRED = "  ({n} {wait} конца тихих часов — {come} потом)\n"
 WHO_RESIDENT = "  (вы пишете боту как житель «{name}», id {id})\n"
 WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} как сотрудник «{name}», id {id})\n"
 PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
@@ -243,20 +248,21 @@ class Terminal:
 
 
 async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None,
-                   user_id: int = CHAT_USER_ID, clerk_id: int = CLERK_USER_ID) -> None:
+                   user_id: int = CHAT_USER_ID, clerk_id: int = CLERK_USER_ID, clock: Clock | None = None) -> None:
     """The resident (``user_id``) in a private chat and the clerk (``clerk_id``, a member of the staff chat):
     two Telegram users, so the bot tells them apart as it would in Telegram."""
     if clerk_id == user_id:
         raise ValueError("the resident and the clerk must be different users")
     note = LOG_NOTE.format(path=LOG_FILE) if out is None else ""
     with _log_to_file(LOG_FILE) if out is None else nullcontext():
-        await _run(settings, stdin or sys.stdin, out or sys.stdout, user_id, clerk_id, note)
+        await _run(settings, stdin or sys.stdin, out or sys.stdout, user_id, clerk_id, note, clock)
 
 
-async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, clerk_id: int, note: str) -> None:
+async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, clerk_id: int, note: str,
+               clock: Clock | None) -> None:
     staff_chat = settings.staff_chat_id or DEFAULT_STAFF_CHAT
     settings = settings.model_copy(update={"staff_chat_id": staff_chat})
-    app = build_app(settings)
+    app = build_app(settings, clock)
     session = LocalSession()
     bot = build_bot(settings, token=CHAT_TOKEN, session=session)  # HTML, as the real bot: refused as Telegram would
     resident = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Житель", last_name=None)
@@ -265,6 +271,9 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
     clients = {resident.chat.id: resident, staff.chat.id: staff}
     term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id), here=resident.chat.id)
     client = resident
+    # pushes (a broadcast, an outage notice) go out after each line, as the running bot's sender would send them
+    sender = build_sender(app.sessions, settings, app.clock, bot)
+    deferred = 0
     interactive = stdin.isatty()
     out.write(HELP + "\n" + note)
     out.write(_who(resident, staff_chat))
@@ -299,6 +308,7 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
                 term.list_buttons(client.chat.id, await waits_for_text(client))
                 continue
             term.show_reply(await _act(client, clients, term, line, out))
+            deferred = await _deliver(sender, client, term, out, deferred)
     finally:
         await app.close()
         await session.close()
@@ -362,6 +372,18 @@ def _log_to_file(path: Path) -> Iterator[None]:
     finally:
         root.handlers = saved
         handler.close()
+
+
+async def _deliver(sender: Sender, client: BotClient, term: Terminal, out: TextIO, deferred: int) -> int:
+    """Send the pushes due now and show those that reached the terminal's chats; say how many wait for the end of
+    quiet hours when that number changes. Returns it."""
+    stats = await sender.drain()
+    term.show_reply(client.new_replies())
+    if stats.deferred and stats.deferred != deferred:
+        n = stats.deferred
+        out.write(DEFERRED.format(n=count(n, "уведомление", "уведомления", "уведомлений"),
+                                  wait=plural(n, "ждёт", "ждут", "ждут"), come=plural(n, "придёт", "придут", "придут")))
+    return stats.deferred
 
 
 def _who(client: BotClient, staff_chat: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -178,3 +179,41 @@ async def test_chat_shows_a_message_telegram_refuses_as_refused_not_as_sent(sett
     Terminal(out, tmp_path, chats=(CHAT_USER_ID,)).show_reply([sent])
     assert "Telegram не принял бы сообщение бота — его не видно: Bad Request: can't parse entities" in out.getvalue()
     assert "ХВ-4" not in out.getvalue()
+
+
+async def test_chat_delivers_a_broadcast_to_the_resident(settings, sessions, clock):
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: "/staff",
+        lambda s: "/broadcast",
+        lambda s: _label(s, tn.BTN_ALL_HOUSES),
+        lambda s: "Завтра уборка двора",
+        lambda s: _label(s, tn.BTN_SEND),
+    )
+    await run_chat(settings, stdin=stdin, out=out, clock=clock)  # 12:00: not quiet hours
+    last = stdin.screens[-1]
+    assert "Рассылка поставлена в очередь" in last
+    # the push sender ran after the line: the resident's chat got the message
+    assert f"Бот → чат {CHAT_USER_ID}:" in last and last.index("Завтра уборка двора") > last.index("→ чат")
+
+
+async def test_chat_says_pushes_wait_for_the_end_of_quiet_hours(settings, sessions, clock):
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    clock.set(dt.datetime(2026, 11, 19, 23, 0))
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: "/staff",
+        lambda s: "/broadcast",
+        lambda s: _label(s, tn.BTN_ALL_HOUSES),
+        lambda s: "Завтра уборка двора",
+        lambda s: _label(s, tn.BTN_SEND),
+    )
+    await run_chat(settings, stdin=stdin, out=out, clock=clock)
+    last = stdin.screens[-1]
+    assert "(1 уведомление ждёт конца тихих часов — придёт потом)" in last
+    assert f"Бот → чат {CHAT_USER_ID}:" not in last
