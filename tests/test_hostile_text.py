@@ -331,6 +331,11 @@ async def staff_outage_hostile_house(w: World) -> None:
     await staff_outage_to(w, "Кавычки", H.STREET, w.client)
 
 
+async def staff_outages_list(w: World) -> None:
+    await news(w)
+    check(w.bot, await w.staff.send("/outages"), H.REASON, *w.address())
+
+
 BROADCAST = 'Завтра <уборка> & "покраска" <b> подъезда'
 
 
@@ -437,6 +442,7 @@ CASES = {
     "typed_quiet_hours": typed_quiet_hours,
     "staff_outage_typed_reason_and_push": staff_outage_reason,
     "staff_outage_hostile_address_and_push": staff_outage_hostile_house,
+    "staff_outages_list": staff_outages_list,
     "staff_broadcast_typed_text_and_push": staff_broadcast,
     "staff_broadcast_hostile_address_and_push": staff_broadcast_hostile_house,
     "push_outage_new_and_more": push_outage_new,
@@ -463,6 +469,7 @@ XFAIL: dict[str, str] = {
     "staff_outage_typed_reason_and_push": "staff /outage preview «Так увидят жители» — the typed reason "
                                           "«давление < 2 атм & ремонт» is unescaped",
     "staff_outage_hostile_address_and_push": "staff /outage step 2 «что отключают?» — the house address is unescaped",
+    "staff_outages_list": "staff /outages list — the house address and the reason are unescaped",
     "staff_broadcast_hostile_address_and_push": "staff /broadcast «Кому: …» — the house address is unescaped",
     "push_outage_new_and_more": "outage push (services/outages.notice_text) — the address and the reason are "
                                 "unescaped: the push fails with Bad Request",
