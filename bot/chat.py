@@ -284,6 +284,7 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
             term.show_reply(await client.send("/start"))
         else:
             out.write("\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала и увидеть меню)\n")
+        deferred = await _deliver(sender, client, term, out, deferred)  # what was due while the chat was closed
         while True:
             if interactive:
                 out.write("\nВы: ")

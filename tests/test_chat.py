@@ -22,10 +22,10 @@ from bot.texts import settings as tset
 from tests import factories
 
 
-async def _chat(settings, *lines: str) -> list[str]:
+async def _chat(settings, *lines: str, clock=None) -> list[str]:
     """Run the chat on these lines; return what it printed after each line (index 0: before the first)."""
     out = io.StringIO()
-    await run_chat(settings, stdin=io.StringIO("".join(f"{x}\n" for x in (*lines, "/quit"))), out=out)
+    await run_chat(settings, stdin=io.StringIO("".join(f"{x}\n" for x in (*lines, "/quit"))), out=out, clock=clock)
     return out.getvalue().split("\nВы: ")
 
 
@@ -217,3 +217,14 @@ async def test_chat_says_pushes_wait_for_the_end_of_quiet_hours(settings, sessio
     last = stdin.screens[-1]
     assert "(1 уведомление ждёт конца тихих часов — придёт потом)" in last
     assert f"Бот → чат {CHAT_USER_ID}:" not in last
+
+
+async def test_chat_shows_pushes_queued_while_it_was_closed_at_once(settings, sessions, clock):
+    from bot.services import outages
+
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    assert await outages.broadcast(sessions, clock, "Вода будет по графику", None, "b1") == 1
+    screens = await _chat(settings, clock=clock)
+    assert "Вода будет по графику" in screens[0]  # before the first line typed
+
