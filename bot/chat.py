@@ -5,19 +5,29 @@ Buttons are pressed the way a Telegram user sees them. The reply keyboard (the m
 until the bot replaces or removes it, so its buttons keep their letters (а, б, в …) and stay pressable.
 Inline buttons belong to a message: each message with buttons gets a number, its buttons are ``N-1``, ``N-2`` …
 and stay pressable as long as that message shows them (the bot decides whether an old button is stale).
-A label never changes its meaning, and no label looks like something a resident types (a number, a date)."""
+A label never changes its meaning. A typed ``23-8`` can also be text (quiet hours «23-8»), so the rule is:
+``N-k`` is a press when message N shows button k — but while the bot waits for a typed answer (the current dialog
+step has a handler for typed messages: an address, a reading, quiet hours, a reason), only a button of the bot's
+latest reply is pressed that way; anything else is sent as text.
+
+The resident (id 1) and the clerk in the staff chat (id 2, after ``/staff``) are two different Telegram users."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from aiogram import Bot
+from aiogram import Dispatcher, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import (
     BufferedInputFile,
@@ -28,28 +38,44 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.app import build_app
+from bot.app import build_app, build_bot
 from bot.config import Settings
 from bot.local_client import BotClient, Sent
 from bot.local_session import LocalSession
+from bot.scheduler import build_sender
+from bot.services.clock import Clock
+from bot.services.notify.sender import Sender
+from bot.texts.render import count, plural
 
-CHAT_USER_ID = 1
+CHAT_USER_ID = 1  # the resident
+CLERK_USER_ID = 2  # the УК's clerk, speaking in the staff chat
 CHAT_TOKEN = "1000001:LOCAL_TERMINAL_CHAT_no_telegram_here"
 DEFAULT_STAFF_CHAT = -1000000000001
 HELP = (
     "Терминальный чат с ботом. Пишите как в Telegram.\n"
     "  а, б, в …    — нажать кнопку меню под полем ввода (она на экране, пока бот её не сменит)\n"
     "  3-1, 3-2 …   — нажать кнопку 1, 2 … под сообщением 3 (кнопки старых сообщений тоже нажимаются)\n"
+    "                 пока бот ждёт от вас текст (адрес, показание, тихие часы, причину), 3-1 — нажатие только\n"
+    "                 кнопки из последнего ответа бота, иначе строка уходит как текст (23-8 — тихие часы)\n"
     "  /кнопки      — показать кнопки, которые можно нажать сейчас\n"
     "  /contact +7… — поделиться номером телефона\n"
     "  /file ПУТЬ   — отправить файл\n"
-    "  /staff       — писать в чат сотрудников УК (и обратно)\n"
+    "  /staff       — писать в чат сотрудников УК как сотрудник (и обратно — как житель)\n"
     "  /quit        — выйти (Ctrl+D тоже)"
 )
+LOG_FILE = Path("data/chat.log")  # the bot's log while the terminal chat runs: tracebacks do not cover the chat
+LOG_NOTE = "  (журнал бота с ошибками пишется в {path})\n"
 LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
 SHOW_LAST = 5  # /кнопки lists the buttons of this many newest messages
 _TAG = re.compile(r"<[^>]+>")
 _INLINE_LABEL = re.compile(r"(\d+)-([1-9]\d*)")
+REFUSED = "\n(Telegram не принял бы сообщение бота{where} — его не видно: {reason})\n"
+DEFERRED = "  ({n} {wait} конца тихих часов — {come} потом)\n"
+WHO_RESIDENT = "  (вы пишете боту как житель «{name}», id {id})\n"
+WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} как сотрудник «{name}», id {id})\n"
+PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
+BUTTONS_RULE = ("  (пока бот ждёт от вас текст, N-k нажимает только кнопки его последнего ответа: "
+                "{labels}; другое N-k уйдёт как текст)\n")
 
 
 def plain(text: str) -> str:
@@ -81,13 +107,40 @@ class Terminal:
     keyboards: dict[int, list[list[KeyboardButton]]] = field(default_factory=dict)
     messages: dict[tuple[int, int], Shown] = field(default_factory=dict)  # (chat, message id) → numbered message
     by_number: dict[int, Shown] = field(default_factory=dict)
+    here: int | None = None  # the chat the terminal user writes in now; the others' messages are marked «→ чат …»
+    # the numbered messages of the bot's latest reply in each chat (empty: that reply had no buttons)
+    last_reply: dict[int, set[int]] = field(default_factory=dict)
 
-    def show(self, sent: Sent) -> None:
+    def __post_init__(self) -> None:
+        if self.here is None and self.chats:
+            self.here = self.chats[0]
+
+    def show_reply(self, replies: list[Sent]) -> None:
+        """Print one reply of the bot (everything it sent after one line typed) and remember what it showed."""
+        fresh: dict[int, set[int]] = {}
+        for sent in replies:
+            shown = self.show(sent)
+            if isinstance(sent.chat_id, int) and sent.method != "answerCallbackQuery":
+                fresh.setdefault(sent.chat_id, set())
+                if shown is not None:
+                    fresh[sent.chat_id].add(shown.number)
+        self.last_reply.update(fresh)
+
+    def in_last_reply(self, chat: int, number: int) -> bool:
+        shown = self.by_number.get(number)
+        return number in self.last_reply.get(chat, set()) and shown is not None and shown.markup is not None
+
+    def show(self, sent: Sent) -> Shown | None:
         chat = sent.chat_id if isinstance(sent.chat_id, int) else None
         if sent.method == "answerCallbackQuery":
             if sent.text:
                 self.out.write(f"  (уведомление) {plain(sent.text)}\n")
-            return
+            return None
+        if sent.refused is not None:
+            where = "" if chat == self.here else f" → чат {sent.chat_id}"
+            self.out.write(REFUSED.format(where=where, reason=sent.refused))
+            self.out.flush()
+            return None
         shown = self._track_inline(sent, chat)
         removed = isinstance(getattr(sent.raw, "reply_markup", None), ReplyKeyboardRemove)
         if chat is not None and sent.reply is not None:
@@ -96,8 +149,8 @@ class Terminal:
             self.keyboards.pop(chat, None)
         file = getattr(sent.raw, "photo", None) or getattr(sent.raw, "document", None)
         if not sent.text and file is None and sent.inline is None and sent.reply is None:
-            return  # an edit that only took the buttons away
-        where = "" if chat in self.chats[:1] else f" → чат {sent.chat_id}"
+            return shown  # an edit that only took the buttons away
+        where = "" if chat == self.here else f" → чат {sent.chat_id}"
         label = f" · сообщение {shown.number}" if shown is not None else ""
         edited = " (изменено)" if sent.method.startswith("edit") else ""
         self.out.write(f"\nБот{where}{label}{edited}:\n")
@@ -113,6 +166,7 @@ class Terminal:
         elif removed and chat in self.chats:
             self.out.write("  (меню под полем ввода убрано)\n")
         self.out.flush()
+        return shown
 
     def _track_inline(self, sent: Sent, chat: int | None) -> Shown | None:
         """Number a message that shows inline buttons; an edit keeps the number and replaces (or drops) them."""
@@ -158,12 +212,15 @@ class Terminal:
         i = LETTERS.find(label.lower()) if len(label) == 1 else -1
         return flat[i] if 0 <= i < len(flat) else None
 
-    def list_buttons(self, chat: int) -> None:
+    def list_buttons(self, chat: int, waits_for_text: bool = False) -> None:
         """``/кнопки``: what can be pressed now — the menu of this chat and the newest messages with buttons."""
         live = [s for s in self.by_number.values() if s.markup is not None]
         if not live and not self.keyboards.get(chat):
             self.out.write("  (сейчас нажимать нечего)\n")
             return
+        if waits_for_text:
+            labels = [f"{n}-1…" for n in sorted(self.last_reply.get(chat, set())) if self.in_last_reply(chat, n)]
+            self.out.write(BUTTONS_RULE.format(labels=", ".join(labels) or "их нет"))
         if len(live) > SHOW_LAST:
             self.out.write(f"  (и ещё сообщений с кнопками выше: {len(live) - SHOW_LAST})\n")
         for s in live[-SHOW_LAST:]:
@@ -191,30 +248,43 @@ class Terminal:
 
 
 async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None,
-                   user_id: int = CHAT_USER_ID) -> None:
-    stdin = stdin or sys.stdin
-    out = out or sys.stdout
+                   user_id: int = CHAT_USER_ID, clerk_id: int = CLERK_USER_ID, clock: Clock | None = None) -> None:
+    """The resident (``user_id``) in a private chat and the clerk (``clerk_id``, a member of the staff chat):
+    two Telegram users, so the bot tells them apart as it would in Telegram."""
+    if clerk_id == user_id:
+        raise ValueError("the resident and the clerk must be different users")
+    note = LOG_NOTE.format(path=LOG_FILE) if out is None else ""
+    with _log_to_file(LOG_FILE) if out is None else nullcontext():
+        await _run(settings, stdin or sys.stdin, out or sys.stdout, user_id, clerk_id, note, clock)
+
+
+async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, clerk_id: int, note: str,
+               clock: Clock | None) -> None:
     staff_chat = settings.staff_chat_id or DEFAULT_STAFF_CHAT
-    settings = settings.model_copy(update={"staff_chat_id": staff_chat,
-                                           "admin_ids": [*settings.admin_ids, user_id]})
-    app = build_app(settings)
+    settings = settings.model_copy(update={"staff_chat_id": staff_chat})
+    app = build_app(settings, clock)
     session = LocalSession()
-    bot = Bot(token=CHAT_TOKEN, session=session)
+    bot = build_bot(settings, token=CHAT_TOKEN, session=session)  # HTML, as the real bot: refused as Telegram would
     resident = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Житель", last_name=None)
-    staff = BotClient(app.dispatcher, bot, user_id=user_id, first_name="Сотрудник", last_name=None,
+    staff = BotClient(app.dispatcher, bot, user_id=clerk_id, first_name="Сотрудник", last_name=None,
                       chat_id=staff_chat)
     clients = {resident.chat.id: resident, staff.chat.id: staff}
-    term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id))
+    term = Terminal(out, Path("data/chat_files"), chats=(resident.chat.id, staff.chat.id), here=resident.chat.id)
     client = resident
+    # pushes (a broadcast, an outage notice) go out after each line, as the running bot's sender would send them
+    sender = build_sender(app.sessions, settings, app.clock, bot)
+    deferred = 0
     interactive = stdin.isatty()
-    out.write(HELP + "\n")
+    out.write(HELP + "\n" + note)
+    out.write(_who(resident, staff_chat))
     loop = asyncio.get_running_loop()
     try:
         key = StorageKey(bot_id=bot.id, chat_id=user_id, user_id=user_id)
         if await app.dispatcher.storage.get_state(key) is None:
-            _show(term, await client.send("/start"))
+            term.show_reply(await client.send("/start"))
         else:
             out.write("\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала и увидеть меню)\n")
+        deferred = await _deliver(sender, client, term, out, deferred)  # what was due while the chat was closed
         while True:
             if interactive:
                 out.write("\nВы: ")
@@ -232,12 +302,14 @@ async def run_chat(settings: Settings, stdin: TextIO | None = None, out: TextIO 
             if line == "/staff":
                 client = staff if client is resident else resident
                 client.skip_unread()
-                out.write("  (вы пишете в чат сотрудников УК)\n" if client is staff else "  (вы пишете боту как житель)\n")
+                term.here = client.chat.id
+                out.write(_who(client, staff_chat))
                 continue
             if line in ("/кнопки", "/buttons"):
-                term.list_buttons(client.chat.id)
+                term.list_buttons(client.chat.id, await waits_for_text(client))
                 continue
-            _show(term, await _act(client, clients, term, line, out))
+            term.show_reply(await _act(client, clients, term, line, out))
+            deferred = await _deliver(sender, client, term, out, deferred)
     finally:
         await app.close()
         await session.close()
@@ -266,6 +338,8 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
         return await client.send(reply.text)
     if (m := _INLINE_LABEL.fullmatch(line)) and (shown := term.by_number.get(int(m[1]))) is not None:
         button = shown.button(int(m[2]))
+        if await waits_for_text(client) and (button is None or not term.in_last_reply(client.chat.id, shown.number)):
+            return await client.send(line)  # the dialog step waits for text: «23-8» is quiet hours, not a press
         if button is None:
             out.write(f"  под сообщением {shown.number} нет кнопки {m[2]} — /кнопки покажет, что можно нажать\n")
             return []
@@ -275,6 +349,7 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
         owner = clients[shown.chat_id]
         if owner is not client:
             owner.skip_unread()  # the other chat's client has not read what this one printed
+            out.write(PRESSED_AS.format(chat=owner.chat.id, name=owner.user.first_name, id=owner.user.id))
         owner.inline[shown.message_id] = shown.markup  # type: ignore[assignment]
         owner.texts[shown.message_id] = shown.text
         replies = await owner.click_data(button.callback_data, shown.message_id)
@@ -284,9 +359,76 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
     return await client.send(line)
 
 
-def _show(term: Terminal, replies: list[Sent]) -> None:
-    for sent in replies:
-        term.show(sent)
+@contextmanager
+def _log_to_file(path: Path) -> Iterator[None]:
+    """While the chat runs, the bot's log goes to ``path`` instead of the screen the chat is printed on."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers = [handler]
+    try:
+        yield
+    finally:
+        root.handlers = saved
+        handler.close()
+
+
+async def _deliver(sender: Sender, client: BotClient, term: Terminal, out: TextIO, deferred: int) -> int:
+    """Send the pushes due now and show those that reached the terminal's chats; say how many wait for the end of
+    quiet hours when that number changes. Returns it."""
+    stats = await sender.drain()
+    term.show_reply(client.new_replies())
+    if stats.deferred and stats.deferred != deferred:
+        n = stats.deferred
+        out.write(DEFERRED.format(n=count(n, "уведомление", "уведомления", "уведомлений"),
+                                  wait=plural(n, "ждёт", "ждут", "ждут"), come=plural(n, "придёт", "придут", "придут")))
+    return stats.deferred
+
+
+def _who(client: BotClient, staff_chat: int) -> str:
+    if client.chat.id == staff_chat:
+        return WHO_CLERK.format(chat=staff_chat, name=client.user.first_name, id=client.user.id)
+    return WHO_RESIDENT.format(name=client.user.first_name, id=client.user.id)
+
+
+async def waits_for_text(client: BotClient) -> bool:
+    """Does the dialog step this user is on take a typed message (an address, a reading, quiet hours)?"""
+    state = await client.dp.fsm.get_context(client.bot, chat_id=client.chat.id, user_id=client.user.id).get_state()
+    return state is not None and state in text_states(client.dp)
+
+
+def text_states(dp: Dispatcher) -> frozenset[str]:
+    """The dialog states some message handler is registered for by name — not only through «any state» (``*``,
+    the menu buttons and commands) or a whole group (``/cancel``). Read from the routers' handlers."""
+    names: set[str] = set()
+    for router in _routers(dp):
+        for handler in router.message.handlers:
+            for f in handler.filters or ():
+                names.update(_named_states(f.callback))
+    return frozenset(names)
+
+
+def _named_states(callback: object) -> set[str]:
+    if isinstance(callback, State):
+        return {callback.state} if callback.state and callback.state != "*" else set()
+    if isinstance(callback, StateFilter):
+        found: set[str] = set()
+        for st in callback.states:
+            if isinstance(st, State):
+                found |= _named_states(st)
+            elif isinstance(st, str) and st != "*":
+                found.add(st)
+        return found
+    return set()
+
+
+def _routers(router: Router) -> list[Router]:
+    out = [router]
+    for sub in router.sub_routers:
+        out += _routers(sub)
+    return out
 
 
 def _mime(path: Path) -> str:

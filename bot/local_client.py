@@ -38,6 +38,7 @@ class Sent:
     reply: ReplyKeyboardMarkup | None = None
     message_id: int | None = None
     raw: Any = None
+    refused: str | None = None  # Telegram's «Bad Request: …» when the session refused it (it never reached the user)
 
     def __contains__(self, item: str) -> bool:
         return item in self.text
@@ -128,6 +129,12 @@ class BotClient:
 
     def _flatten(self, req: TelegramMethod[Any], result: Any) -> Sent | None:
         name = req.__api_method__
+        if isinstance(result, BaseException):
+            if not (name.startswith("send") or name.startswith("edit")):
+                return None
+            text = getattr(req, "text", None) or getattr(req, "caption", None) or ""
+            return Sent(name, getattr(req, "chat_id", None), text, raw=req,
+                        refused=getattr(result, "message", None) or str(result))
         markup = getattr(req, "reply_markup", None)
         text = getattr(req, "text", None) or getattr(req, "caption", None) or ""
         if name == "answerCallbackQuery":

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
-from bot.chat import run_chat
+import pytest
+from aiogram import Dispatcher
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendMessage
+
+from bot.app import build_bot
+from bot.chat import CHAT_USER_ID, CLERK_USER_ID, Terminal, run_chat
+from bot.local_client import BotClient
+from bot.local_session import LocalSession
 from bot.texts import accounts as ta
 from bot.texts import common as t
+from bot.texts import notify as tn
+from bot.texts import settings as tset
 from tests import factories
 
 
-async def _chat(settings, *lines: str) -> list[str]:
+async def _chat(settings, *lines: str, clock=None) -> list[str]:
     """Run the chat on these lines; return what it printed after each line (index 0: before the first)."""
     out = io.StringIO()
-    await run_chat(settings, stdin=io.StringIO("".join(f"{x}\n" for x in (*lines, "/quit"))), out=out)
+    await run_chat(settings, stdin=io.StringIO("".join(f"{x}\n" for x in (*lines, "/quit"))), out=out, clock=clock)
     return out.getvalue().split("\nВы: ")
 
 
@@ -39,13 +50,15 @@ async def test_chat_menu_stays_pressable_after_inline_only_replies(settings):
 
 
 async def test_chat_inline_buttons_of_earlier_messages_keep_their_labels(settings):
-    screens = await _chat(settings, "а", "ж", "1-1", "1-7", "/кнопки")
-    # message 1's button, pressed after two later screens, is still «Подключить лицевой счёт»
-    assert "Шаг 1 из 4" in screens[3]
-    assert "под сообщением 1 нет кнопки 7" in screens[4]
+    screens = await _chat(settings, "а", "ж", "1-7", "1-1", "/кнопки")
+    assert "под сообщением 1 нет кнопки 7" in screens[3]  # no dialog waits for text: 1-7 meant a button
+    # message 1's button, pressed after three later screens, is still «Подключить лицевой счёт»
+    assert "Шаг 1 из 4" in screens[4]
     listing = screens[5]
     assert f"[1-1] {ta.BTN_LINK}" in listing and f"[2-1] {ta.BTN_LINK}" in listing
     assert f"[ж] {t.BTN_SETTINGS}" in listing
+    # the address step waits for text: /кнопки says which labels still press
+    assert "пока бот ждёт от вас текст" in listing and "4-1…" in listing
 
 
 async def test_chat_numbers_typed_are_text_not_button_presses(settings):
@@ -93,3 +106,125 @@ async def test_chat_presses_a_staff_chat_button_from_the_residents_chat(settings
     last = stdin.screens[-1]
     assert "(изменено)" in last  # the request in the staff chat was edited: the press went there
     assert "подтвердила лицевой счёт № 1234567890" in last and "Он подключён" in last
+
+
+async def test_chat_label_like_text_in_a_step_that_waits_for_text_is_text(settings):
+    # /start is message 1, «Настройки» message 2 with 6 buttons (5 kinds of pushes, then «Тихие часы»)
+    screens = await _chat(settings, "ж", "2-6", "2-3", "22:00-07:00", "2-3")
+    assert "[2-3] ✅ Отключения воды и света" in screens[1]
+    assert "Напишите тихие часы" in screens[2]
+    # the quiet-hours step waits for text and message 2 is not the bot's latest reply: «2-3» is typed text
+    assert "Не понял" in screens[3] and "(нажато" not in screens[3] and "Сохранено" not in screens[3]
+    assert "Тихие часы: 22:00–07:00" in screens[4]  # the step stayed and took the next line
+    # the dialog is over: «2-3» presses button 3 of message 2 again (outages off)
+    assert "(уведомление) " + tset.SAVED in screens[5] and "⛔️ Отключения воды и света" in screens[5]
+
+
+async def test_chat_label_of_the_latest_reply_presses_while_the_bot_waits_for_text(settings):
+    screens = await _chat(settings, "1-1", "1-1", "2-1")
+    assert "Шаг 1 из 4" in screens[1] and f"[2-1] {ta.BTN_NO_HOUSE}" in screens[1]
+    # in the address step «1-1» names an older message: it is the address typed, the search answers
+    assert "По запросу «1-1» дом не найден" in screens[2] and f"[3-1] {ta.BTN_NO_HOUSE}" in screens[2]
+    # «2-1» is no longer in the latest reply either (message 3 is): typed text again
+    assert "По запросу «2-1» дом не найден" in screens[3]
+
+
+async def test_chat_label_of_the_latest_reply_presses_in_the_address_step(settings):
+    screens = await _chat(settings, "1-1", "2-1")
+    assert "Нет моего дома" in screens[2] and "По запросу" not in screens[2]  # the button was pressed
+
+
+async def test_chat_resident_and_clerk_are_two_users(settings):
+    screens = await _chat(settings, "/outage", "/staff", "/outage", "/staff")
+    assert f"как житель «Житель», id {CHAT_USER_ID}" in screens[0]
+    assert CHAT_USER_ID != CLERK_USER_ID
+    # the resident is not staff: /outage in the private chat is not the staff dialog
+    assert tn.ASK_HOUSE.split(",")[0].replace("<b>", "").replace("</b>", "") not in screens[1]
+    assert f"как сотрудник «Сотрудник», id {CLERK_USER_ID}" in screens[2]
+    assert "Новое отключение, шаг 1 из 6" in screens[3]  # the clerk in the staff chat is
+    assert "→ чат" not in screens[3]  # the clerk writes in the staff chat: its answers are not «elsewhere»
+    assert f"id {CHAT_USER_ID}" in screens[4]
+
+
+async def test_chat_staff_card_names_the_resident_not_the_clerk(settings, sessions):
+    await factories.world(sessions)
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: _label(s, ta.BTN_LINK),
+        lambda s: "Бауманская 44",
+        lambda s: _label(s, "г. Москва, ул. Бауманская, д. 44"),
+        lambda s: "1234567890",
+        lambda s: _label(s, ta.BTN_STAFF),
+        lambda s: "/staff",  # now the clerk presses the card's button in the staff chat
+        lambda s: _label(stdin.screens[-2], ta.BTN_APPROVE),
+    )
+    await run_chat(settings, stdin=stdin, out=out)
+    card = stdin.screens[-3]
+    assert "(нажато" not in stdin.screens[-1]  # pressed by the clerk himself, not on his behalf
+    assert f"Житель в Telegram: Житель (id {CHAT_USER_ID})" in card
+    assert "Подтверждено: Сотрудник" in stdin.screens[-1]
+    assert f"Бот → чат {CHAT_USER_ID}:" in stdin.screens[-1]  # the resident's news, seen from the staff chat
+
+
+async def test_chat_shows_a_message_telegram_refuses_as_refused_not_as_sent(settings, tmp_path):
+    session = LocalSession()
+    bot = build_bot(settings, token="1:x", session=session)  # HTML by default, as the chat's bot
+    client = BotClient(Dispatcher(), bot, user_id=CHAT_USER_ID)
+    with pytest.raises(TelegramBadRequest):
+        await bot(SendMessage(chat_id=CHAT_USER_ID, text="Холодная вода № <b>ХВ-4"))
+    (sent,) = client.new_replies()
+    assert sent.refused and "can't parse entities" in sent.refused
+    out = io.StringIO()
+    Terminal(out, tmp_path, chats=(CHAT_USER_ID,)).show_reply([sent])
+    assert "Telegram не принял бы сообщение бота — его не видно: Bad Request: can't parse entities" in out.getvalue()
+    assert "ХВ-4" not in out.getvalue()
+
+
+async def test_chat_delivers_a_broadcast_to_the_resident(settings, sessions, clock):
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: "/staff",
+        lambda s: "/broadcast",
+        lambda s: _label(s, tn.BTN_ALL_HOUSES),
+        lambda s: "Завтра уборка двора",
+        lambda s: _label(s, tn.BTN_SEND),
+    )
+    await run_chat(settings, stdin=stdin, out=out, clock=clock)  # 12:00: not quiet hours
+    last = stdin.screens[-1]
+    assert "Рассылка поставлена в очередь" in last
+    # the push sender ran after the line: the resident's chat got the message
+    assert f"Бот → чат {CHAT_USER_ID}:" in last and last.index("Завтра уборка двора") > last.index("→ чат")
+
+
+async def test_chat_says_pushes_wait_for_the_end_of_quiet_hours(settings, sessions, clock):
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    clock.set(dt.datetime(2026, 11, 19, 23, 0))
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: "/staff",
+        lambda s: "/broadcast",
+        lambda s: _label(s, tn.BTN_ALL_HOUSES),
+        lambda s: "Завтра уборка двора",
+        lambda s: _label(s, tn.BTN_SEND),
+    )
+    await run_chat(settings, stdin=stdin, out=out, clock=clock)
+    last = stdin.screens[-1]
+    assert "(1 уведомление ждёт конца тихих часов — придёт потом)" in last
+    assert f"Бот → чат {CHAT_USER_ID}:" not in last
+
+
+async def test_chat_shows_pushes_queued_while_it_was_closed_at_once(settings, sessions, clock):
+    from bot.services import outages
+
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    assert await outages.broadcast(sessions, clock, "Вода будет по графику", None, "b1") == 1
+    screens = await _chat(settings, clock=clock)
+    assert "Вода будет по графику" in screens[0]  # before the first line typed
+
