@@ -13,6 +13,7 @@ from bot.handlers import (
     meters,
     readings,
     staff_broadcast,
+    staff_cards,
     staff_links,
     staff_outages,
     staff_readings,
@@ -28,6 +29,7 @@ def setup_routers(settings: Settings) -> Router:
     staff = Router(name="staff")
     staff.message.filter(IsStaff())
     staff.callback_query.filter(IsStaff())
+    staff.include_router(staff_cards.router())  # a reply to a card (before the dialogs take it as text)
     staff.include_router(staff_links.router())
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
