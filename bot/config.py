@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -17,7 +17,8 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: str | None = None
+    # secrets: SecretStr, so a printed or logged Settings shows «**********», never the value
+    bot_token: SecretStr | None = None
     telegram_api_url: str | None = None
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
     redis_url: str | None = None
@@ -27,7 +28,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # webhook mode (several replicas behind a load balancer); long polling when WEBHOOK_URL is empty
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: SecretStr | None = None
     web_host: str = "0.0.0.0"
     web_port: int = 8080
     run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
@@ -35,8 +36,11 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-09:00"  # local time when ordinary pushes wait; emergencies go at once
     reading_window_from: int = 20
     reading_window_to: int = 25
+    # the payment provider's token from @BotFather (Telegram Payments), for the payments flow
+    payment_provider_token: SecretStr | None = None
 
-    @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret",
+                     "payment_provider_token", mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip():
@@ -56,10 +60,10 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token")
     @classmethod
-    def _token_shape(cls, v: str | None) -> str | None:
+    def _token_shape(cls, v: SecretStr | None) -> SecretStr | None:
         if v is None:
             return v
-        left, sep, right = v.partition(":")
+        left, sep, right = v.get_secret_value().partition(":")
         if not sep or not left.isdigit() or len(right) < 20:
             raise ValueError("похоже, это не токен бота (ожидается вид 123456:ABC…, выдаёт @BotFather)")
         return v
@@ -150,10 +154,8 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_secret")
     @classmethod
-    def _webhook_secret(cls, v: str | None) -> str | None:
-        import re
-
-        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v):
+    def _webhook_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
             raise ValueError("1–256 символов: латинские буквы, цифры, _ и -")
         return v
 
@@ -169,10 +171,11 @@ class Settings(BaseSettings):
         """The secret Telegram sends with every webhook call: WEBHOOK_SECRET, or one derived from the token so
         that every replica agrees without configuring it."""
         if self.webhook_secret:
-            return self.webhook_secret
+            return self.webhook_secret.get_secret_value()
         import hashlib
 
-        return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
 
     @property
     def tz(self) -> ZoneInfo:

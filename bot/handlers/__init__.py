@@ -14,6 +14,7 @@ from bot.handlers import (
     readings,
     staff_broadcast,
     staff_cards,
+    staff_help,
     staff_links,
     staff_outages,
     staff_readings,
@@ -34,6 +35,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
+    staff.include_router(staff_help.router())  # /help, a registry file, unknown commands: after every staff flow
 
     # residents, in private chats
     residents = Router(name="residents")

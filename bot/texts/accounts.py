@@ -425,3 +425,22 @@ def resident_decided(view: RequestView, approve: bool, manager: OrgContact | Non
 
 PHONE_MATCHED = "✅ Номер телефона совпал."
 BILL_MATCHED = "✅ Сумма совпадает с последней квитанцией."
+
+# the registry sent to the staff chat as a file
+IMPORT_ASK_FILE = (
+    "Пришлите файл реестра сюда: CSV (например <i>houses.csv</i>, имя — как в FORMAT.md) или книгу XLSX. "
+    "Подпись /import не обязательна."
+)
+IMPORT_WRONG_TYPE = (
+    "Файл «{name}» — не реестр: нужен CSV (organizations.csv, houses.csv, …) или книга XLSX."
+)
+IMPORT_TOO_BIG = "Файл «{name}» больше {limit} МБ — Telegram не даёт боту скачать такой. Загрузите его командой python -m bot import."
+IMPORT_STARTED = "Загружаю реестр из «{name}»…"
+IMPORT_DOWNLOAD_FAILED = "Не удалось скачать файл «{name}» из Telegram — пришлите его ещё раз."
+IMPORT_PUSHES = "Уведомлений жителям поставлено в очередь: {pushes}."
+IMPORT_REPORT_FILE = "import_report.txt"
+IMPORT_REJECTED_FILE = (
+    "Реестр из «{name}» не загружен, ничего не записано. Ошибок: {errors} — список в файле "
+    "(файл:строка: столбец: причина)."
+)
+IMPORT_DONE_FILE = "Реестр из «{name}» загружен — отчёт в файле."
