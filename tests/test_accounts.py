@@ -8,7 +8,15 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import build_dispatcher
-from bot.fsm.accounts import AccountAction, AccountCD, Decision, HouseAction, HouseCD, LinkAccount, StaffLinkCD
+from bot.fsm.accounts import (
+    AccountAction,
+    AccountCD,
+    Decision,
+    HouseAction,
+    HouseCD,
+    LinkAccount,
+    StaffLinkCD,
+)
 from bot.texts import accounts as t
 from bot.texts import common as ct
 from storage.models import AccountLink, LinkAttempt, LinkRequest, User
