@@ -192,6 +192,8 @@ async def test_an_empty_reason_is_asked_again(client, staff, sessions, bot):
                       is_video=False)
     (reply,) = await staff.feed(message=staff._message(sticker=sticker, reply_to_message=replied))
     assert reply.text == t.STAFF_REASON_EMPTY
+    (reply,) = await staff_reply(staff, prompt.message_id, "очень " * 300)
+    assert reply.text == t.STAFF_REASON_TOO_LONG.format(limit=1000)
     async with sessions() as s:
         assert (await s.execute(select(LinkRequest))).scalar_one().status == "pending"
 

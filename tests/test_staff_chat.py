@@ -138,3 +138,29 @@ async def test_start_check_of_the_staff_chat(bot, settings):
     assert "cannot open this chat (Bad Request: chat not found)" in await check_staff_chat(bot, settings)
     settings.staff_chat_id = None
     assert "STAFF_CHAT_ID is not set" in await check_staff_chat(bot, settings)
+
+
+async def test_an_xlsx_sent_to_the_staff_chat_is_imported(staff, sessions):
+    """The demo registry as one workbook (every cell a string: the types are the registry engineer's tests)."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    from storage.models import House
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for f in sorted(DEMO.glob("*.csv")):
+        rows = list(csv.reader(f.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        ws = wb.create_sheet(f.stem)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    replies = await staff.send_document(
+        "Реестр за ноябрь.xlsx", buf.getvalue(),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", caption="/import")
+    assert replies[-1].text.startswith("<pre>Реестр загружен."), replies[-1].text
+    async with sessions() as s:
+        assert len((await s.execute(select(House))).scalars().all()) >= 2

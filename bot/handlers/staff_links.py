@@ -21,6 +21,7 @@ from bot.texts import accounts as t
 from bot.texts.render import fmt
 
 Sessions = async_sessionmaker[AsyncSession]
+MAX_REASON = 1000  # characters: the reason goes onto the card and to the resident, both under Telegram's 4096
 
 
 def _who(user: User) -> str:
@@ -173,6 +174,9 @@ async def card_reply(message: Message, card: cards.Card, bot: Bot, sessions: Ses
 async def _decide_by_reply(message: Message, view: svc.RequestView, approve: bool, reason: str, bot: Bot,
                            sessions: Sessions, clock: Clock) -> None:
     staff = message.from_user
+    if len(reason) > MAX_REASON:
+        await message.reply(fmt(t.STAFF_REASON_TOO_LONG, limit=MAX_REASON))
+        return
     res = await svc.decide_request(sessions, view.id, staff.id, approve, clock.utcnow(), staff_name=_who(staff),
                                    reason=reason or None)
     if res.outcome is not svc.Outcome.decided or res.view is None:
