@@ -146,7 +146,7 @@ async def _run_jobs(settings: Settings, name: str, at: dt.datetime | None = None
     from storage.db import create_engine, session_factory
 
     engine = create_engine(settings.database_url)
-    bot = build_bot(settings) if settings.bot_token else None
+    bot = build_bot(settings, retry=False) if settings.bot_token else None  # the push sender paces itself
     clock = FixedClock(settings.tz, at) if at else Clock(settings.tz)
     try:
         return await run_job(name, session_factory(engine), settings, clock, bot)

@@ -11,13 +11,14 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeChat
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.handlers import setup_routers
-from bot.middlewares import InFlightTracker, on_error
+from bot.middlewares import InFlightTracker, RetryAfterMiddleware, on_error
 from bot.services.clock import Clock
 from bot.texts import common as t
 from storage.db import create_engine, session_factory
@@ -26,14 +27,19 @@ from storage.fsm import LocalEventIsolation, RedisKeyBuilder, SqlStorage
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings, token: str | None = None, session: BaseSession | None = None) -> Bot:
+def build_bot(settings: Settings, token: str | None = None, session: BaseSession | None = None,
+              retry: bool = True) -> Bot:
+    """The bot. ``retry``: Telegram's 429 is waited out and the call sent again (``RetryAfterMiddleware``) — for
+    the bot that answers updates; the push sender paces itself and gets ``retry=False``."""
     if session is None:
         session = AiohttpSession()
         if settings.telegram_api_url:
             # every Bot API call and every file download goes to the custom server
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url, is_local=False)
+    if retry:
+        session.middleware(RetryAfterMiddleware())
     return Bot(
-        token=token or settings.bot_token or "",
+        token=token or (settings.bot_token.get_secret_value() if settings.bot_token else ""),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
@@ -89,5 +95,46 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     return App(settings=settings, engine=engine, sessions=sessions, dispatcher=dp, tracker=tracker, clock=clock)
 
 
-async def set_commands(bot: Bot) -> None:
-    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in t.COMMANDS])
+async def set_commands(bot: Bot, settings: Settings | None = None) -> None:
+    """The menu of commands: the residents' everywhere; in the staff chat the staff's; in each ADMIN_IDS private
+    chat both. A chat the bot cannot reach (an admin who never wrote to it) is logged and skipped."""
+    residents = [BotCommand(command=c, description=d) for c, d in t.COMMANDS]
+    staff = [BotCommand(command=c, description=d) for c, d in t.STAFF_COMMANDS]
+    await bot.set_my_commands(residents)
+    if settings is None:
+        return
+    scopes: list[tuple[int, list[BotCommand]]] = []
+    if settings.staff_chat_id is not None:
+        scopes.append((settings.staff_chat_id, staff))
+    both = residents + [c for c in staff if c.command not in {r.command for r in residents}]
+    scopes += [(admin, both) for admin in settings.admin_ids]
+    for chat_id, commands in scopes:
+        try:
+            await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+        except TelegramAPIError as exc:
+            log.warning("could not set the command menu of chat %s: %s", chat_id, exc.message)
+
+
+async def check_staff_chat(bot: Bot, settings: Settings) -> str | None:
+    """Can the bot work in STAFF_CHAT_ID? None when it can; else the one line the log says at start."""
+    chat_id = settings.staff_chat_id
+    if chat_id is None:
+        return ("STAFF_CHAT_ID is not set: link requests cannot reach the staff (residents are given the УК's "
+                "phone), staff commands work only for ADMIN_IDS in private")
+    try:
+        await bot.get_chat(chat_id)
+        me = await bot.me()
+        member = await bot.get_chat_member(chat_id, me.id)
+    except TelegramAPIError as exc:
+        return (f"STAFF_CHAT_ID={chat_id}: the bot cannot open this chat ({exc.message}) — add the bot to the "
+                f"staff group and check the id")
+    status = getattr(member, "status", "")
+    if status in ("left", "kicked"):
+        return f"STAFF_CHAT_ID={chat_id}: the bot is not a member of the staff group ({status}) — add it"
+    if status == "restricted" and not getattr(member, "can_send_messages", True):
+        return f"STAFF_CHAT_ID={chat_id}: the bot may not post in the staff group — allow it to send messages"
+    if status not in ("administrator", "creator") and not me.can_read_all_group_messages:
+        return (f"STAFF_CHAT_ID={chat_id}: the bot is not an admin of the staff group and its privacy mode is on — "
+                f"it sees only commands and replies to its messages; make it an admin or turn privacy mode off "
+                f"(@BotFather → /setprivacy)")
+    return None

@@ -18,7 +18,8 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: str | None = None
+    # secrets: SecretStr, so a printed or logged Settings shows «**********», never the value
+    bot_token: SecretStr | None = None
     telegram_api_url: str | None = None
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
     redis_url: str | None = None
@@ -28,7 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # webhook mode (several replicas behind a load balancer); long polling when WEBHOOK_URL is empty
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: SecretStr | None = None
     web_host: str = "0.0.0.0"
     web_port: int = 8080
     run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
@@ -90,7 +91,8 @@ class Settings(BaseSettings):
     reading_ceiling_gas: Decimal = Field(default=Decimal(150), gt=0)  # м³
     reading_ceiling_heat: Decimal = Field(default=Decimal(3), gt=0)  # Гкал
 
-    @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret",
+                     "payment_provider_token", mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip():
@@ -110,10 +112,10 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token")
     @classmethod
-    def _token_shape(cls, v: str | None) -> str | None:
+    def _token_shape(cls, v: SecretStr | None) -> SecretStr | None:
         if v is None:
             return v
-        left, sep, right = v.partition(":")
+        left, sep, right = v.get_secret_value().partition(":")
         if not sep or not left.isdigit() or len(right) < 20:
             raise ValueError("похоже, это не токен бота (ожидается вид 123456:ABC…, выдаёт @BotFather)")
         return v
@@ -208,10 +210,8 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_secret")
     @classmethod
-    def _webhook_secret(cls, v: str | None) -> str | None:
-        import re
-
-        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v):
+    def _webhook_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
             raise ValueError("1–256 символов: латинские буквы, цифры, _ и -")
         return v
 
@@ -227,10 +227,11 @@ class Settings(BaseSettings):
         """The secret Telegram sends with every webhook call: WEBHOOK_SECRET, or one derived from the token so
         that every replica agrees without configuring it."""
         if self.webhook_secret:
-            return self.webhook_secret
+            return self.webhook_secret.get_secret_value()
         import hashlib
 
-        return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
 
     @property
     def reading_ceilings(self) -> dict[str, Decimal]:

@@ -7,6 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import ErrorEvent, TelegramObject, Update
 
 from bot.texts import common as t
@@ -38,6 +42,39 @@ class InFlightTracker(BaseMiddleware):
             self.count -= 1
             if self.count == 0:
                 self.idle.set()
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    """One retry policy for every Bot API call of the bot that answers updates: Telegram's 429 («retry after N
+    seconds») is waited out and the call is sent again — a reply to a resident arrives late instead of not at all.
+
+    Bounded, since the wait happens inside a handler: a ``retry_after`` above ``max_wait`` seconds is not waited
+    (the error goes on to the caller), and a call is retried at most ``tries`` − 1 times. The push sender keeps its
+    own pacing (it stops every send for ``retry_after``): it runs on a bot without this middleware (see
+    ``build_bot(..., retry=False)``), so the two never wait twice for one 429."""
+
+    def __init__(self, max_wait: float = 5.0, tries: int = 3,
+                 sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+        import asyncio
+
+        self.max_wait, self.tries = max_wait, tries
+        self.sleep = sleep or asyncio.sleep
+        self.waited = 0  # 429s waited out (for logs and tests)
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Any:
+        for attempt in range(1, self.tries + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.tries or exc.retry_after > self.max_wait:
+                    log.warning("%s: Telegram asks to wait %s s; not retried (attempt %d)",
+                                method.__api_method__, exc.retry_after, attempt)
+                    raise
+                log.info("%s: Telegram asks to wait %s s; retrying", method.__api_method__, exc.retry_after)
+                self.waited += 1
+                await self.sleep(exc.retry_after)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def on_error(event: ErrorEvent, bot: Bot) -> bool:

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from aiogram import Bot
 
-from bot.app import App, build_app, build_bot, set_commands
+from bot.app import App, build_app, build_bot, check_staff_chat, set_commands
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,15 @@ async def drain(app: App) -> None:
 async def run_polling(settings: Settings) -> None:
     app = build_app(settings)
     bot: Bot = build_bot(settings)
-    scheduler = None
+    scheduler = push_bot = None
     try:
         me = await bot.get_me()
         log.info("bot @%s (id %s) starting, database %s", me.username, me.id,
                  app.engine.url.render_as_string(hide_password=True))
-        await set_commands(bot)
+        await _prepare(bot, app.settings)
         await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
-        scheduler = start_scheduler(app, bot)
+        push_bot = build_bot(settings, retry=False)
+        scheduler = start_scheduler(app, push_bot)
         dp = app.dispatcher
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False,
                                allowed_updates=dp.resolve_used_update_types())
@@ -54,6 +55,8 @@ async def run_polling(settings: Settings) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if push_bot is not None:
+            await push_bot.session.close()
         await bot.session.close()
         await app.close()
         log.info("stopped")
@@ -73,26 +76,42 @@ async def run_webhook(settings: Settings) -> None:
     web_app.router.add_get("/healthz", _healthz)
     setup_application(web_app, dp, bot=bot)
     runner = web.AppRunner(web_app)
-    scheduler = None
+    scheduler = push_bot = None
     try:
         me = await bot.get_me()
         log.info("bot @%s (id %s) serving webhook %s on %s:%s", me.username, me.id, settings.webhook_url,
                  settings.web_host, settings.web_port)
-        await set_commands(bot)
+        await _prepare(bot, app.settings)
         await bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_token,
                               allowed_updates=dp.resolve_used_update_types(), drop_pending_updates=False)
         await runner.setup()
         await web.TCPSite(runner, settings.web_host, settings.web_port, shutdown_timeout=DRAIN_TIMEOUT).start()
-        scheduler = start_scheduler(app, bot)
+        push_bot = build_bot(settings, retry=False)
+        scheduler = start_scheduler(app, push_bot)
         await _until_signal()
         log.info("stopping: finishing requests in flight")
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         await runner.cleanup()  # no new requests; waits for those in flight
+        if push_bot is not None:
+            await push_bot.session.close()
         await bot.session.close()
         await app.close()
         log.info("stopped")
+
+
+async def _prepare(bot: Bot, settings: Settings) -> None:
+    """The command menus; one clear log line when the staff chat cannot be worked in."""
+    await set_commands(bot, settings)
+    try:
+        problem = await check_staff_chat(bot, settings)
+    except Exception as exc:  # a check must never keep the bot from starting
+        problem = f"STAFF_CHAT_ID={settings.staff_chat_id}: could not check the staff chat: {exc!r}"
+    if problem:
+        log.warning("%s", problem)
+    else:
+        log.info("staff chat %s: the bot can post there and sees its messages", settings.staff_chat_id)
 
 
 async def _healthz(_request):
@@ -111,7 +130,8 @@ async def _until_signal() -> None:
 
 def start_scheduler(app: App, bot: Bot):
     """The reminders' scheduler and the push sender, in this process (None until they exist, or when this
-    replica was told not to run them: RUN_SCHEDULER=false)."""
+    replica was told not to run them: RUN_SCHEDULER=false). ``bot`` is one without the 429 retry middleware: the
+    sender paces itself and waits out a 429 for all its sends at once."""
     if not app.settings.run_scheduler:
         return None
     try:

@@ -411,7 +411,10 @@ class LinkRequest(TimestampMixin, Base):
     """A resident asks the УК's staff to confirm that an account is theirs."""
 
     __tablename__ = "link_requests"
-    __table_args__ = (CheckConstraint(sql_in("status", RequestStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(sql_in("status", RequestStatus), name="status"),
+        CheckConstraint("relation IS NULL OR relation IN ('owner','tenant','family')", name="relation"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -420,6 +423,39 @@ class LinkRequest(TimestampMixin, Base):
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # what the resident told the staff: their name as in documents, who they are to the payer
+    applicant_name: Mapped[str | None] = mapped_column(String(200))
+    relation: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(16))  # the phone the resident shared, if they did
+    reason: Mapped[str | None] = mapped_column(Text)  # the staff's reason for a rejection
+
+
+class StaffCard(Base):
+    """A card in the staff chat (a link request now; appeals and payments later): which message it is, whether a
+    staff member is being asked for a reason, the outcome and who decided. One card per subject of a kind."""
+
+    __tablename__ = "staff_cards"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id"),
+        CheckConstraint("status IN ('open','asking','decided')", name="status"),
+        Index("ix_staff_cards_chat_message", "chat_id", "message_id"),
+        Index("ix_staff_cards_chat_prompt", "chat_id", "prompt_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)  # «напишите причину …» in reply to it
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    asked_by: Mapped[int | None] = mapped_column(BigInteger)  # the staff member asked for a reason
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by_name: Mapped[str | None] = mapped_column(String(256))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Reading(Base):

@@ -49,6 +49,7 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.calls: list[Call] = []
         self.delays: dict[str, float] = {}  # method → seconds to wait before answering
+        self.member_status = "member"  # what getChatMember says the bot is in the staff chat
         self._new_update = asyncio.Event()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(500)
@@ -133,7 +134,17 @@ class FakeBotApi:
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "ЖКХ", "username": "gis_test_bot"}
+            return {"id": BOT_ID, "is_bot": True, "first_name": "ЖКХ", "username": "gis_test_bot",
+                    "can_read_all_group_messages": False}
+        if method == "getChat":
+            return {"id": int(params.get("chat_id") or 0), "type": "supergroup", "title": "УК — сотрудники",
+                    "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False, "premium_subscription": False,
+                                            "gifts_from_channels": False}}
+        if method == "getChatMember":
+            return {"status": self.member_status,
+                    "user": {"id": int(params.get("user_id") or 0), "is_bot": True, "first_name": "ЖКХ"}}
         if method.startswith("send") or method.startswith("edit"):
             chat_id = int(params.get("chat_id") or 0)
             msg = {"message_id": next(self._message_ids), "date": int(time.time()),

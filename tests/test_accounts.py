@@ -8,7 +8,15 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import build_dispatcher
-from bot.fsm.accounts import AccountAction, AccountCD, Decision, LinkAccount, StaffLinkCD
+from bot.fsm.accounts import (
+    AccountAction,
+    AccountCD,
+    Decision,
+    HouseAction,
+    HouseCD,
+    LinkAccount,
+    StaffLinkCD,
+)
 from bot.texts import accounts as t
 from bot.texts import common as ct
 from storage.models import AccountLink, LinkAttempt, LinkRequest, User
@@ -46,6 +54,14 @@ async def to_number_step(client: BotClient) -> None:
 async def to_proof_step(client: BotClient, number: str = "1234567890") -> list:
     await to_number_step(client)
     return await client.send(number)
+
+
+async def request_staff(client: BotClient, name: str = "Хабибуллин Ринат Ильдарович",
+                        relation: str = "Собственник") -> list:
+    """«Запросить подтверждение у УК», the name, the relation: the request goes to the staff chat."""
+    await client.click(t.BTN_STAFF)
+    await client.send(name)
+    return await client.click(relation)
 
 
 def alert(replies) -> str:
@@ -262,10 +278,11 @@ def staff_request_message(bot) -> tuple[SendMessage, int]:
 async def test_staff_confirms_request(client, staff, sessions, bot, dp):
     w = await world(sessions)
     await to_proof_step(client)
-    replies = await client.click(t.BTN_STAFF)
+    replies = await request_staff(client)
     assert replies[-1].text == t.STAFF_SENT and await state_of(dp, client) is None
     req, mid = staff_request_message(bot)
     assert "1234567890" in req.text and HOUSE in req.text and "Ринат Хабибуллин (id 111)" in req.text
+    assert "Заявитель: <b>Хабибуллин Ринат Ильдарович</b> — собственник" in req.text
     buttons = [b for row in req.reply_markup.inline_keyboard for b in row]
     assert [b.text for b in buttons] == [t.BTN_APPROVE, t.BTN_REJECT]
     async with sessions() as s:
@@ -294,23 +311,49 @@ async def test_staff_confirms_request(client, staff, sessions, bot, dp):
 async def test_staff_rejects_request(client, staff, sessions, bot):
     await world(sessions)
     await to_proof_step(client)
-    await client.click(t.BTN_STAFF)
+    await request_staff(client)
     req, mid = staff_request_message(bot)
     reject = req.reply_markup.inline_keyboard[0][1].callback_data
     staff.new_replies()
     replies = await staff.click_data(reject, mid)
-    assert any("Отклонено" in r.text for r in replies)
-    assert any(r.chat_id == client.user.id and "отклонила" in r.text for r in replies)
+    # the reason is asked first: the card says who is rejecting, the question replies to the card
+    edited = next(r for r in replies if r.method == "editMessageText")
+    assert "Отклоняет Ольга Диспетчер" in edited.text and edited.buttons == [t.BTN_APPROVE, t.BTN_KEEP]
+    ask = next(r for r in replies if r.method == "sendMessage")
+    assert ask.chat_id == STAFF_CHAT_ID and "напишите причину" in ask.text and ask.raw.reply_to_message_id == mid
+    assert not any(r.chat_id == client.user.id for r in replies)
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert lr.status == "pending"
+
+    replies = await staff_reply(staff, ask.message_id, "Нет договора найма на квартиру")
+    card = next(r for r in replies if r.method == "editMessageText")
+    assert "Отклонено: Ольга Диспетчер (id 900)" in card.text and "Причина: Нет договора найма" in card.text
+    assert card.raw.message_id == mid and card.buttons == []
+    told = next(r for r in replies if r.chat_id == client.user.id)
+    assert "отклонила" in told.text and "Причина: Нет договора найма на квартиру" in told.text
+    # a dead end that sends the resident to the УК gives its phone and the dispatcher's
+    assert "+7 495 123-45-67" in told.text and "+7 495 765-43-21" in told.text
     assert await links(sessions) == []
     async with sessions() as s:
         (lr,) = (await s.execute(select(LinkRequest))).scalars()
-    assert lr.status == "rejected"
+    assert (lr.status, lr.reason, lr.decided_by) == ("rejected", "Нет договора найма на квартиру", ADMIN_ID)
+
+
+async def staff_reply(staff: BotClient, to_message_id: int, text: str) -> list:
+    """A staff member's reply (Telegram's «Ответить») to a message of the bot in the staff chat."""
+    from aiogram.types import Message as TgMessage
+    from aiogram.types import User as TgUser
+
+    replied = TgMessage(message_id=to_message_id, date=dt.datetime.now(dt.UTC), chat=staff.chat,
+                        from_user=TgUser(id=staff.bot.id, is_bot=True, first_name="bot"), text="…")
+    return await staff.feed(message=staff._message(text=text, reply_to_message=replied))
 
 
 async def test_resident_cannot_press_staff_buttons(client, sessions, bot):
     await world(sessions)
     await to_proof_step(client)
-    await client.click(t.BTN_STAFF)
+    await request_staff(client)
     req, _ = staff_request_message(bot)
     approve = req.reply_markup.inline_keyboard[0][0].callback_data
     assert alert(await client.click_data(approve)) == t.STAFF_ONLY
@@ -320,7 +363,7 @@ async def test_resident_cannot_press_staff_buttons(client, sessions, bot):
 async def test_second_request_is_not_duplicated(client, sessions, bot):
     await world(sessions)
     await to_proof_step(client)
-    await client.click(t.BTN_STAFF)
+    await request_staff(client)
     await to_proof_step(client)
     replies = await client.click(t.BTN_STAFF)
     assert replies[-1].text == t.STAFF_ALREADY
@@ -344,7 +387,7 @@ async def test_linking_by_phone_closes_the_pending_request(client, staff, sessio
     the staff chat says so, and a later «Подтвердить» only tells the staff member — the resident hears nothing."""
     w = await world(sessions)
     await to_proof_step(client)
-    await client.click(t.BTN_STAFF)
+    await request_staff(client)
     req, mid = staff_request_message(bot)
 
     clock.set(dt.datetime(2026, 11, 19, 13, 30))
@@ -375,7 +418,7 @@ async def test_staff_press_on_a_request_of_an_account_linked_meanwhile(client, s
     linking): pressing only tells the staff member and closes it."""
     w = await world(sessions)
     await to_proof_step(client)
-    await client.click(t.BTN_STAFF)
+    await request_staff(client)
     req, mid = staff_request_message(bot)
     await link(sessions, client.user.id, w.account, method="bill_total")
     staff.new_replies()
@@ -502,14 +545,21 @@ async def test_wrong_numbers_are_limited_per_day_across_restarts(client, session
     assert "осталось попыток на сегодня: 1" in reply.text
     (reply,) = await again.send("989")
     assert "подключение остановлено" in reply.text and "завтра, <b>20.11.2026</b>" in reply.text
+    assert "+7 495 123-45-67" in reply.text and "+7 495 765-43-21" in reply.text  # the УК's phone and dispatcher's
     assert await state_of(dp2, again) is None
+    house_id = (await houses_by_address(sessions))[HOUSE]
 
-    # a new run of the flow is stopped at the house: no number is looked up today, not even the right one
+    # a new run of the flow is stopped at once («Подключить»), not after the address and the house: no number is
+    # looked up today, not even the right one; the УК of the house is named with its phones
     await again.send(ct.BTN_ACCOUNTS)
-    await again.click(t.BTN_LINK)
-    await again.send("Бауманская 44")
-    replies = await again.click(HOUSE)
-    assert replies[-1].text == t.NUMBER_BLOCKED.format(max=5, date="20.11.2026")
+    replies = await again.click(t.BTN_LINK)
+    assert "Сегодня уже введено 5 неверных номеров" in replies[-1].text and "<b>20.11.2026</b>" in replies[-1].text
+    assert "ООО «УК Тестовая»" in replies[-1].text and "+7 495 123-45-67" in replies[-1].text
+    assert "Диспетчерская: +7 495 765-43-21" in replies[-1].text
+    assert "Шаг 1" not in all_text(replies)
+    assert await state_of(dp2, again) is None
+    # a house button of an earlier run pressed now is refused the same way
+    await again.click_data(HouseCD(action=HouseAction.pick, house_id=house_id).pack())
     assert await state_of(dp2, again) is None
     async with sessions() as s:
         assert (await s.execute(select(LinkAttempt))).scalars().all() == []  # the bill tries are apart
@@ -704,14 +754,13 @@ async def test_forged_account_callbacks_are_refused(client, make_client, session
 
 async def test_forged_house_pick_outside_the_flow_is_stale(client, sessions):
     w = await world(sessions)
-    from bot.fsm.accounts import HouseAction, HouseCD
 
     (reply,) = await client.click_data(HouseCD(action=HouseAction.pick, house_id=w.house.id).pack())
     assert reply.text == ct.STALE_BUTTON
 
 
 async def test_callback_data_fits_telegram_limit():
-    from bot.fsm.accounts import HouseAction, HouseCD, HouseInfoCD, HousePage
+    from bot.fsm.accounts import HouseInfoCD, HousePage
 
     for cd in (AccountCD(action=AccountAction.unlink_yes, account_id=2**31),
                StaffLinkCD(decision=Decision.reject, request_id=2**31),
@@ -743,6 +792,14 @@ async def test_same_printed_number_of_two_providers_is_told_and_listed_apart(cli
     buttons = [b for b in replies[-1].buttons if "УР-701" in b]
     assert len(buttons) == 2 and len(set(buttons)) == 2
     assert any("ООО «УК Тестовая»" in b for b in buttons) and any("АО «Энергосбыт»" in b for b in buttons)
+
+
+async def houses_by_address(sessions) -> dict[str, int]:
+    from bot.services.houses import house_address
+    from storage.models import House
+
+    async with sessions() as s:
+        return {house_address(h): h.id for h in (await s.execute(select(House))).scalars()}
 
 
 async def s_get(sessions, account_id: int):

@@ -219,20 +219,58 @@ async def test_debts_to_the_kopeck(sessions):
     assert await svc.account_card(sessions, 222, w.account.id, TODAY) is None
 
 
+def _clock(hour: int = 12, day: int = 19):
+    from zoneinfo import ZoneInfo
+
+    from bot.services.clock import FixedClock
+
+    return FixedClock(ZoneInfo("Europe/Moscow"), dt.datetime(2026, 11, day, hour, 0))
+
+
+async def _request(sessions, account_id: int, clock=None, user_id: int = 222):
+    return await svc.create_link_request(sessions, user_id, account_id, "Петров Иван", svc.Relation.tenant, "Иван",
+                                         "Петров", "ivan", clock or _clock())
+
+
 async def test_staff_request_lifecycle(sessions):
+    from bot.services import staff_cards as cards
+
     w = await world(sessions)
-    new = await svc.create_link_request(sessions, 222, w.account.id, "Иван", "Петров", "ivan")
-    assert new.created and new.view.user_name == "Иван Петров" and new.view.payer_full.startswith("Хабибуллин")
-    again = await svc.create_link_request(sessions, 222, w.account.id, "Иван", "Петров", "ivan")
-    assert not again.created and again.view.id == new.view.id
-    res = await svc.decide_request(sessions, new.view.id, 900, False, NOW)
-    assert (res.outcome, res.view.status, res.view.decided_by, res.linked) == ("decided", "rejected", 900, False)
+    new = await _request(sessions, w.account.id)
+    assert new.gate is svc.Gate.ok and new.view.user_name == "Иван Петров"
+    assert new.view.payer_full.startswith("Хабибуллин")
+    assert (new.view.applicant_name, new.view.relation) == ("Петров Иван", svc.Relation.tenant)
+    again = await _request(sessions, w.account.id)
+    assert again.gate is svc.Gate.pending and again.view is None
+    await svc.set_request_message(sessions, new.view.id, -100, 55)
+    card = await cards.by_message(sessions, -100, 55)
+    assert (card.kind, card.subject_id, card.status) == (cards.CardKind.link, new.view.id, cards.CardStatus.open)
+
+    # «Отклонить»: the card waits for this staff member's reason; another one can neither reject nor approve
+    asking = await svc.begin_rejection(sessions, new.view.id, 900, NOW)
+    assert asking.outcome is svc.Outcome.asking and asking.card.asked_by == 900
+    assert (await svc.begin_rejection(sessions, new.view.id, 901, NOW)).outcome is svc.Outcome.busy
+    assert (await svc.decide_request(sessions, new.view.id, 901, True, NOW)).outcome is svc.Outcome.busy
+    await cards.prompt_posted(sessions, asking.card.id, 56)
+    assert (await cards.by_message(sessions, -100, 56)).id == card.id  # a reply to the prompt finds the card
+    assert await cards.by_message(sessions, -200, 56) is None  # not in another chat
+
+    res = await svc.decide_request(sessions, new.view.id, 900, False, NOW, staff_name="Ольга (id 900)",
+                                   reason="нет документов")
+    assert (res.outcome, res.view.status, res.view.decided_by, res.linked) == (
+        svc.Outcome.decided, "rejected", 900, False)
+    assert res.view.reason == "нет документов" and res.manager.phone == "+74951234567"
+    card = await cards.get(sessions, cards.CardKind.link, new.view.id)
+    assert (card.status, card.outcome, card.decided_by, card.decided_by_name, card.reason) == (
+        cards.CardStatus.decided, "rejected", 900, "Ольга (id 900)", "нет документов")
     res = await svc.decide_request(sessions, new.view.id, 901, True, NOW)
-    assert (res.outcome, res.view.status) == ("already", "rejected")
-    assert (await svc.decide_request(sessions, 999, 900, True, NOW)).outcome == "missing"
+    assert (res.outcome, res.view.status) == (svc.Outcome.already, "rejected")
+    assert (await svc.begin_rejection(sessions, new.view.id, 901, NOW)).outcome is svc.Outcome.already
+    assert (await svc.decide_request(sessions, 999, 900, True, NOW)).outcome is svc.Outcome.missing
+
     # a fresh request can be approved and links the account
-    new = await svc.create_link_request(sessions, 222, w.account.id, "Иван", None, None)
-    assert new.created
+    new = await _request(sessions, w.account.id)
+    assert new.gate is svc.Gate.ok
     res = await svc.decide_request(sessions, new.view.id, 900, True, NOW)
     assert res.linked
     async with sessions() as s:
@@ -240,6 +278,77 @@ async def test_staff_request_lifecycle(sessions):
         statuses = sorted((await s.execute(select(LinkRequest.status))).scalars())
     assert (row.user_id, row.method, row.approved_by) == (222, "staff", 900)
     assert statuses == ["approved", "rejected"]
+
+
+async def test_taking_a_rejection_back_opens_the_card_again(sessions):
+    from bot.services import staff_cards as cards
+
+    w = await world(sessions)
+    new = await _request(sessions, w.account.id)
+    asking = await svc.begin_rejection(sessions, new.view.id, 900, NOW)
+    assert (await cards.release(sessions, asking.card.id)).status is cards.CardStatus.open
+    assert await cards.release(sessions, asking.card.id) is None  # not waiting for a reason any more
+    res = await svc.decide_request(sessions, new.view.id, 901, True, NOW)  # anyone may decide again
+    assert res.outcome is svc.Outcome.decided and res.linked
+
+
+async def test_an_rso_account_is_not_sent_to_the_uk(sessions):
+    w = await world(sessions)
+    gate = await svc.request_gate(sessions, 222, w.power_account.id, _clock())
+    assert gate.gate is svc.Gate.rso and gate.provider.name == "АО «Энергосбыт»"
+    assert gate.provider.phone == "+74950000001"
+    refused = await _request(sessions, w.power_account.id)
+    assert refused.gate is svc.Gate.rso and refused.view is None
+    async with sessions() as s:
+        assert (await s.execute(select(LinkRequest))).first() is None
+
+
+async def test_requests_a_day_are_limited_per_local_day(sessions):
+    """Three requests a local day (Moscow): the fourth is refused until local midnight, whatever the account."""
+    from storage.models import Account
+
+    w = await world(sessions)
+    ids = [w.account.id, w.other_account.id]
+    async with sessions.begin() as s:
+        for n in range(3):
+            acc = Account(account_number=f"Q{n}", provider_id=w.account.provider_id, premises_id=w.flat.id,
+                          payer_name="Хабибуллин Ринат Ильдарович")
+            s.add(acc)
+            await s.flush()
+            ids.append(acc.id)
+    early = _clock(hour=0)  # 00:00 Moscow is 21:00 UTC of the day before: still «today» in Moscow
+    for account_id in ids[:3]:
+        assert (await _request(sessions, account_id, early)).gate is svc.Gate.ok
+    late = _clock(hour=23)
+    assert (await svc.request_gate(sessions, 222, ids[3], late)).gate is svc.Gate.too_many
+    assert (await _request(sessions, ids[3], late)).gate is svc.Gate.too_many
+    assert (await _request(sessions, ids[3], late, user_id=333)).gate is svc.Gate.ok  # another resident
+    assert (await _request(sessions, ids[3], _clock(hour=0, day=20))).gate is svc.Gate.ok  # the next local day
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("иванов  иван", "иванов иван"), ("Петрова-Водкина Анна", "Петрова-Водкина Анна"), ("O'Brien", "O'Brien"),
+    ("Иванов И. И.", "Иванов И. И."), (" Ёлкина Алёна ", "Ёлкина Алёна"),
+])
+def test_applicant_name_accepts(raw, name):
+    assert svc.clean_applicant_name(raw) == name
+
+
+@pytest.mark.parametrize("raw", ["", "я", "12345", "Иван <b>", "Иван & Ко", "a" * 101, "--", "Иван2"])
+def test_applicant_name_refuses(raw):
+    assert svc.clean_applicant_name(raw) is None
+
+
+@pytest.mark.parametrize(("text", "verdict", "rest"), [
+    ("подтвердить", True, ""), ("Подтверждаю!", True, ""), ("+", True, ""), ("да", True, ""),
+    ("отклонить: нет прописки", False, "нет прописки"), ("Отказать — не собственник", False, "не собственник"),
+    ("отклонить", False, ""), ("да, но позже", None, "да, но позже"), ("Нет договора", None, "Нет договора"),
+    ("а кто это?", None, "а кто это?"),
+])
+def test_staff_reply_words(text, verdict, rest):
+    from bot.handlers.staff_links import parse_reply
+
+    assert parse_reply(text) == (verdict, rest)
 
 
 async def test_help_contacts(sessions):

@@ -99,6 +99,8 @@ async def test_chat_presses_a_staff_chat_button_from_the_residents_chat(settings
         lambda s: _label(s, "г. Москва, ул. Бауманская, д. 44"),
         lambda s: "1234567890",
         lambda s: _label(s, ta.BTN_STAFF),
+        lambda s: "Хабибуллин Ринат Ильдарович",  # the name and the relation to the payer go on the card
+        lambda s: _label(s, "Собственник"),
         lambda s: _label(s, ta.BTN_APPROVE),  # in the staff chat; the resident did not switch with /staff
     )
     await run_chat(settings, stdin=stdin, out=out)

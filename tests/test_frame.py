@@ -71,3 +71,19 @@ async def test_handler_error_apologises_and_bot_keeps_running(dp, client, monkey
     monkeypatch.undo()
     reply, *_ = await client.send("/start")
     assert "Здравствуйте" in reply.text
+
+
+async def test_start_greets_a_name_with_html_characters_as_written(make_client):
+    client = make_client(user_id=4321, first_name="<b>Иван & Ко", last_name=None)
+    replies = await client.send("/start")
+    assert replies[0].text.startswith("Здравствуйте, &lt;b&gt;Иван &amp; Ко!")
+    assert not any(r.text == t.ERROR for r in replies)
+
+
+async def test_forged_20_digit_ids_of_the_linking_and_staff_buttons_are_stale(client, staff):
+    for data in ("slr:a:99999999999999999999", "slr:k:99999999999999999999", "lka:99999999999999999999",
+                 "acc:o:99999999999999999999", "lkh:p:99999999999999999999:0", "lkr:z"):
+        for who in (client, staff):
+            who.skip_unread()  # what the bot said to the other one
+            replies = await who.click_data(data)
+            assert [(r.method, r.text) for r in replies] == [("answerCallbackQuery", t.STALE_BUTTON)], (data, who)

@@ -147,3 +147,20 @@ async def test_sigkill_mid_dialog_then_restart_continues_it(api, tmp_path):
     finally:
         code, err = await stop(proc, tmp_path / "bot.log")
     assert code == 0, err
+
+
+async def test_start_checks_the_staff_chat_and_sets_its_menu(api, tmp_path):
+    """The bot is not in the staff group: one clear line in the log, and it keeps serving residents."""
+    api.member_status = "left"
+    proc = await start_bot(api, tmp_path / "bot.db")
+    try:
+        await api.wait_for(lambda c: c.method == "getChatMember" and c.params.get("chat_id") == "-100777")
+        staff_menu = await api.wait_for(lambda c: c.method == "setMyCommands" and "-100777" in str(c.params))
+        assert '"outage"' in staff_menu.params["commands"] and '"import"' in staff_menu.params["commands"]
+        api.push_message(USER, "/start")
+        await api.wait_for(lambda c: c.method == "sendMessage" and "Здравствуйте" in c.text)
+    finally:
+        code, err = await stop(proc, tmp_path / "bot.log")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "STAFF_CHAT_ID=-100777" in line]
+    assert len(lines) == 1 and "not a member of the staff group" in lines[0], err

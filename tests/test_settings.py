@@ -11,7 +11,7 @@ from bot.config import SettingsError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
     for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "REDIS_URL", "TIMEZONE", "STAFF_CHAT_ID",
-                 "ADMIN_IDS", "LOG_LEVEL"):
+                 "ADMIN_IDS", "LOG_LEVEL", "WEBHOOK_SECRET", "WEBHOOK_URL", "PAYMENT_PROVIDER_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no .env here
 
@@ -105,3 +105,36 @@ def test_wrong_type_is_said_in_russian(monkeypatch, name, value, says):
     with pytest.raises(SettingsError) as err:
         load_settings()
     assert str(err.value) == f"Настройка {name}: {says} (получено {value!r})"
+
+
+def test_secrets_are_never_printed_or_logged(monkeypatch, caplog):
+    """BOT_TOKEN, WEBHOOK_SECRET and PAYMENT_PROVIDER_TOKEN are SecretStr: the Settings printed, repr'd or dumped to
+    a log show stars; the values are there for the code that needs them."""
+    import logging
+
+    token, secret, pay = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", "hook_s3cret", "381764678:TEST:pay-secret"
+    monkeypatch.setenv("BOT_TOKEN", token)
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    monkeypatch.setenv("PAYMENT_PROVIDER_TOKEN", pay)
+    s = load_settings()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("test").info("settings: %s %r", s, s)
+    shown = "\n".join([str(s), repr(s), str(s.model_dump()), caplog.text])
+    for value in (token, secret, pay, "ABCDEFGHIJ", "s3cret", "pay-secret"):
+        assert value not in shown
+    assert s.bot_token.get_secret_value() == token and s.webhook_token == secret
+    assert s.payment_provider_token.get_secret_value() == pay
+    from bot.app import build_bot
+
+    assert build_bot(s).token == token
+
+
+def test_a_wrong_token_is_named_without_its_value(monkeypatch):
+    monkeypatch.setenv("BOT_TOKEN", "hunter2-not-a-token")
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert "BOT_TOKEN" in str(exc.value) and "hunter2" not in str(exc.value)
+    monkeypatch.setenv("BOT_TOKEN", "")
+    monkeypatch.setenv("PAYMENT_PROVIDER_TOKEN", "  ")
+    s = load_settings()
+    assert s.bot_token is None and s.payment_provider_token is None

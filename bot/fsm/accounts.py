@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel
 
+from bot.fsm.base import FlowData
 from bot.fsm.ids import Id, Page
 
 
@@ -19,25 +20,20 @@ class LinkAccount(StatesGroup):
     number = State()  # шаг 2: номер лицевого счёта
     proof = State()  # шаг 3: подтверждение (телефон / сумма / запрос в УК)
     bill_total = State()  # шаг 3б: сумма последней квитанции
+    applicant = State()  # шаг 3в: запрос в УК — как зовут жителя
+    relation = State()  # шаг 3в: запрос в УК — кем житель приходится плательщику
     confirm = State()  # шаг 4: «Проверьте данные»
 
 
-class LinkData(BaseModel):
-    """The flow's data in the FSM storage: read and written only through ``load``/``save``."""
+class LinkData(FlowData):
+    """The flow's data in the FSM storage: ``await LinkData.load(state)`` … ``await data.save(state)``."""
 
     query: str = ""
     house_id: int | None = None
     account_id: int | None = None
     choices: list[int] = []  # accounts of different providers under the typed number: the resident picks one
     proof: str | None = None  # phone | bill_total, once proven
-
-
-async def load(state: FSMContext) -> LinkData:
-    return LinkData.model_validate(await state.get_data())
-
-
-async def save(state: FSMContext, data: LinkData) -> None:
-    await state.set_data(data.model_dump())
+    applicant: str | None = None  # the name typed for a request to the УК's staff
 
 
 class NumberTries(BaseModel):
@@ -50,6 +46,7 @@ class NumberTries(BaseModel):
 
     day: dt.date | None = None
     wrong: int = 0
+    house_id: int | None = None  # the house of the last wrong number: whose УК the lockout sends the resident to
 
 
 TRIES_DESTINY = "link_number_tries"
@@ -67,13 +64,18 @@ async def wrong_numbers(state: FSMContext, today: dt.date) -> int:
     return tries.wrong if tries.day == today else 0
 
 
-async def add_wrong_number(state: FSMContext, today: dt.date) -> int:
+async def add_wrong_number(state: FSMContext, today: dt.date, house_id: int | None = None) -> int:
     """Count one more wrong account number today; returns today's count."""
     ctx = _tries(state)
     tries = NumberTries.model_validate(await ctx.get_data())
     wrong = (tries.wrong if tries.day == today else 0) + 1
-    await ctx.set_data(NumberTries(day=today, wrong=wrong).model_dump(mode="json"))
+    await ctx.set_data(NumberTries(day=today, wrong=wrong, house_id=house_id).model_dump(mode="json"))
     return wrong
+
+
+async def lockout_house(state: FSMContext) -> int | None:
+    """The house of the day's last wrong number (its УК is named in the lockout)."""
+    return NumberTries.model_validate(await _tries(state).get_data()).house_id
 
 
 class LinkStartCD(CallbackData, prefix="lks"):
@@ -130,7 +132,20 @@ class AccountCD(CallbackData, prefix="acc"):
 
 class Decision(StrEnum):
     approve = "a"
-    reject = "r"
+    reject = "r"  # asks the staff member for the reason first
+    keep = "k"  # «Не отклонять»: the reason is not coming, the card is open again
+
+
+class Relation(StrEnum):
+    owner = "o"
+    tenant = "t"
+    family = "f"
+
+
+class RelationCD(CallbackData, prefix="lkr"):
+    """Who the resident is to the payer (a request to the УК's staff)."""
+
+    relation: Relation
 
 
 class StaffLinkCD(CallbackData, prefix="slr"):

@@ -14,6 +14,8 @@ from bot.handlers import (
     payments,
     readings,
     staff_broadcast,
+    staff_cards,
+    staff_help,
     staff_links,
     staff_outages,
     staff_readings,
@@ -29,11 +31,13 @@ def setup_routers(settings: Settings) -> Router:
     staff = Router(name="staff")
     staff.message.filter(IsStaff())
     staff.callback_query.filter(IsStaff())
+    staff.include_router(staff_cards.router())  # a reply to a card (before the dialogs take it as text)
     staff.include_router(staff_links.router())
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
     staff.include_router(payments.staff_router())
+    staff.include_router(staff_help.router())  # /help, a registry file, unknown commands: after every staff flow
 
     # residents, in private chats
     residents = Router(name="residents")

@@ -18,8 +18,11 @@ from bot.fsm.accounts import (
     Proof,
     ProofCD,
     ProviderCD,
+    Relation,
+    RelationCD,
     StaffLinkCD,
 )
+from bot.keyboards.paginator import nav_row
 from bot.services.accounts import AccountCard, AccountChoice
 from bot.services.houses import HouseSearch
 from bot.texts import accounts as t
@@ -40,11 +43,7 @@ def no_house() -> InlineKeyboardMarkup:
 
 def houses(found: HouseSearch) -> InlineKeyboardMarkup:
     rows = [[_btn(h.address, HouseCD(action=HouseAction.pick, house_id=h.id))] for h in found.items]
-    nav = []
-    if found.page > 0:
-        nav.append(_btn(t.BTN_PREV, HouseCD(action=HouseAction.page, page=found.page - 1)))
-    if found.page + 1 < found.pages:
-        nav.append(_btn(t.BTN_NEXT, HouseCD(action=HouseAction.page, page=found.page + 1)))
+    nav = nav_row((found.page, found.pages), lambda n: HouseCD(action=HouseAction.page, page=n))
     if nav:
         rows.append(nav)
     rows.append([_btn(t.BTN_NO_HOUSE, HouseCD(action=HouseAction.missing))])
@@ -115,3 +114,16 @@ def staff_decision(request_id: int) -> InlineKeyboardMarkup:
         _btn(t.BTN_APPROVE, StaffLinkCD(decision=Decision.approve, request_id=request_id)),
         _btn(t.BTN_REJECT, StaffLinkCD(decision=Decision.reject, request_id=request_id)),
     ]])
+
+
+def staff_rejecting(request_id: int) -> InlineKeyboardMarkup:
+    """While the reason is awaited: approve after all, or take the rejection back."""
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(t.BTN_APPROVE, StaffLinkCD(decision=Decision.approve, request_id=request_id)),
+        _btn(t.BTN_KEEP, StaffLinkCD(decision=Decision.keep, request_id=request_id)),
+    ]])
+
+
+def relations() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(label, RelationCD(relation=Relation[rel.name]))]
+                                                 for rel, label in t.RELATION_BUTTONS.items()])

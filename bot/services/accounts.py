@@ -10,11 +10,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services import staff_cards as cards
+from bot.services.clock import Clock
 from bot.services.houses import house_address, premises_label
 from bot.services.numbers import ungroup_digits
 from bot.services.users import ensure_user
@@ -29,6 +32,7 @@ from storage.models import (
     Owner,
     Payment,
     Premises,
+    StaffCard,
     User,
 )
 
@@ -137,14 +141,26 @@ async def help_contacts(sessions: Sessions, limit: int = 5) -> list[OrgContact]:
     return [_contact(o) for o in [*gzhi, *managers]]
 
 
+async def _manager(s: AsyncSession, account_id: int) -> OrgContact | None:
+    row = (await s.execute(
+        select(Organization).join(House, House.manager_id == Organization.id)
+        .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
+        .where(Account.id == account_id)
+    )).scalar_one_or_none()
+    return _contact(row) if row else None
+
+
 async def manager_contact(sessions: Sessions, account_id: int) -> OrgContact | None:
     """The УК of the house the account is in (who confirms accounts when the bot cannot reach it)."""
     async with sessions() as s:
-        row = (await s.execute(
-            select(Organization).join(House, House.manager_id == Organization.id)
-            .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
-            .where(Account.id == account_id)
-        )).scalar_one_or_none()
+        return await _manager(s, account_id)
+
+
+async def house_manager(sessions: Sessions, house_id: int) -> OrgContact | None:
+    """The УК of a house: where a dead end of the linking flow sends the resident."""
+    async with sessions() as s:
+        row = (await s.execute(select(Organization).join(House, House.manager_id == Organization.id)
+                               .where(House.id == house_id))).scalar_one_or_none()
     return _contact(row) if row else None
 
 
@@ -354,6 +370,9 @@ async def _close_pending(s: AsyncSession, user_id: int, account_id: int, now_utc
                                                          LinkRequest.status == "pending")
                                .values(status="approved", decided_by=None, decided_at=now_utc))
         if done.rowcount == 1:
+            card = await cards.of_subject(s, cards.CardKind.link, request_id)
+            if card is not None:
+                await cards.close(s, card.id, "self_linked", None, None, now_utc)
             req = await s.get(LinkRequest, request_id)
             await s.refresh(req)
             views.append(await _view(s, req))
@@ -377,6 +396,28 @@ async def _link(s: AsyncSession, user_id: int, account_id: int, method: str, now
 
 # --------------------------------------------------------------------------------------------- staff requests
 
+MAX_REQUESTS_A_DAY = 3  # requests to the УК's staff one resident may post a local day (all accounts together)
+
+
+class Relation(StrEnum):
+    """Who the resident is to the payer of the account, as they tell the staff."""
+
+    owner = "owner"  # собственник
+    tenant = "tenant"  # наниматель, арендатор
+    family = "family"  # член семьи собственника или нанимателя
+
+
+_NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:(?:\. ?|[-'’ ])[A-Za-zА-Яа-яЁё]+)*\.?")
+
+
+def clean_applicant_name(raw: str) -> str | None:
+    """The resident's name as typed («иванов  иван» → «иванов иван»): 2–100 characters of letters with spaces,
+    hyphens, apostrophes and dots between them, at least two letters; None for anything else."""
+    name = " ".join((raw or "").split())
+    if not 2 <= len(name) <= 100 or not _NAME.fullmatch(name):
+        return None
+    return name
+
 
 @dataclass(frozen=True)
 class RequestView:
@@ -389,63 +430,148 @@ class RequestView:
     status: str
     decided_by: int | None
     decided_at: dt.datetime | None
-    staff_message_id: int | None = None  # the request's message in the staff chat
+    staff_message_id: int | None = None  # the request's card in the staff chat
+    applicant_name: str | None = None
+    relation: Relation | None = None
+    phone: str | None = None
+    reason: str | None = None  # the staff's reason for a rejection
+    decided_by_name: str | None = None
+    card_id: int | None = None
+
+
+class Gate(StrEnum):
+    """May the resident ask the УК's staff to confirm this account now?"""
+
+    ok = "ok"
+    rso = "rso"  # an РСО bills it: the УК's staff cannot confirm it, the РСО can
+    pending = "pending"  # a request for this account waits for the staff already
+    too_many = "too_many"  # MAX_REQUESTS_A_DAY requests today
+    missing = "missing"  # the account vanished from the registry
+
+
+@dataclass(frozen=True)
+class RequestGate:
+    gate: Gate
+    provider: OrgContact | None = None  # who bills the account (for ``rso``)
 
 
 @dataclass(frozen=True)
 class NewRequest:
-    view: RequestView
-    created: bool  # False: this user already has a pending request for this account
+    gate: Gate
+    view: RequestView | None = None
+    provider: OrgContact | None = None
 
 
 async def _view(s: AsyncSession, req: LinkRequest) -> RequestView:
     user = await s.get(User, req.user_id)
     acc = await s.get(Account, req.account_id)
     summary = await _summary(s, req.account_id)
+    card = await cards.of_subject(s, cards.CardKind.link, req.id)
     name = " ".join(p for p in (user.first_name if user else "", user.last_name if user else None) if p)
     return RequestView(req.id, req.user_id, name or str(req.user_id), user.username if user else None,
                        summary, acc.payer_name if acc else "", req.status, req.decided_by, req.decided_at,
-                       req.staff_message_id)
+                       card.message_id if card and card.message_id is not None else req.staff_message_id,
+                       req.applicant_name, Relation(req.relation) if req.relation else None, req.phone, req.reason,
+                       card.decided_by_name if card else None, card.id if card else None)
 
 
-async def create_link_request(sessions: Sessions, user_id: int, account_id: int, first_name: str,
-                              last_name: str | None, username: str | None) -> NewRequest:
+def _day_start_utc(clock: Clock) -> dt.datetime:
+    local = clock.now()
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+async def _gate(s: AsyncSession, user_id: int, account_id: int, clock: Clock) -> RequestGate:
+    row = (await s.execute(select(Organization).join(Account, Account.provider_id == Organization.id)
+                           .where(Account.id == account_id))).scalar_one_or_none()
+    if row is None:
+        return RequestGate(Gate.missing)
+    if row.kind == "rso":
+        return RequestGate(Gate.rso, _contact(row))
+    pending = (await s.execute(select(LinkRequest.id).where(
+        LinkRequest.user_id == user_id, LinkRequest.account_id == account_id, LinkRequest.status == "pending"
+    ))).first()
+    if pending:
+        return RequestGate(Gate.pending)
+    today = (await s.execute(select(func.count(LinkRequest.id)).where(
+        LinkRequest.user_id == user_id, LinkRequest.created_at >= _day_start_utc(clock)))).scalar() or 0
+    if today >= MAX_REQUESTS_A_DAY:
+        return RequestGate(Gate.too_many)
+    return RequestGate(Gate.ok)
+
+
+async def request_gate(sessions: Sessions, user_id: int, account_id: int, clock: Clock) -> RequestGate:
+    """Checked when the resident picks «Запросить подтверждение у УК», before their name is asked."""
+    async with sessions() as s:
+        return await _gate(s, user_id, account_id, clock)
+
+
+async def create_link_request(sessions: Sessions, user_id: int, account_id: int, applicant_name: str,
+                              relation: Relation, first_name: str, last_name: str | None, username: str | None,
+                              clock: Clock) -> NewRequest:
+    """The request and its (not yet posted) staff card, when the gate lets it through (checked again here: the
+    name step may have taken a while, and another request may have been posted meanwhile)."""
     async with sessions.begin() as s:
         user = await ensure_user(s, user_id, first_name)
         if (user.first_name, user.last_name, user.username) != (first_name or "", last_name, username):
             user.first_name, user.last_name, user.username = first_name or "", last_name, username
-        pending = (await s.execute(select(LinkRequest).where(
-            LinkRequest.user_id == user_id, LinkRequest.account_id == account_id, LinkRequest.status == "pending"
-        ))).scalar_one_or_none()
-        created = pending is None
-        if pending is None:
-            pending = LinkRequest(user_id=user_id, account_id=account_id, status="pending")
-            s.add(pending)
-            await s.flush()
-        return NewRequest(await _view(s, pending), created)
+        gate = await _gate(s, user_id, account_id, clock)
+        if gate.gate is not Gate.ok:
+            return NewRequest(gate.gate, provider=gate.provider)
+        now = clock.utcnow()
+        req = LinkRequest(user_id=user_id, account_id=account_id, status="pending", applicant_name=applicant_name,
+                          relation=relation.value, phone=user.phone, created_at=now, updated_at=now)
+        s.add(req)
+        await s.flush()
+        await cards.create(s, cards.CardKind.link, req.id, now)
+        return NewRequest(Gate.ok, await _view(s, req))
 
 
-async def set_request_message(sessions: Sessions, request_id: int, message_id: int) -> None:
+async def set_request_message(sessions: Sessions, request_id: int, chat_id: int, message_id: int) -> None:
     async with sessions.begin() as s:
         await s.execute(update(LinkRequest).where(LinkRequest.id == request_id)
                         .values(staff_message_id=message_id))
+        card = await cards.of_subject(s, cards.CardKind.link, request_id)
+        if card is not None:
+            await s.execute(update(StaffCard).where(StaffCard.id == card.id)
+                            .values(chat_id=chat_id, message_id=message_id))
 
 
 async def drop_request(sessions: Sessions, request_id: int) -> None:
-    """The request never reached the staff chat: forget it, so the resident can ask again."""
+    """The request never reached the staff chat: forget it (and its card), so the resident can ask again."""
     async with sessions.begin() as s:
         req = await s.get(LinkRequest, request_id)
         if req is not None and req.status == "pending":
+            card = await cards.of_subject(s, cards.CardKind.link, request_id)
+            if card is not None:
+                await cards.forget(s, card.id)
             await s.delete(req)
+
+
+async def request_view(sessions: Sessions, request_id: int) -> RequestView | None:
+    async with sessions() as s:
+        req = await s.get(LinkRequest, request_id)
+        return await _view(s, req) if req else None
+
+
+class Outcome(StrEnum):
+    decided = "decided"
+    already = "already"  # decided before (by another press, another staff member)
+    self_linked = "self_linked"  # the resident linked the account themselves
+    missing = "missing"
+    busy = "busy"  # another staff member is writing the reason for a rejection
+    asking = "asking"  # «Отклонить»: the reason is awaited from this staff member
 
 
 @dataclass(frozen=True)
 class StaffDecision:
-    outcome: str  # decided | already | self_linked (the resident linked the account themselves) | missing
+    outcome: Outcome
     view: RequestView | None = None
     linked: bool = False  # approved and the link was created now
     staff_message_id: int | None = None
     method: str | None = None  # self_linked: how the resident linked it
+    manager: OrgContact | None = None  # the УК of the house: the resident is given its phones on a rejection
+    card: cards.Card | None = None  # asking: the card waiting for the reason
 
 
 def closed_by_resident(view: RequestView) -> bool:
@@ -453,37 +579,78 @@ def closed_by_resident(view: RequestView) -> bool:
     return view.status == "approved" and view.decided_by is None
 
 
-async def decide_request(sessions: Sessions, request_id: int, staff_id: int, approve: bool,
-                         now_utc: dt.datetime) -> StaffDecision:
+async def _moot(s: AsyncSession, req: LinkRequest, card: cards.Card | None, staff_id: int,
+                now_utc: dt.datetime) -> StaffDecision | None:
+    """Why a staff member's press decides nothing (missing, decided, linked by the resident, another staff member
+    writing a reason); None when it may decide."""
+    if req.status != "pending":
+        view = await _view(s, req)
+        if closed_by_resident(view):
+            return StaffDecision(Outcome.self_linked, view, staff_message_id=view.staff_message_id,
+                                 method=await _link_method(s, req.user_id, req.account_id))
+        return StaffDecision(Outcome.already, view, staff_message_id=view.staff_message_id)
+    if card is not None and card.status is cards.CardStatus.asking and card.asked_by != staff_id:
+        return StaffDecision(Outcome.busy, await _view(s, req), staff_message_id=card.message_id)
+    method = await _link_method(s, req.user_id, req.account_id)
+    if method is not None:  # linked meanwhile (a request from before requests were closed on linking)
+        await _close_pending(s, req.user_id, req.account_id, now_utc)
+        await s.refresh(req)
+        view = await _view(s, req)
+        return StaffDecision(Outcome.self_linked, view, staff_message_id=view.staff_message_id, method=method)
+    return None
+
+
+async def begin_rejection(sessions: Sessions, request_id: int, staff_id: int,
+                          now_utc: dt.datetime) -> StaffDecision:
+    """«Отклонить» pressed: the card waits for this staff member's reason (outcome ``asking``) — or why not."""
     async with sessions.begin() as s:
         req = await s.get(LinkRequest, request_id)
         if req is None:
-            return StaffDecision("missing")
-        if req.status != "pending":
-            view = await _view(s, req)
-            if closed_by_resident(view):
-                return StaffDecision("self_linked", view, staff_message_id=req.staff_message_id,
-                                     method=await _link_method(s, req.user_id, req.account_id))
-            return StaffDecision("already", view, staff_message_id=req.staff_message_id)
-        method = await _link_method(s, req.user_id, req.account_id)
-        if method is not None:  # linked meanwhile (a request from before requests were closed on linking)
-            await _close_pending(s, req.user_id, req.account_id, now_utc)
-            await s.refresh(req)
-            view = await _view(s, req)
-            return StaffDecision("self_linked", view, staff_message_id=req.staff_message_id, method=method)
+            return StaffDecision(Outcome.missing)
+        card = await cards.of_subject(s, cards.CardKind.link, request_id)
+        moot = await _moot(s, req, card, staff_id, now_utc)
+        if moot is not None:
+            return moot
+        if card is None:
+            return StaffDecision(Outcome.missing)
+    asked = await cards.ask_reason(sessions, card.id, staff_id)
+    view = await request_view(sessions, request_id)
+    if asked is None:  # another press got there first
+        return StaffDecision(Outcome.busy if view and view.status == "pending" else Outcome.already, view)
+    return StaffDecision(Outcome.asking, view, staff_message_id=asked.message_id, card=asked)
+
+
+async def decide_request(sessions: Sessions, request_id: int, staff_id: int, approve: bool, now_utc: dt.datetime,
+                         staff_name: str | None = None, reason: str | None = None) -> StaffDecision:
+    """Approve (links the account) or reject (with the staff's reason) — once; the card is closed in the same
+    transaction. While a staff member writes a rejection's reason, only they may decide."""
+    async with sessions.begin() as s:
+        req = await s.get(LinkRequest, request_id)
+        if req is None:
+            return StaffDecision(Outcome.missing)
+        card = await cards.of_subject(s, cards.CardKind.link, request_id)
+        moot = await _moot(s, req, card, staff_id, now_utc)
+        if moot is not None:
+            return moot
         # only one of two staff members pressing at once wins
         done = await s.execute(update(LinkRequest).where(LinkRequest.id == request_id,
                                                          LinkRequest.status == "pending")
                                .values(status="approved" if approve else "rejected", decided_by=staff_id,
-                                       decided_at=now_utc))
+                                       decided_at=now_utc, reason=None if approve else reason))
         if done.rowcount != 1:
             await s.refresh(req)
-            return StaffDecision("already", await _view(s, req), staff_message_id=req.staff_message_id)
+            view = await _view(s, req)
+            return StaffDecision(Outcome.already, view, staff_message_id=view.staff_message_id)
+        if card is not None:
+            await cards.close(s, card.id, "approved" if approve else "rejected", staff_id, staff_name, now_utc,
+                              None if approve else reason)
         await s.refresh(req)
         linked = False
         if approve:
             linked = await _link(s, req.user_id, req.account_id, "staff", now_utc, staff_id)
-        return StaffDecision("decided", await _view(s, req), linked, req.staff_message_id)
+        manager = await _manager(s, req.account_id)
+        view = await _view(s, req)
+        return StaffDecision(Outcome.decided, view, linked, view.staff_message_id, manager=manager)
 
 
 # --------------------------------------------------------------------------------------------- list and debts

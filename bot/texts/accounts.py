@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from html import escape
 
-from bot.services.accounts import AccountCard, AccountSummary, OrgContact, RequestView
+from bot.services.accounts import AccountCard, AccountSummary, OrgContact, Relation, RequestView
 from bot.texts.common import number, phone
+from bot.texts.render import Html, escape, fmt
 
 FLOW_TITLE = "Подключение лицевого счёта"
 
@@ -25,6 +25,11 @@ BTN_UNLINK_NO = "Нет, оставить"
 BTN_TO_LIST = "« К списку счетов"
 BTN_APPROVE = "Подтвердить"
 BTN_REJECT = "Отклонить"
+BTN_KEEP = "« Не отклонять"
+RELATION_BUTTONS = {Relation.owner: "Собственник", Relation.tenant: "Наниматель (арендатор)",
+                    Relation.family: "Член семьи"}
+RELATION_NAMES = {Relation.owner: "собственник", Relation.tenant: "наниматель (арендатор)",
+                  Relation.family: "член семьи собственника или нанимателя"}
 
 START_OFFER = (
     "У вас ещё нет подключённых лицевых счетов. Подключите лицевой счёт — и здесь будут начисления, "
@@ -76,19 +81,19 @@ NUMBER_BAD = (
     "Введите его ещё раз."
 )
 NUMBER_NOT_FOUND = (
-    "Лицевой счёт № {number} не найден в доме {address}.\n"
+    "Лицевой счёт «{number}» не найден в доме {address}.\n"
     "Проверьте номер по квитанции и введите ещё раз (осталось попыток на сегодня: {left}). "
     "Если дом выбран неверно — нажмите /cancel и начните заново."
 )
 NUMBER_TOO_MANY = (
     "Лицевой счёт так и не найден в доме {address}, подключение остановлено.\n"
     "Попытки ввести номер на сегодня закончились — снова можно будет завтра, <b>{date}</b>. "
-    "Проверьте адрес и номер по квитанции или обратитесь в вашу управляющую компанию."
+    "Проверьте адрес и номер по квитанции или обратитесь в вашу управляющую компанию:\n\n{contact}"
 )
 NUMBER_BLOCKED = (
     "Сегодня уже введено {max} неверных номеров лицевого счёта — проверить номер снова можно будет завтра, "
     "<b>{date}</b>.\n"
-    "Проверьте номер по квитанции или обратитесь в вашу управляющую компанию."
+    "Проверьте номер по квитанции или обратитесь в вашу управляющую компанию:\n\n{contact}"
 )
 NUMBER_CHOOSE = (
     "Под номером № {number} в этом доме лицевые счета нескольких организаций. "
@@ -127,6 +132,25 @@ BILL_NONE = (
 )
 PROOF_HINT = "Подтвердите, что счёт ваш: кнопкой «{share}» внизу или кнопками выше."
 
+STEP_APPLICANT = (
+    "<b>Запрос в управляющую организацию</b>\n"
+    "Сотрудник УК сверит ваши данные с реестром и подтвердит лицевой счёт.\n\n"
+    "Как вас зовут? Напишите фамилию, имя и отчество — как в документах."
+)
+APPLICANT_BAD = (
+    "Не понял имя. Напишите фамилию, имя и отчество буквами, например: <i>Иванов Иван Иванович</i>."
+)
+STEP_RELATION = "{name}, кем вы приходитесь плательщику по этому лицевому счёту?"
+RELATION_HINT = "Выберите кнопкой, кем вы приходитесь плательщику: собственник, наниматель или член семьи."
+REQUEST_RSO = (
+    "Этот лицевой счёт выставляет <b>{provider}</b> — ресурсоснабжающая организация, а не управляющая. "
+    "Сотрудники УК подтвердить его не могут: обратитесь в эту организацию.\n\n{contact}\n\n"
+    "Или подтвердите счёт номером телефона либо суммой последней квитанции."
+)
+REQUESTS_TOO_MANY = (
+    "Сегодня вы уже отправили в УК {sent} — это предел на день. Новый запрос можно будет отправить завтра, "
+    "<b>{date}</b>, или обратиться в управляющую организацию напрямую:\n\n{contact}"
+)
 STAFF_SENT = (
     "Запрос отправлен в управляющую организацию. Когда сотрудник его рассмотрит, я напишу здесь.\n"
     "Обычно это занимает рабочий день."
@@ -137,6 +161,7 @@ STAFF_UNREACHABLE = (
     "Попросите подключить лицевой счёт — или подтвердите другим способом."
 )
 STAFF_NO_CONTACT = "Обратитесь в вашу управляющую организацию."
+NO_MANAGER_CONTACT = "Контакты управляющей организации в реестре пока не размещены."
 
 CHECK = (
     "Шаг 4 из 4. <b>Проверьте данные</b>\n\n"
@@ -163,12 +188,33 @@ STAFF_REQUEST = (
     "Адрес: {address}\n"
     "Помещение: {premises}\n"
     "Лицевой счёт: <b>№ {number}</b> ({provider})\n"
-    "Плательщик в реестре: {payer}\n"
+    "Плательщик в реестре: {payer}\n\n"
+    "Заявитель: <b>{applicant}</b> — {relation}\n"
+    "Телефон: {phone}\n"
     "Житель в Telegram: {user} (id {user_id})\n\n"
-    "Подтвердите, что лицевой счёт принадлежит этому жителю."
+    "Подтвердите, что лицевой счёт принадлежит этому жителю. Можно ответить на карточку: "
+    "«подтвердить» или «отклонить: причина»."
 )
+STAFF_NO_PHONE = "не сообщил"
+STAFF_NO_APPLICANT = "не указан"
 STAFF_APPROVED = "✅ Подтверждено: {staff}, {when}"
-STAFF_REJECTED = "❌ Отклонено: {staff}, {when}"
+STAFF_REJECTED = "❌ Отклонено: {staff}, {when}\nПричина: {reason}"
+STAFF_REJECTING = "✍️ Отклоняет {staff}: ждём причину отказа ответом на карточку."
+STAFF_ASK_REASON = (
+    "{staff}, напишите причину отказа по запросу №{id} ответом на это сообщение — её получит житель."
+)
+STAFF_ASK_REASON_ALERT = "Напишите причину отказа ответом на сообщение бота — её получит житель."
+STAFF_REASON_BUSY = "Причину отказа по этому запросу уже пишет другой сотрудник."
+STAFF_REASON_EMPTY = "Нужна причина отказа текстом — её получит житель. Ответьте на карточку ещё раз."
+STAFF_REASON_TOO_LONG = "Причина длиннее {limit} символов — сократите её и ответьте на карточку ещё раз."
+STAFF_KEPT = "Запрос снова ждёт решения."
+STAFF_NOT_ASKING = "Этот запрос не ждёт причины отказа."
+STAFF_REPLY_HINT = (
+    "Ответом на карточку запроса №{id} напишите «подтвердить» — или «отклонить: причина» (её получит житель)."
+)
+STAFF_REPLY_DONE = "Запрос №{id}: {verdict}"
+STAFF_REPLY_APPROVE_WORDS = ("подтвердить", "подтверждаю", "подтверждено", "да", "+", "ок", "ok")
+STAFF_REPLY_REJECT_WORDS = ("отклонить", "отклоняю", "отклонено", "отказать", "отказываю", "отказ")
 STAFF_DECIDED_ALREADY = "Этот запрос уже рассмотрен ({status})."
 STAFF_STATUS = {"approved": "подтверждён", "rejected": "отклонён", "pending": "ждёт"}
 STAFF_MISSING = "Запрос не найден — возможно, он отозван."
@@ -192,7 +238,8 @@ RESIDENT_APPROVED = (
 )
 RESIDENT_REJECTED = (
     "❌ Управляющая организация отклонила запрос на подключение лицевого счёта № {number} ({address}).\n"
-    "Если это ошибка, обратитесь в вашу управляющую организацию."
+    "Причина: {reason}\n\n"
+    "Если это ошибка, обратитесь в управляющую организацию:\n\n{contact}"
 )
 
 MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
@@ -219,101 +266,182 @@ def date(d) -> str:
     return d.strftime("%d.%m.%Y")
 
 
-def contact_lines(c: OrgContact) -> str:
-    lines = [f"<b>{escape(c.name)}</b> — {ORG_KINDS.get(c.kind, 'организация').lower()}"]
+def contact_lines(c: OrgContact) -> Html:
+    lines = [fmt("<b>{name}</b> — {kind}", name=c.name, kind=ORG_KINDS.get(c.kind, "организация").lower())]
     if c.phone:
-        lines.append(f"Телефон: {escape(phone(c.phone))}")
+        lines.append(fmt("Телефон: {phone}", phone=phone(c.phone)))
     if c.dispatcher_phone:
-        lines.append(f"Диспетчерская: {escape(phone(c.dispatcher_phone))}")
+        lines.append(fmt("Диспетчерская: {phone}", phone=phone(c.dispatcher_phone)))
     if c.email:
-        lines.append(f"E-mail: {escape(c.email)}")
+        lines.append(fmt("E-mail: {email}", email=c.email))
     if c.website:
-        lines.append(f"Сайт: {escape(c.website)}")
-    return "\n".join(lines)
+        lines.append(fmt("Сайт: {site}", site=c.website))
+    return Html("\n".join(lines))
 
 
-def no_house(contacts: list[OrgContact]) -> str:
-    body = "\n\n".join(contact_lines(c) for c in contacts) or NO_CONTACTS
-    return NO_HOUSE.format(contacts=body)
+def manager_lines(c: OrgContact | None) -> Html:
+    return contact_lines(c) if c else Html(NO_MANAGER_CONTACT)
 
 
-def staff_unreachable(contact: OrgContact | None) -> str:
-    return STAFF_UNREACHABLE.format(contact=contact_lines(contact) if contact else STAFF_NO_CONTACT)
+def no_house(contacts: list[OrgContact]) -> Html:
+    body = Html("\n\n".join(contact_lines(c) for c in contacts) or NO_CONTACTS)
+    return fmt(NO_HOUSE, contacts=body)
 
 
-def check(s: AccountSummary) -> str:
-    return CHECK.format(address=escape(s.address), premises=escape(s.premises), number=escape(s.number),
-                        provider=escape(s.provider), payer=escape(s.payer))
+def staff_unreachable(contact: OrgContact | None) -> Html:
+    return fmt(STAFF_UNREACHABLE, contact=contact_lines(contact) if contact else Html(STAFF_NO_CONTACT))
 
 
-def debt_line(card: AccountCard) -> str:
+def request_rso(provider: OrgContact) -> Html:
+    return fmt(REQUEST_RSO, provider=provider.name, contact=contact_lines(provider))
+
+
+def requests_too_many(sent: int, date: str, manager: OrgContact | None) -> Html:
+    from bot.texts.render import count
+
+    return fmt(REQUESTS_TOO_MANY, sent=count(sent, "запрос", "запроса", "запросов"), date=date,
+               contact=manager_lines(manager))
+
+
+def number_not_found(typed: str, address: str, left: int) -> Html:
+    return fmt(NUMBER_NOT_FOUND, number=typed, address=address, left=left)
+
+
+def number_too_many(address: str, date: str, manager: OrgContact | None) -> Html:
+    return fmt(NUMBER_TOO_MANY, address=address, date=date, contact=manager_lines(manager))
+
+
+def number_blocked(most: int, date: str, manager: OrgContact | None) -> Html:
+    return fmt(NUMBER_BLOCKED, max=most, date=date, contact=manager_lines(manager))
+
+
+def check(s: AccountSummary) -> Html:
+    return fmt(CHECK, address=s.address, premises=s.premises, number=s.number, provider=s.provider, payer=s.payer)
+
+
+def debt_line(card: AccountCard) -> Html:
     d = card.debt
     if d.due > 0:
-        return f"Задолженность: <b>{money(d.due)}</b>" + (" — просрочено ❗" if d.overdue else "")
+        return fmt("Задолженность: <b>{due}</b>{mark}", due=money(d.due), mark=" — просрочено ❗" if d.overdue else "")
     if d.due < 0:
-        return f"Переплата: <b>{money(-d.due)}</b>"
-    return "Задолженности нет"
+        return fmt("Переплата: <b>{over}</b>", over=money(-d.due))
+    return Html("Задолженности нет")
 
 
-def card_short(card: AccountCard) -> str:
-    mark = "❗ " if card.in_debt else ""
-    return (f"{mark}<b>№ {escape(card.number)}</b> — {escape(card.provider)}\n"
-            f"{escape(card.address)}, {escape(card.premises)}\n{debt_line(card)}")
+def card_short(card: AccountCard) -> Html:
+    return fmt("{mark}<b>№ {number}</b> — {provider}\n{address}, {premises}\n{debt}",
+               mark="❗ " if card.in_debt else "", number=card.number, provider=card.provider,
+               address=card.address, premises=card.premises, debt=debt_line(card))
 
 
-def account_list(cards: list[AccountCard]) -> str:
+def account_list(cards: list[AccountCard]) -> Html:
     if not cards:
-        return LIST_EMPTY
-    blocks = [LIST_TITLE] + [card_short(c) for c in cards] + [LIST_MORE]
-    return "\n\n".join(blocks)
+        return Html(LIST_EMPTY)
+    blocks = [Html(LIST_TITLE)] + [card_short(c) for c in cards] + [Html(LIST_MORE)]
+    return Html("\n\n".join(blocks))
 
 
-def card_full(card: AccountCard) -> str:
+def card_full(card: AccountCard) -> Html:
     d = card.debt
     lines = [
-        f"<b>Лицевой счёт № {escape(card.number)}</b>",
-        f"Адрес: {escape(card.address)}, {escape(card.premises)}",
-        f"Организация: {escape(card.provider)}",
-        f"Плательщик: {escape(card.payer)}",
+        fmt("<b>Лицевой счёт № {number}</b>", number=card.number),
+        fmt("Адрес: {address}, {premises}", address=card.address, premises=card.premises),
+        fmt("Организация: {provider}", provider=card.provider),
+        fmt("Плательщик: {payer}", payer=card.payer),
         "",
     ]
     if d.period is None:
         lines.append("Начислений по этому лицевому счёту пока нет.")
     else:
-        lines.append(f"<b>Начислено за {period_name(d.period)}:</b>")
-        lines += [f"• {escape(line.service)}: {money(line.amount)}" for line in d.lines]
+        lines.append(fmt("<b>Начислено за {period}:</b>", period=period_name(d.period)))
+        lines += [fmt("• {service}: {amount}", service=line.service, amount=money(line.amount)) for line in d.lines]
         if d.penalties:
-            lines.append(f"Пени: {money(d.penalties)}")
-        lines.append(f"Итого за месяц: <b>{money(d.period_total)}</b>")
+            lines.append(fmt("Пени: {amount}", amount=money(d.penalties)))
+        lines.append(fmt("Итого за месяц: <b>{amount}</b>", amount=money(d.period_total)))
         if d.due_on:
-            lines.append(f"Оплатить до: {date(d.due_on)}")
+            lines.append(fmt("Оплатить до: {date}", date=date(d.due_on)))
         lines.append("")
-        lines.append(f"Всего начислено: {money(d.charged)}")
-        lines.append(f"Оплачено: {money(d.paid)}")
+        lines.append(fmt("Всего начислено: {amount}", amount=money(d.charged)))
+        lines.append(fmt("Оплачено: {amount}", amount=money(d.paid)))
     lines.append(debt_line(card))
-    return "\n".join(lines)
+    return Html("\n".join(lines))
 
 
-def unlink_ask(card: AccountCard) -> str:
-    return UNLINK_ASK.format(number=escape(card.number), address=escape(card.address),
-                             premises=escape(card.premises))
+def unlink_ask(card: AccountCard) -> Html:
+    return fmt(UNLINK_ASK, number=card.number, address=card.address, premises=card.premises)
 
 
-def telegram_name(view: RequestView) -> str:
-    name = escape(view.user_name)
-    return f"{name} (@{escape(view.username)})" if view.username else name
+def unlinked(number: str) -> Html:
+    return fmt(UNLINKED, number=number)
 
 
-def staff_self_linked(view: RequestView, method: str | None, when: str) -> str:
+def linked(number: str, created: bool) -> Html:
+    return fmt(LINKED if created else ALREADY_LINKED, number=number)
+
+
+def telegram_name(view: RequestView) -> Html:
+    if view.username:
+        return fmt("{name} (@{username})", name=view.user_name, username=view.username)
+    return escape(view.user_name)
+
+
+def staff_self_linked(view: RequestView, method: str | None, when: str) -> Html:
     """The staff message of a request made moot: the resident linked the account by a proof of their own."""
-    verdict = STAFF_SELF_LINKED.format(method=STAFF_LINKED_BY.get(method or "", "другим способом"), when=when)
-    return f"{staff_request(view)}\n\n{verdict}"
+    verdict = fmt(STAFF_SELF_LINKED, method=STAFF_LINKED_BY.get(method or "", "другим способом"), when=when)
+    return Html(f"{staff_request(view)}\n\n{verdict}")
 
 
-def staff_request(view: RequestView) -> str:
+def staff_request(view: RequestView) -> Html:
     s = view.summary
-    return STAFF_REQUEST.format(id=view.id, address=escape(s.address), premises=escape(s.premises),
-                                number=escape(s.number), provider=escape(s.provider),
-                                payer=escape(view.payer_full), user=telegram_name(view), user_id=view.user_id)
+    from bot.texts.common import phone as show_phone
+
+    return fmt(STAFF_REQUEST, id=view.id, address=s.address, premises=s.premises, number=s.number,
+               provider=s.provider, payer=view.payer_full, applicant=view.applicant_name or STAFF_NO_APPLICANT,
+               relation=RELATION_NAMES.get(view.relation, "—") if view.relation else "—",
+               phone=show_phone(view.phone) if view.phone else STAFF_NO_PHONE,
+               user=telegram_name(view), user_id=view.user_id)
+
+
+def staff_who(name: str, staff_id: int) -> str:
+    return f"{name} (id {staff_id})"
+
+
+def staff_decided(view: RequestView, approve: bool, who: str, when: str) -> Html:
+    verdict = (fmt(STAFF_APPROVED, staff=who, when=when) if approve
+               else fmt(STAFF_REJECTED, staff=who, when=when, reason=view.reason or "—"))
+    return Html(f"{staff_request(view)}\n\n{verdict}")
+
+
+def staff_rejecting(view: RequestView, who: str) -> Html:
+    return Html(f"{staff_request(view)}\n\n{fmt(STAFF_REJECTING, staff=who)}")
+
+
+def resident_decided(view: RequestView, approve: bool, manager: OrgContact | None) -> Html:
+    s = view.summary
+    if approve:
+        return fmt(RESIDENT_APPROVED, number=s.number, address=s.address, premises=s.premises)
+    return fmt(RESIDENT_REJECTED, number=s.number, address=s.address, reason=view.reason or "—",
+               contact=manager_lines(manager))
+
+
 PHONE_MATCHED = "✅ Номер телефона совпал."
 BILL_MATCHED = "✅ Сумма совпадает с последней квитанцией."
+
+# the registry sent to the staff chat as a file
+IMPORT_ASK_FILE = (
+    "Пришлите файл реестра сюда: CSV (например <i>houses.csv</i>, имя — как в FORMAT.md) или книгу XLSX. "
+    "Подпись /import не обязательна."
+)
+IMPORT_WRONG_TYPE = (
+    "Файл «{name}» — не реестр: нужен CSV (organizations.csv, houses.csv, …) или книга XLSX."
+)
+IMPORT_TOO_BIG = "Файл «{name}» больше {limit} МБ — Telegram не даёт боту скачать такой. Загрузите его командой python -m bot import."
+IMPORT_STARTED = "Загружаю реестр из «{name}»…"
+IMPORT_DOWNLOAD_FAILED = "Не удалось скачать файл «{name}» из Telegram — пришлите его ещё раз."
+IMPORT_PUSHES = "Уведомлений жителям поставлено в очередь: {pushes}."
+IMPORT_REPORT_FILE = "import_report.txt"
+IMPORT_REJECTED_FILE = (
+    "Реестр из «{name}» не загружен, ничего не записано. Ошибок: {errors} — список в файле "
+    "(файл:строка: столбец: причина)."
+)
+IMPORT_DONE_FILE = "Реестр из «{name}» загружен — отчёт в файле."
