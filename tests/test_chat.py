@@ -158,6 +158,8 @@ async def test_chat_staff_card_names_the_resident_not_the_clerk(settings, sessio
         lambda s: _label(s, "г. Москва, ул. Бауманская, д. 44"),
         lambda s: "1234567890",
         lambda s: _label(s, ta.BTN_STAFF),
+        lambda s: "Житель Тестовый",  # the name for the card
+        lambda s: _label(s, "Собственник"),
         lambda s: "/staff",  # now the clerk presses the card's button in the staff chat
         lambda s: _label(stdin.screens[-2], ta.BTN_APPROVE),
     )

@@ -9,12 +9,14 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, Tel
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select, update
 
+from bot.app import build_bot
 from bot.notify_adapter import telegram_sender
 from bot.services.notify.notices import NewsNotice, OutageData, OutageEvent, OutageNotice
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.notify.quiet import parse_quiet_hours, quiet_until
 from bot.services.notify.sender import Outgoing, RecipientGone, RetryAfter, Sender
 from storage.models import Notification, User
+from tests.harness import RecordingSession
 
 TZ = dt.timezone(dt.timedelta(hours=3))
 
@@ -248,7 +250,9 @@ async def test_crash_mid_broadcast_then_restart_sends_nothing_twice(sessions, cl
     assert stats.interrupted == 1
 
 
-async def test_telegram_adapter_maps_errors_and_buttons(sessions, clock, bot):
+async def test_telegram_adapter_maps_errors_and_buttons(sessions, clock, settings):
+    # the sender's own bot: no retry middleware, a 429 goes straight to the sender's pacing
+    bot = build_bot(settings, session=RecordingSession(), retry=False)
     send = telegram_sender(bot)
     n = notice("outage", "прорыв <трубы> & <i>подвал")
     msg = Outgoing(1, 77, "outage", n.model_dump(mode="json"), False)

@@ -80,6 +80,6 @@ async def test_the_push_senders_bot_paces_itself(settings):
     assert not any(isinstance(m, RetryAfterMiddleware) for m in push_bot.session.middleware._middlewares)
     push_bot.session.add_result("sendMessage", too_many(7))
     with pytest.raises(RetryAfter) as exc:  # straight to the sender, which holds every send for 7 s
-        await telegram_sender(push_bot)(Outgoing(1, 77, "outage", "Отключение", None, False))
+        await telegram_sender(push_bot)(Outgoing(1, 77, "news", {"html": "Отключение"}, False))
     assert exc.value.seconds == 7
     await push_bot.session.close()
