@@ -27,8 +27,4 @@ class BallotCD(CallbackData, prefix="vote"):
 
     meeting_id: Id
 
-
-class PayCD(CallbackData, prefix="pay"):
-    """«Оплатить» under a charge or receipt push: the payment of that account (the payment flow will handle it)."""
-
-    account_id: Id
+# «Оплатить» under a push: bot.fsm.payments.PayCD(action=PayAction.account, id=account_id), the payment flow's own

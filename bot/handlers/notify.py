@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD, PayCD
+from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD
 from bot.services import outages
 from bot.services.clock import Clock
 from bot.services.notify.reminders import meeting_for_owner, meter_for_user
@@ -48,16 +48,9 @@ async def ballot(query: CallbackQuery, callback_data: BallotCD, sessions: async_
                                    ends=when(meeting.ends)))
 
 
-async def pay(query: CallbackQuery, callback_data: PayCD) -> None:
-    """Until the payment flow is built."""
-    await query.answer()
-    await query.message.answer(t.PAY_SOON)
-
-
 def router() -> Router:
     r = Router(name="push_buttons")
     r.callback_query.register(outage_info, OutageInfoCD.filter())
     r.callback_query.register(meter_info, MeterInfoCD.filter())
     r.callback_query.register(ballot, BallotCD.filter())
-    r.callback_query.register(pay, PayCD.filter())
     return r
