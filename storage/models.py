@@ -32,7 +32,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import ExactDecimal
 from storage.vocab import (
-    OUTAGE_RESOURCES,
     AppealStatus,
     CapitalRepairFund,
     HouseKind,
@@ -303,7 +302,7 @@ class Outage(TimestampMixin, Base):
     __tablename__ = "outages"
     __table_args__ = (
         UniqueConstraint("house_id", "resource", "starts_at"),
-        CheckConstraint(sql_in("resource", OUTAGE_RESOURCES), name="resource"),
+        CheckConstraint(sql_in("resource", Resource), name="resource"),
         CheckConstraint(sql_in("kind", OutageKind), name="kind"),
         CheckConstraint(sql_in("status", OutageStatus), name="status"),
         CheckConstraint("ends_at > starts_at", name="period"),

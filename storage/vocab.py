@@ -19,12 +19,15 @@ class Resource(StrEnum):
     heat = "heat"  # отопление / тепловая энергия
 
 
-# what the outages table and the registry's outages file say for a resource today: ``heating`` for the heat
-# (renamed to ``heat`` after the merge, when this tuple goes and outages use ``Resource``)
-OUTAGE_RESOURCES: tuple[str, ...] = tuple(
-    "heating" if r is Resource.heat else r.value
-    for r in (Resource.hot_water, Resource.cold_water, Resource.electricity, Resource.heat, Resource.gas)
-)
+# the registry's outages file (FORMAT.md) says ``heating`` for what a meter calls ``heat``: the parser maps it
+REGISTRY_OUTAGE_RESOURCES: dict[str, Resource] = {
+    "hot_water": Resource.hot_water,
+    "cold_water": Resource.cold_water,
+    "electricity": Resource.electricity,
+    "heating": Resource.heat,
+    "heat": Resource.heat,
+    "gas": Resource.gas,
+}
 
 
 class OrgKind(StrEnum):

@@ -38,7 +38,7 @@ async def test_house_pages(client, sessions, clock):
                    starts_at=utc(dt.datetime(2026, 11, 1, 10)), ends_at=utc(dt.datetime(2026, 11, 1, 15))),
             Outage(house_id=w.house.id, resource="gas", kind="planned", status="cancelled",
                    starts_at=utc(dt.datetime(2026, 11, 26, 10)), ends_at=utc(dt.datetime(2026, 11, 26, 15))),
-            Outage(house_id=w.other_house.id, resource="heating", kind="planned",
+            Outage(house_id=w.other_house.id, resource="heat", kind="planned",
                    starts_at=utc(dt.datetime(2026, 11, 26, 10)), ends_at=utc(dt.datetime(2026, 11, 26, 15))),
         ])
     (reply,) = await client.send(ct.BTN_HOUSE)

@@ -139,7 +139,7 @@ async def test_emergency_is_urgent_and_old_or_unheard_of_are_silent(sessions, cl
     past = await add_outage(sessions, w.house.id, clock, resource="gas",
                             starts_at=clock.to_utc(dt.datetime(2026, 11, 1, 10)),
                             ends_at=clock.to_utc(dt.datetime(2026, 11, 2, 10)))
-    cancelled = await add_outage(sessions, w.house.id, clock, resource="heating", status="cancelled")
+    cancelled = await add_outage(sessions, w.house.id, clock, resource="heat", status="cancelled")
     assert await outages.publish_outages(sessions, [e, past, cancelled], clock) == 1
     (n,) = await notes(sessions)
     assert n.urgent and "Аварийное" in text_of(n)

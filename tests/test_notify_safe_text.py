@@ -94,7 +94,7 @@ def _local(day: int, hour: int) -> dt.datetime:
 
 
 def hostile_notices() -> list[tuple[PushKind, object]]:
-    outage = OutageData(id=7, address=HOSTILE, resource="heating", starts=_local(20, 10), ends=_local(21, 18),
+    outage = OutageData(id=7, address=HOSTILE, resource="heat", starts=_local(20, 10), ends=_local(21, 18),
                         kind="planned", reason=HOSTILE)
     meter = MeterLine(meter_id=3, resource="cold_water", serial=HOSTILE)
     meeting = MeetingNotice(meeting_id=4, address=HOSTILE, title=HOSTILE, ends=_local(30, 20))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.services.outages import change_outage, create_outage
@@ -124,3 +125,38 @@ async def test_upgrade_keeps_the_key_of_outages_imported_before(tmp_path):
         row = (await conn.execute(text("SELECT starts_at, registry_starts_at, registry_digest FROM outages"))).one()
     await engine.dispose()
     assert row[0] == row[1] and row[2] is None
+
+
+async def test_upgrade_stores_an_outage_of_heating_as_heat_and_a_reimport_finds_it(settings, tmp_path):
+    """Migration 0008: outages said 'heating' where meters say 'heat'; the stored row becomes 'heat' and the
+    registry file, which keeps its word «heating», updates that row instead of adding a second one."""
+    from sqlalchemy import text
+
+    from bot.services.clock import FixedClock
+    from storage.db import create_engine, session_factory
+    from storage.migrate import upgrade
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await upgrade(engine, "0007_cards")
+    async with engine.begin() as conn:
+        await old_house(conn)
+        await conn.execute(text(
+            "INSERT INTO outages (house_id, resource, starts_at, ends_at, registry_starts_at, kind, status, source, "
+            "revision, created_at, updated_at) VALUES (1, 'heating', '2026-12-05 06:00:00', '2026-12-05 10:00:00', "
+            "'2026-12-05 06:00:00', 'planned', 'active', 'registry', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    await upgrade(engine)
+    async with engine.begin() as conn:
+        assert (await conn.execute(text("SELECT resource FROM outages"))).scalars().all() == ["heat"]
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            await conn.execute(text("UPDATE outages SET resource = 'heating'"))
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "outages.csv").write_text(HEADER + "g;heating;05.12.2026 09:00;05.12.2026 14:00;planned;Промывка\n",
+                                        encoding="utf-8")
+    clock = FixedClock(settings.tz, dt.datetime(2026, 11, 19, 12, 0))
+    report, _ = await import_and_publish(session_factory(engine), folder, clock, "")
+    assert report.ok, report.render()
+    async with engine.begin() as conn:
+        rows = (await conn.execute(text("SELECT resource, reason FROM outages"))).all()
+    await engine.dispose()
+    assert [tuple(r) for r in rows] == [("heat", "Промывка")]

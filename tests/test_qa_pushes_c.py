@@ -88,7 +88,7 @@ async def test_planned_outage_tomorrow_waits_for_the_morning_not_emergencies(ses
         return clock.to_utc(dt.datetime(2026, 11, day, hour, 0))
 
     async with sessions.begin() as s:
-        tomorrow = Outage(house_id=w.house.id, resource="heating", kind="planned", starts_at=at(24, 10),
+        tomorrow = Outage(house_id=w.house.id, resource="heat", kind="planned", starts_at=at(24, 10),
                           ends_at=at(24, 18), status="active", source="registry", revision=1)
         dawn = Outage(house_id=w.house.id, resource="gas", kind="planned", starts_at=at(24, 7),
                       ends_at=at(24, 12), status="active", source="registry", revision=1)

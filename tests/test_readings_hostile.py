@@ -66,7 +66,7 @@ async def w(sessions, client, clock):
         await s.execute(update(Meter).where(Meter.id == w.cold.id).values(serial_number=COLD_SERIAL))
         await s.execute(update(Meter).where(Meter.id == w.hot.id).values(serial_number=HOT_SERIAL))
         await s.execute(update(Meter).where(Meter.id == w.power.id).values(serial_number=POWER_SERIAL))
-        s.add(Outage(house_id=w.house.id, resource="heating", kind="emergency", reason=REASON,
+        s.add(Outage(house_id=w.house.id, resource="heat", kind="emergency", reason=REASON,
                      starts_at=clock.to_utc(dt.datetime(2026, 11, 19, 10)),
                      ends_at=clock.to_utc(dt.datetime(2026, 11, 20, 18))))
     await link(sessions, client.user.id, w.account, w.power_account)

@@ -442,10 +442,16 @@ def test_value_sets_are_the_vocabulary():
     cases = [("organizations", "kind", vocab.OrgKind), ("organizations", "license_status", vocab.LicenseStatus),
              ("houses", "kind", vocab.HouseKind), ("houses", "capital_repair_fund", vocab.CapitalRepairFund),
              ("premises", "kind", vocab.PremisesKind), ("meters", "resource", vocab.Resource),
-             ("outages", "resource", vocab.OUTAGE_RESOURCES), ("outages", "kind", vocab.OutageKind),
+             ("outages", "kind", vocab.OutageKind),
              ("agenda", "majority", vocab.Majority)]
     for file, column, values in cases:
         parse = SPEC_BY_NAME[file].column(column).parse
         assert [parse(str(v).upper()) for v in values] == [str(v) for v in values]
         with pytest.raises(Invalid, match="допустимо: " + ", ".join(str(v) for v in values)):
             parse("steam")
+    # the outages file says «heating» (FORMAT.md) for what a meter calls «heat»: stored as the one vocabulary's heat
+    parse = SPEC_BY_NAME["outages"].column("resource").parse
+    assert [parse(w) for w in ("HOT_WATER", "cold_water", "electricity", "heating", "gas")] == [
+        "hot_water", "cold_water", "electricity", "heat", "gas"]
+    with pytest.raises(Invalid, match="допустимо: hot_water, cold_water, electricity, heating, gas"):
+        parse("steam")

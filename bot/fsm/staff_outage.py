@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot.fsm.base import FlowData
 from bot.fsm.ids import Id, Page
 from storage.vocab import OutageKind
+from storage.vocab import Resource as _Resource
 
 
 class StaffOutage(StatesGroup):
@@ -56,12 +57,7 @@ async def save(state: FSMContext, data: OutageDraft) -> None:
     await data.save(state)
 
 
-class Resource(StrEnum):
-    hot_water = "hot_water"
-    cold_water = "cold_water"
-    electricity = "electricity"
-    heating = "heating"
-    gas = "gas"
+Resource = _Resource  # the one vocabulary (storage.vocab): outage buttons carry its values
 
 
 class OutageAct(StrEnum):

@@ -29,9 +29,9 @@ from bot.services.notify.notices import Change, NewsNotice, OutageData, OutageEv
 from bot.services.notify.outbox import Push, enqueue, push_key
 from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
 from storage.models import Account, AccountLink, House, Notification, Organization, Outage, Premises, User
-from storage.vocab import OutageKind, OutageStatus
+from storage.vocab import OutageKind, OutageStatus, Resource
 
-RESOURCES = ("hot_water", "cold_water", "electricity", "heating", "gas")  # as the outages table stores them
+RESOURCES = tuple(Resource)  # as the outages table stores them (storage.vocab)
 SOON = dt.timedelta(hours=12)  # a planned outage starting this soon goes first (urgent) …
 LEAD = dt.timedelta(hours=1)  # … and at night only when waiting for the morning would leave less warning than this
 STARTED_AGO = dt.timedelta(days=1)  # a new outage may have begun at most this long ago (an emergency under way)

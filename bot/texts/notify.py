@@ -52,7 +52,7 @@ OUTAGE_NEW = {
     "planned": "{icon} <b>Плановое отключение {resource}</b>",
     "emergency": "⚠️ <b>Аварийное отключение {resource}</b>",
 }
-OUTAGE_ICONS = {"hot_water": "🚿", "cold_water": "🚰", "electricity": "💡", "heating": "🌡", "gas": "🔥"}
+OUTAGE_ICONS = {"hot_water": "🚿", "cold_water": "🚰", "electricity": "💡", "heat": "🌡", "gas": "🔥"}
 OUTAGE_CHANGED = "✏️ <b>Изменено отключение {resource}</b>"
 OUTAGE_CANCELLED = "✅ <b>Отключение {resource} отменено</b>"
 OUTAGE_ENDED = "✅ <b>Подача {resource} восстановлена</b> раньше срока"

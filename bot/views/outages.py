@@ -17,12 +17,13 @@ from bot.texts import vocab
 from bot.texts.render import Html, count, fmt, join
 from storage.vocab import Resource
 
-ICONS = {"hot_water": "🚿", "cold_water": "🚰", "electricity": "💡", "heating": "🌡", "heat": "🌡", "gas": "🔥"}
+ICONS = {Resource.hot_water: "🚿", Resource.cold_water: "🚰", Resource.electricity: "💡", Resource.heat: "🌡",
+         Resource.gas: "🔥"}
 
 
 def _res(code: str) -> Resource | None:
     try:
-        return Resource.heat if code == "heating" else Resource(code)
+        return Resource.heat if code == "heating" else Resource(code)  # a push queued before 0008
     except ValueError:
         return None
 

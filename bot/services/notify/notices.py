@@ -41,7 +41,7 @@ class Change(BaseModel):
 class OutageData(BaseModel):
     id: int
     address: str
-    resource: str  # as the outages table stores it ('heating')
+    resource: str  # storage.vocab.Resource, as the outages table stores it
     starts: dt.datetime  # aware local
     ends: dt.datetime
     kind: str

@@ -34,7 +34,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 from bot.texts import registry as t
 from bot.texts.common import number
 from storage.vocab import (
-    OUTAGE_RESOURCES,
+    REGISTRY_OUTAGE_RESOURCES,
     CapitalRepairFund,
     HouseCondition,
     HouseKind,
@@ -176,6 +176,19 @@ def enum(values: Iterable[str]) -> Callable[[Any], str]:
         if value not in choices:
             raise Invalid(f"«{_clip(as_text(raw))}» — допустимо: {', '.join(choices)}")
         return value
+
+    return parse
+
+
+def aliased(words: dict[str, Any]) -> Callable[[Any], str]:
+    """One of the registry's words, stored as the vocabulary value it stands for (outages' ``heating`` → heat)."""
+    choices = [w for w in words if w != "heat"]  # the registry's own spelling is what a refusal lists
+
+    def parse(raw: Any) -> str:
+        value = as_text(raw).lower()
+        if value not in words:
+            raise Invalid(f"«{_clip(as_text(raw))}» — допустимо: {', '.join(choices)}")
+        return str(words[value])
 
     return parse
 
@@ -557,7 +570,7 @@ SPECS: tuple[FileSpec, ...] = (
         _req("paid_on", date), _req("amount", money(positive=True)), _opt("channel", text(128)),
     ), key=("payment_id",)),
     FileSpec("outages", (
-        _req("house_guid", guid), _req("resource", enum(OUTAGE_RESOURCES)), _req("starts_at", local_datetime),
+        _req("house_guid", guid), _req("resource", aliased(REGISTRY_OUTAGE_RESOURCES)), _req("starts_at", local_datetime),
         _req("ends_at", local_datetime), _opt("kind", enum(OutageKind)), _opt("reason", text()),
     ), key=("house_guid", "resource", "starts_at"),
         check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
