@@ -106,10 +106,10 @@ async def test_demo_registry_imports(sessions):
         assert majorities == ["simple", "more_than_half_all", "two_thirds_all", "two_thirds_all"]
         payment = await s.scalar(select(Payment).where(Payment.external_id == "ПР-2026-11-00001"))
         assert payment.source == "registry" and payment.channel == "Почта России"
-        # due_on empty → the 10th of the next month
+        # due_on empty → the 15th of the next month (ЖК РФ ст. 155 ч. 1 since 01.03.2026)
         due = await s.scalar(select(Charge.due_on).join(Account).where(
             Account.account_number == "2200512", Charge.period == "2026-10").limit(1))
-        assert due == dt.date(2026, 11, 10)
+        assert due == dt.date(2026, 11, 15)
 
 
 async def test_same_folder_twice_changes_nothing(sessions):
@@ -321,7 +321,7 @@ async def test_rows_may_reference_what_an_earlier_import_stored(sessions, tmp_pa
     async with sessions() as s:
         meeting_id = await s.scalar(select(Meeting.id))
         assert await s.scalar(select(func.count()).select_from(AgendaItem)) == 5
-        assert await s.scalar(select(Charge.due_on)) == dt.date(2026, 12, 10)
+        assert await s.scalar(select(Charge.due_on)) == dt.date(2026, 12, 15)
     assert report.changed_meeting_ids == [meeting_id]
 
 

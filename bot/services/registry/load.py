@@ -143,9 +143,12 @@ def check_references(files: dict[str, ParsedFile], ids: Ids, problems: Problems)
 # ----------------------------------------------------------------------------------------------- tables
 
 
-def _next_month_10th(period: str) -> dt.date:
+DUE_DAY = 15  # ЖК РФ ст. 155 ч. 1 as in force from 01.03.2026: paid by the 15th of the next month (FORMAT.md)
+
+
+def _default_due_on(period: str) -> dt.date:
     y, m = int(period[:4]), int(period[5:7])
-    return dt.date(y + m // 12, m % 12 + 1, 10)
+    return dt.date(y + m // 12, m % 12 + 1, DUE_DAY)
 
 
 DIGITS = {"electricity": 6}  # water, gas, heat: 5
@@ -221,7 +224,7 @@ def _build_owner(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
 
 def _derive_charge(row: dict[str, Any]) -> None:
     if row.get("due_on") is None:
-        row["due_on"] = _next_month_10th(row["period"])
+        row["due_on"] = _default_due_on(row["period"])
 
 
 def _build_payment(v: dict[str, Any], ids: Ids) -> dict[str, Any]:
