@@ -14,8 +14,10 @@ from bot.handlers import (
     readings,
     staff_broadcast,
     staff_links,
+    staff_meetings,
     staff_outages,
     staff_readings,
+    voting,
 )
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
@@ -32,6 +34,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
+    staff.include_router(staff_meetings.router())
 
     # residents, in private chats
     residents = Router(name="residents")
@@ -43,6 +46,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(readings.router())
     residents.include_router(meters.router())
     residents.include_router(notify_settings.router())
+    residents.include_router(voting.router())  # before push_buttons: it answers «Проголосовать» itself
     residents.include_router(push_buttons.router())
 
     root.include_routers(staff, residents)

@@ -16,7 +16,7 @@ from bot.texts import common as t
 from bot.texts.accounts import START_OFFER
 
 # main-menu sections whose flows are not built yet; a flow removes its button from here when it lands
-NOT_READY = (t.BTN_PAY, t.BTN_APPEALS, t.BTN_VOTING)
+NOT_READY = (t.BTN_PAY, t.BTN_APPEALS)
 
 
 def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:

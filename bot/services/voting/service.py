@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.address import house_address
+from bot.services.houses import house_address
 from bot.services.voting.tally import (
     Ballot,
     Choice,
@@ -433,3 +433,109 @@ async def voters_count(sessions: Sessions, meeting_id: int) -> int:
     async with sessions() as s:
         return await s.scalar(select(func.count(func.distinct(Vote.owner_id))).join(
             AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == meeting_id)) or 0
+
+
+async def save_phone(sessions: Sessions, user_id: int, raw_phone: str) -> str | None:
+    """The phone the user shared with the contact button (their own), normalised; None when it is no phone."""
+    from bot.services.accounts import normalize_phone
+
+    phone = normalize_phone(raw_phone)
+    if phone is None:
+        return None
+    async with sessions.begin() as s:
+        user = await s.get(User, user_id)
+        if user is None:
+            s.add(User(id=user_id, phone=phone))
+        else:
+            user.phone = phone
+    return phone
+
+
+# ------------------------------------------------------------------------------------------- the protocol
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """Annex: one owner who took part (name, premises, share, votes, date)."""
+
+    owner_name: str
+    premises: str
+    share: str
+    votes: Decimal
+    voted_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ProtocolItem:
+    number: int
+    question: str
+    question_type: QuestionType
+    majority: Majority
+    votes_for: Decimal
+    votes_against: Decimal
+    votes_abstain: Decimal
+    pct_for: Decimal
+    pct_against: Decimal
+    pct_abstain: Decimal
+    base_is_all: bool  # the % are of all votes of the house (else of those who took part)
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class ProtocolData:
+    """What the protocol (Приказ Минстроя России № 266/пр от 30.04.2025) says, from the stored results."""
+
+    number: str
+    drawn_at: dt.datetime  # the end of voting: the protocol's date
+    title: str
+    address: str
+    binding: bool
+    evoting_decision: str | None
+    initiator: str | None
+    administrator: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    total: Decimal
+    participated: Decimal
+    participation_pct: Decimal
+    voters: int
+    quorum: bool
+    items: list[ProtocolItem]
+    register: list[RegisterLine]
+
+
+async def protocol_data(sessions: Sessions, meeting_id: int) -> ProtocolData | None:
+    """The protocol of a closed meeting; None while it is not closed. Percentages come from the exact tally."""
+    r = await meeting_tally(sessions, meeting_id)
+    async with sessions() as s:
+        m = await s.get(Meeting, meeting_id)
+        if m is None or m.closed_at is None or r is None:
+            return None
+        h = await s.get(House, m.house_id)
+        items = await _items(s, m.id)
+        reg_rows = (await s.execute(
+            select(Owner.owner_name, Premises.number, Owner.share_num, Owner.share_den, Premises.total_area,
+                   func.min(Vote.voted_at))
+            .join(Owner, Owner.id == Vote.owner_id).join(Premises, Premises.id == Owner.premises_id)
+            .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == m.id)
+            .group_by(Owner.id, Owner.owner_name, Premises.number, Owner.share_num, Owner.share_den,
+                      Premises.total_area, Premises.id)
+            .order_by(Premises.id, Owner.owner_name)
+        )).all()
+    by_id = {x.item_id: x for x in r.items}
+    out = []
+    for i in items:
+        x = by_id[i.id]
+        out.append(ProtocolItem(
+            i.number, i.question, QuestionType(i.question_type or "other"), x.majority,
+            *(x.shown(c)[0] for c in Choice), *(x.shown(c)[1] for c in Choice),
+            x.majority != Majority.simple, Outcome(i.outcome) if i.outcome else x.outcome))
+    return ProtocolData(
+        number=m.meeting_id, drawn_at=m.ends_at, title=m.title, address=house_address(h),
+        binding=bool(h.evoting_decision), evoting_decision=h.evoting_decision, initiator=m.initiator,
+        administrator=m.administrator, starts_at=m.starts_at, ends_at=m.ends_at, total=m2(r.total),
+        participated=m2(r.participated), participation_pct=r.participation_percent, voters=r.voters,
+        quorum=r.quorum, items=out,
+        register=[RegisterLine(name, num, "1" if sn == sd else f"{sn}/{sd}", m2(area_votes(a, sn, sd)), at)
+                  for name, num, sn, sd, a, at in reg_rows],
+    )

@@ -7,11 +7,11 @@ figures shown (m² and %) are rounded, once, at two decimals, half up. The decis
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 CENT = Decimal("0.01")
 
