@@ -193,7 +193,7 @@ async def protocol(query: CallbackQuery, callback_data: ProtocolCD, sessions: Se
     await query.answer()
     data = await svc.protocol_data(sessions, c.id)
     pdf = protocol_pdf.render(data, clock.to_local)
-    await query.message.answer_document(BufferedInputFile(pdf, filename=f"protocol-{c.meeting_id}.pdf"))
+    await query.message.answer_document(BufferedInputFile(pdf, filename=protocol_pdf.file_name(c.meeting_id)))
 
 
 def router() -> Router:

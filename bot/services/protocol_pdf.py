@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from bot.services.voting.tally import Outcome
 from bot.texts.voting import Protocol as w
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
+
+
+def file_name(meeting_key: str) -> str:
+    """protocol-<the meeting's id>.pdf, with anything but letters, digits, «-» and «_» as «_»."""
+    return "protocol-" + re.sub(r"[^\w-]", "_", meeting_key) + ".pdf"
 
 
 def _fonts() -> tuple[str, str]:
