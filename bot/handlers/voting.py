@@ -90,7 +90,7 @@ async def _refuse(query: CallbackQuery, refusal: Refusal) -> None:
 async def ballot(query: CallbackQuery, callback_data: BallotCD, state: FSMContext, sessions: Sessions,
                  clock: Clock) -> None:
     cd, now, user_id = callback_data, clock.utcnow(), query.from_user.id
-    c = await svc.card(sessions, user_id, cd.meeting, now)
+    c = await svc.card(sessions, user_id, cd.meeting, now, participation=False)
     if c is None:
         await _refuse(query, Refusal.not_yours)
         return

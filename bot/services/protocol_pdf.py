@@ -121,14 +121,45 @@ def render(data: ProtocolData, to_local: ToLocal) -> bytes:
     line(w.REGISTER_TITLE.format(number=data.number), 11, "B", "C")
     pdf.set_font("DejaVu", "", 8)
     cols = (w.COL_NAME, w.COL_PREMISES, w.COL_SHARE, w.COL_VOTES, w.COL_DATE)
-    widths = (0.38, 0.14, 0.12, 0.16, 0.20)
-    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "CENTER", "RIGHT", "LEFT"),
-                   line_height=5) as table:
-        row = table.row()
-        for c in cols:
-            row.cell(c)
-        for r in data.register:
-            row = table.row()
-            for c in (r.owner_name, r.premises, r.share, _num(r.votes), when(r.voted_at)):
-                row.cell(c)
+    widths = [width * k for k in (0.38, 0.14, 0.12, 0.16, 0.20)]
+    aligns = ("L", "L", "C", "R", "L")
+
+    def fit(text: str, room: float) -> str:
+        if pdf.get_string_width(text) <= room:
+            return text
+        while text and pdf.get_string_width(text + "…") > room:
+            text = text[:-1]
+        return text + "…"
+
+    def row(values, style: str = "") -> None:
+        pdf.set_font("DejaVu", style, 8)
+        for value, cw, align in zip(values, widths, aligns, strict=True):
+            pdf.cell(cw, 5, fit(str(value), cw - 2), border=1, align=align)
+        pdf.ln(5)
+
+    row(cols, "B")
+    for r in data.register:
+        if pdf.will_page_break(5):
+            pdf.add_page()
+            row(cols, "B")
+        row((r.owner_name, r.premises, r.share, _num(r.votes), when(r.voted_at)))
     return bytes(pdf.output())
+
+
+async def export_protocol(sessions, meeting_key: str, to_local: ToLocal) -> bytes | None:
+    """``python -m bot export protocol MEETING_ID``: the same PDF the resident gets; None when there is no such
+    closed meeting (``meeting_key`` is the registry's meeting_id, or the row id)."""
+    from sqlalchemy import or_, select
+
+    from bot.services.voting.service import protocol_data
+    from storage.models import Meeting
+
+    async with sessions() as s:
+        cond = Meeting.meeting_id == meeting_key
+        if meeting_key.isdigit() and len(meeting_key) < 18:
+            cond = or_(cond, Meeting.id == int(meeting_key))
+        mid = await s.scalar(select(Meeting.id).where(cond).order_by(Meeting.id).limit(1))
+    if mid is None:
+        return None
+    data = await protocol_data(sessions, mid)
+    return render(data, to_local) if data is not None else None

@@ -243,8 +243,10 @@ async def has_houses(sessions: Sessions, user_id: int) -> bool:
         return bool(await _user_houses(s, user_id))
 
 
-async def card(sessions: Sessions, user_id: int, meeting_id: int, now: dt.datetime) -> Card | None:
-    """The meeting's card for this user; None when the meeting is not of the user's houses (or does not exist)."""
+async def card(sessions: Sessions, user_id: int, meeting_id: int, now: dt.datetime,
+               participation: bool = True) -> Card | None:
+    """The meeting's card for this user; None when the meeting is not of the user's houses (or does not exist).
+    ``participation=False``: the votes so far are not summed (the ballot's presses need only the user's right)."""
     async with sessions() as s:
         row = (await s.execute(
             select(Meeting, House, Organization).join(House, House.id == Meeting.house_id)
@@ -256,7 +258,7 @@ async def card(sessions: Sessions, user_id: int, meeting_id: int, now: dt.dateti
         items = await _items(s, m.id)
         refusal, voices = await _right(s, user_id, h.id)
         total = await _total(s, h)
-        ballots = await _ballots(s, m)
+        ballots = await _ballots(s, m) if participation else []
         mine = {v.owner_id for v in voices}
         my_votes = (await s.execute(
             select(Vote.agenda_item_id, Vote.choice, Vote.voted_at).where(
@@ -309,7 +311,7 @@ async def submit(sessions: Sessions, user_id: int, meeting_id: int, choices: dic
     """Write the decision for every agenda item and every premises of the user, in one transaction. The database's
     unique (agenda item, owner) makes a second device or a double tap fail as a whole: it is told
     ``already_sent`` with the first decision's time."""
-    c = await card(sessions, user_id, meeting_id, now)
+    c = await card(sessions, user_id, meeting_id, now, participation=False)
     if c is None:
         return Sent(Refusal.not_yours, None)
     if c.refusal is not None:
