@@ -158,3 +158,33 @@ async def test_resident_gets_protocol_from_the_card(make_client, sessions, clock
     stranger = make_client(user_id=4242)
     replies = await stranger.click_data(ProtocolCD(id=mid).pack())
     assert len(alerts(replies)) == 1 and not [r for r in replies if r.method == "sendDocument"]
+
+
+def test_cli_export_protocol_writes_the_same_pdf(tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from bot.__main__ import main
+    from storage.db import create_engine, session_factory
+    from tests.test_registry_import import DEMO
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BOT_TOKEN", "")
+    monkeypatch.setenv("REDIS_URL", "")
+    assert main(["import", str(DEMO), "-q"]) == 0
+    assert main(["export", "protocol", "ОСС-2026-11", "-o", str(tmp_path / "p.pdf")]) == 2  # still voting
+    assert "не записан" in capsys.readouterr().err
+
+    async def close() -> list[int]:
+        engine = create_engine(url)
+        try:
+            return await svc.close_due(session_factory(engine), dt.datetime(2026, 12, 21, 0, 0))
+        finally:
+            await engine.dispose()
+
+    assert len(asyncio.run(close())) == 1
+    assert main(["export", "protocol", "ОСС-2026-11", "-o", str(tmp_path / "p.pdf")]) == 0
+    text = pdf_text((tmp_path / "p.pdf").read_bytes())
+    assert "№ ОСС-2026-11 от 20.12.2026" in text and "Кворума нет" in text  # nobody voted in the demo
+    assert main(["export", "protocol"]) == 2
+    assert main(["export", "readings"]) == 2  # no period: told, as before
