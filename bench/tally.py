@@ -55,7 +55,7 @@ async def fill(sessions, n_premises: int) -> tuple[int, list[int], list[tuple[in
         ids = (await s.execute(select(Premises.id).where(Premises.house_id == h.id))).scalars().all()
         owners = []
         for pid in ids:
-            for k in range(3):
+            for _ in range(3):
                 uid = 10_000 + len(owners)
                 owners.append({"premises_id": pid, "owner_name": f"Собственник {uid}", "share_num": 1,
                                "share_den": 3, "phone": f"+79{uid:09d}", "egrn_record": f"77-{uid}"})
