@@ -10,7 +10,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot.fsm.base import FlowData
 from bot.fsm.ids import Id, Page
 from bot.services.voting.service import Filter
-from bot.services.voting.tally import Choice
+from bot.services.voting.tally import Choice, QuestionType
 
 
 class Voting(StatesGroup):
@@ -51,3 +51,47 @@ class BallotCD(CallbackData, prefix="vb"):
 
 class ProtocolCD(CallbackData, prefix="vp"):
     id: Id
+
+
+# ------------------------------------------------------------------------------------------- staff /meeting
+
+
+class StaffMeeting(StatesGroup):
+    house = State()
+    title = State()
+    administrator = State()
+    period = State()
+    question = State()
+    qtype = State()
+    preview = State()
+
+
+class StaffMeetingData(FlowData):
+    house_id: int = 0
+    address: str = ""
+    binding: bool = False
+    manager: str = ""
+    title: str = ""
+    administrator: str | None = None
+    first: str = ""  # ISO dates
+    last: str = ""
+    items: list[tuple[str, QuestionType]] = []
+    pending: str = ""  # the question typed, waiting for its type
+
+
+class MeetingHouseCD(CallbackData, prefix="smh"):
+    id: Id
+
+
+class QTypeCD(CallbackData, prefix="smq"):
+    qtype: QuestionType
+
+
+class StaffMeetingAct(StrEnum):
+    done = "done"
+    publish = "pub"
+    cancel = "no"
+
+
+class StaffMeetingCD(CallbackData, prefix="sma"):
+    act: StaffMeetingAct

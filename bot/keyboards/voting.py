@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.fsm.voting import Act, BallotCD, MeetingCD, MeetingsCD, ProtocolCD
+from bot.fsm.voting import (
+    Act,
+    BallotCD,
+    MeetingCD,
+    MeetingHouseCD,
+    MeetingsCD,
+    ProtocolCD,
+    QTypeCD,
+    StaffMeetingAct,
+    StaffMeetingCD,
+)
 from bot.keyboards.paginator import nav_row, paginate
 from bot.services.voting.service import Card, Filter, MeetingRow, Phase
-from bot.services.voting.tally import Choice
+from bot.services.voting.tally import Choice, QuestionType
 from bot.texts import voting as t
 
 PAGE = 6
@@ -53,3 +63,21 @@ def summary(meeting_id: int) -> InlineKeyboardMarkup:
 
 def after(meeting_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_CARD, MeetingCD(id=meeting_id))]])
+
+
+def staff_houses(hits) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(h.address[:60], MeetingHouseCD(id=h.id))] for h in hits])
+
+
+def question_types() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.QUESTION_TYPES[q], QTypeCD(qtype=q))] for q in QuestionType])
+
+
+def staff_done() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_DONE, StaffMeetingCD(act=StaffMeetingAct.done))]])
+
+
+def staff_preview() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_PUBLISH, StaffMeetingCD(act=StaffMeetingAct.publish)),
+                                                  _btn(t.BTN_CANCEL_MEETING,
+                                                       StaffMeetingCD(act=StaffMeetingAct.cancel))]])

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from bot.services.voting.service import Card, Filter, MeetingRow, Phase, Refusal, Voice
 from bot.services.voting.tally import Choice, Majority, Outcome, QuestionType, m2, percent
-from bot.texts.render import Html, bold, escape, fmt, join, plural
+from bot.texts.render import Html, bold, count, escape, fmt, join, plural
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
 
@@ -296,3 +296,54 @@ class Protocol:
     ANNEX_1 = "Приложение № 1 — реестр собственников, принявших участие в голосовании."
     REGISTER_TITLE = "Приложение № 1 к протоколу № {number}: реестр собственников, принявших участие в голосовании"
     COL_NAME, COL_PREMISES, COL_SHARE, COL_VOTES, COL_DATE = "Собственник", "Помещение", "Доля", "Голоса, м²", "Дата"
+
+
+# ------------------------------------------------------------------------------------------- staff /meeting
+
+SM_ASK_HOUSE = "🗳 Новое собрание, шаг 1: напишите адрес дома, например «Бауманская 44»."
+SM_NO_HOUSE = "Такого дома не нашлось. Напишите улицу и номер дома ещё раз."
+SM_PICK_HOUSE = "Выберите дом:"
+SM_ASK_TITLE = ("Шаг 2: {address} — {kind}.\nНапишите название собрания, например «Годовое общее собрание "
+                "собственников».")
+SM_ASK_ADMIN = "Шаг 3: администратор собрания (ЖК РФ ст. 47.1). Напишите, кто проводит голосование, или «-» — {uk}."
+SM_ASK_PERIOD = ("Шаг 4: период голосования — две даты через тире, например «{example}». От {min} до {max} дней"
+                 "{binding}.")
+SM_BINDING_RULE = "; общее собрание начинается не раньше чем через 10 дней после сообщения о нём — с {date}"
+SM_PERIOD_BAD = "Не понял даты. Напишите две даты ДД.ММ.ГГГГ через тире, например «{example}»."
+SM_PERIOD_PROBLEMS = {
+    "too_short": "Голосование слишком короткое: нужно не меньше 7 дней.",
+    "too_long": "Голосование слишком длинное: не больше 60 дней.",
+    "too_soon": ("Общее собрание можно начать не раньше чем через 10 дней после сообщения о нём (ЖК РФ ст. 45 ч. 4) — "
+                 "с {date}."),
+    "in_past": "Начало уже прошло — выберите даты не раньше сегодняшней.",
+}
+SM_ASK_QUESTION = "Шаг 5: напишите вопрос {n} повестки дня полностью."
+SM_ASK_QTYPE = "Какой это вопрос? От этого зависит, каким большинством он решается (ЖК РФ ст. 46 ч. 1)."
+SM_ADDED = ("Вопрос {n} добавлен: {type} — решает {majority}.\nНапишите следующий вопрос или нажмите «Готово».")
+SM_NO_ITEMS = "В повестке пока нет вопросов — напишите первый."
+SM_PREVIEW = "🗳 <b>Проверьте собрание</b>\n\n{body}\n\nОпубликовать?"
+SM_PUBLISHED = "✅ Собрание опубликовано: № {number}. Голосовать смогут {voters}."
+SM_CANCELLED = "Новое собрание отменено, ничего не сохранено."
+BTN_DONE = "Готово"
+BTN_PUBLISH = "✅ Опубликовать"
+BTN_CANCEL_MEETING = "Отменить"
+
+
+def sm_preview(d, to_local_date) -> Html:
+    lines = [fmt("<b>{title}</b>", title=d.title),
+             fmt("{kind}\n{address}", kind=(KIND_BINDING if d.binding else KIND_SURVEY).capitalize(),
+                 address=d.address),
+             fmt("Инициатор: {x}\nАдминистратор: {a}", x=d.manager, a=d.administrator or d.manager),
+             fmt("Голосование: {a} — {b}", a=to_local_date(d.first), b=to_local_date(d.last))]
+    agenda = [Html("<b>Повестка дня</b>")]
+    for n, (q, qt) in enumerate(d.items, 1):
+        from bot.services.voting.tally import REQUIRED_MAJORITY
+
+        agenda.append(fmt("{n}. {q}\n    {t}; решает {m}", n=n, q=q, t=QUESTION_TYPES[qt],
+                          m=MAJORITIES[REQUIRED_MAJORITY[qt]]))
+    lines.append(join(agenda))
+    return fmt(SM_PREVIEW, body=join(lines, "\n\n"))
+
+
+def count_owners(n: int) -> str:
+    return count(n, "собственник", "собственника", "собственников")

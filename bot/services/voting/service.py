@@ -541,3 +541,9 @@ async def protocol_data(sessions: Sessions, meeting_id: int) -> ProtocolData | N
         register=[RegisterLine(name, num, "1" if sn == sd else f"{sn}/{sd}", m2(area_votes(a, sn, sd)), at)
                   for name, num, sn, sd, a, at in reg_rows],
     )
+
+
+async def protocol_key(sessions: Sessions, meeting_id: int) -> str | None:
+    """The meeting's number (the registry's meeting_id, or the one the bot gave it)."""
+    async with sessions() as s:
+        return await s.scalar(select(Meeting.meeting_id).where(Meeting.id == meeting_id))
