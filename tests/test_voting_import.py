@@ -47,3 +47,25 @@ async def test_majority_weaker_than_the_question_type_is_rejected(sessions, tmp_
         "(ЖК РФ ст. 46 ч. 1), а указано simple",
     ]  # row 3 (manager_choice with more_than_half_all) is strong enough
     assert set((await row_counts(sessions)).values()) == {0}
+
+
+async def test_import_cannot_change_the_agenda_once_voting_started(sessions, tmp_path):
+    import datetime as dt
+
+    from bot.services.clock import FixedClock
+
+    before = FixedClock(TZ, dt.datetime(2026, 11, 1, 12, 0))  # the demo meeting starts 16.11.2026
+    during = FixedClock(TZ, dt.datetime(2026, 11, 19, 12, 0))
+    folder = demo_copy(tmp_path)
+    assert (await import_registry(sessions, folder, TZ, clock=before)).ok
+    assert (await import_registry(sessions, folder, TZ, clock=during)).ok  # the same agenda: fine
+    agenda = read_lines(folder, "agenda")
+    agenda[1] = agenda[1].replace("Избрать председателем", "Избрать председателем и секретарём")
+    agenda.append(agenda[-1].split(";")[0] + ";99;Новый вопрос;simple")
+    write_csv(folder, "agenda", agenda)
+    report = await import_registry(sessions, folder, TZ, clock=during)
+    assert not report.ok
+    assert [e.split(": ", 2)[:2] for e in report.errors] == [["agenda.csv:2", "question"],
+                                                            [f"agenda.csv:{len(agenda)}", "question"]]
+    assert "повестку нельзя менять после начала голосования" in report.errors[0]
+    assert (await import_registry(sessions, folder, TZ, clock=before)).ok  # before the start it may change
