@@ -347,3 +347,15 @@ def sm_preview(d, to_local_date) -> Html:
 
 def count_owners(n: int) -> str:
     return count(n, "собственник", "собственника", "собственников")
+
+
+def push_text(kind, subject, to_local: ToLocal) -> Html:
+    """The text of a meeting push (``service.due_pushes``)."""
+    from bot.services.voting.service import PushKind
+
+    template = {PushKind.opened: PUSH_OPENED, PushKind.eve: PUSH_EVE, PushKind.results: PUSH_RESULTS}[kind]
+    return fmt(template, kind=KIND_BINDING_SHORT if subject.binding else KIND_SURVEY, title=subject.title,
+               address=subject.address, ends=when(subject.ends_at, to_local))
+
+
+KIND_BINDING_SHORT = "общее собрание собственников"

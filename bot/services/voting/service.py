@@ -547,3 +547,38 @@ async def protocol_key(sessions: Sessions, meeting_id: int) -> str | None:
     """The meeting's number (the registry's meeting_id, or the one the bot gave it)."""
     async with sessions() as s:
         return await s.scalar(select(Meeting.meeting_id).where(Meeting.id == meeting_id))
+
+
+@dataclass(frozen=True)
+class PushSubject:
+    """What a meeting push says (the texts turn it into words)."""
+
+    meeting_id: int
+    title: str
+    address: str
+    binding: bool
+    ends_at: dt.datetime
+
+
+async def due_pushes(sessions: Sessions, now: dt.datetime) -> list[tuple[MeetingPush, PushSubject]]:
+    """The meeting pushes due at ``now``, for a job to queue (with a key user:kind:meeting, so each goes once):
+    «голосование открыто» for meetings voting now, «завтра заканчивается» in their last 24 hours to those who have
+    not sent a decision, «итоги» for meetings closed in the last day. Only registered owners get them
+    (``push_recipients``)."""
+    async with sessions() as s:
+        rows = (await s.execute(
+            select(Meeting, House).join(House, House.id == Meeting.house_id).where(
+                Meeting.starts_at <= now, Meeting.ends_at > now - dt.timedelta(days=1))
+        )).all()
+    out: list[tuple[MeetingPush, PushSubject]] = []
+    for m, h in rows:
+        subject = PushSubject(m.id, m.title, house_address(h), bool(h.evoting_decision), m.ends_at)
+        if m.closed_at is not None:
+            kinds = [PushKind.results]
+        elif now < m.ends_at:
+            kinds = [PushKind.opened] + ([PushKind.eve] if now >= m.ends_at - dt.timedelta(days=1) else [])
+        else:
+            kinds = []  # ended, not closed yet: the closing job comes first
+        for kind in kinds:
+            out += [(p, subject) for p in await push_recipients(sessions, m.id, kind)]
+    return out
