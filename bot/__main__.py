@@ -189,7 +189,9 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import export
     from storage.db import create_engine, session_factory
 
-    period = export.valid_period(args.period)
+    if args.what == "protocol":
+        return cmd_export_protocol(settings, args)
+    period = export.valid_period(args.period or "")
     if period is None:
         print(f"--period: нужен месяц в виде ГГГГ-ММ, например 2026-11 (получено {args.period!r})", file=sys.stderr)
         return 2
@@ -217,6 +219,37 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_protocol(settings: Settings, args: argparse.Namespace) -> int:
+    """``export protocol MEETING_ID [-o FILE]``: the protocol PDF of a closed meeting (the same the resident gets)."""
+    from pathlib import Path
+
+    from bot.services import protocol_pdf
+    from bot.services.clock import Clock
+    from storage.db import create_engine, session_factory
+
+    if not args.meeting:
+        print("export protocol: укажите номер собрания (meeting_id из meetings.csv)", file=sys.stderr)
+        return 2
+
+    async def run() -> bytes | None:
+        engine = create_engine(settings.database_url)
+        try:
+            return await protocol_pdf.export_protocol(session_factory(engine), args.meeting,
+                                                      Clock(settings.tz).to_local)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_migrate(settings))
+    pdf = asyncio.run(run())
+    if pdf is None:
+        print(f"Собрания {args.meeting!r} нет или голосование ещё не завершено; файл не записан", file=sys.stderr)
+        return 2
+    out = Path(args.output or protocol_pdf.file_name(args.meeting))
+    out.write_bytes(pdf)
+    print(f"Протокол собрания {args.meeting}: файл {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Бот ГИС ЖКХ: жители и управляющая организация")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -229,8 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
     sub.add_parser("chat", help="поговорить с ботом в терминале, без Telegram").set_defaults(func=cmd_chat)
     exp = sub.add_parser("export", help="выгрузить данные для расчёта: export readings --period ГГГГ-ММ")
-    exp.add_argument("what", choices=["readings"], help="что выгрузить: readings — показания приборов учёта")
-    exp.add_argument("--period", required=True, help="расчётный период ГГГГ-ММ")
+    exp.add_argument("what", choices=["readings", "protocol"],
+                     help="что выгрузить: readings — показания приборов учёта, protocol — протокол собрания")
+    exp.add_argument("meeting", nargs="?", help="для protocol: номер собрания (meeting_id)")
+    exp.add_argument("--period", help="для readings: расчётный период ГГГГ-ММ")
     exp.add_argument("--provider", help="ОГРН поставщика (УК или РСО); без него — все")
     exp.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="xlsx (по умолчанию) или csv")
     exp.add_argument("-o", "--output", help="куда записать файл (по умолчанию readings_ГГГГ-ММ.формат)")

@@ -154,6 +154,9 @@ class House(TimestampMixin, Base):
     contract_signed_on: Mapped[dt.date | None] = mapped_column(Date)
     contract_starts_on: Mapped[dt.date | None] = mapped_column(Date)
     contract_ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    # the owners' decision to hold general meetings by electronic voting here (ЖК РФ ст. 44 ч. 2 п. 3.1, ст. 47.1),
+    # e.g. «протокол № 3 от 12.03.2026»; NULL: a vote in this house is an opinion survey, not a general meeting
+    evoting_decision: Mapped[str | None] = mapped_column(Text)
     # normalised address words for search (lower case, ё→е, no type words); filled by the importer
     search_text: Mapped[str] = mapped_column(Text, default="")
 
@@ -334,8 +337,15 @@ class Meeting(TimestampMixin, Base):
     house_id: Mapped[int] = mapped_column(ForeignKey("houses.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(Text)
     initiator: Mapped[str | None] = mapped_column(Text)
+    administrator: Mapped[str | None] = mapped_column(Text)  # ЖК РФ ст. 47.1: who runs the vote
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
     ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # the results, computed once when the meeting is closed at ends_at (NULL while voting goes on)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    total_votes: Mapped[Decimal | None] = mapped_column(Area)  # all votes of the house, m²
+    participated_votes: Mapped[Decimal | None] = mapped_column(Area)  # of the owners who took part, m²
+    voters: Mapped[int | None] = mapped_column(Integer)
+    quorum: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AgendaItem(TimestampMixin, Base):
@@ -343,6 +353,11 @@ class AgendaItem(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "number"),
         CheckConstraint(sql_in("majority", Majority), name="majority"),
+        CheckConstraint(
+            "question_type IN ('manager_choice','capital_repair','common_property','council','evoting_system',"
+            "'current_repair','other')", name="question_type"
+        ),
+        CheckConstraint("outcome IS NULL OR outcome IN ('adopted','rejected','no_quorum')", name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -350,6 +365,13 @@ class AgendaItem(TimestampMixin, Base):
     number: Mapped[int] = mapped_column(Integer)
     question: Mapped[str] = mapped_column(Text)
     majority: Mapped[str] = mapped_column(String(20), default="simple")
+    # the kind of question (ЖК РФ ст. 44 ч. 2); its majority is at least what ст. 46 ч. 1 requires for it
+    question_type: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    # stored results (m², rounded at 0.01; the outcome was decided on the exact values)
+    votes_for: Mapped[Decimal | None] = mapped_column(Area)
+    votes_against: Mapped[Decimal | None] = mapped_column(Area)
+    votes_abstain: Mapped[Decimal | None] = mapped_column(Area)
+    outcome: Mapped[str | None] = mapped_column(String(10))
 
 
 # --------------------------------------------------------------------------------------------- bot's own

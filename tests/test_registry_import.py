@@ -309,14 +309,18 @@ async def test_rows_may_reference_what_an_earlier_import_stored(sessions, tmp_pa
     report = await import_registry(sessions, later, TZ)
     assert report.ok, report.render()
     only_agenda = tmp_path / "agenda_only"
+    # a new agenda item is accepted before the meeting's voting starts (16.11.2026), refused after
+    from bot.services.clock import FixedClock
+
+    BEFORE_VOTING = FixedClock(TZ, dt.datetime(2026, 11, 1, 12, 0))
     write_csv(only_agenda, "agenda", ["meeting_id;number;question", "ОСС-2026-11;5;Разное"])
     write_csv(only_agenda, "charges", ["account_number;provider_ogrn;period;service;amount",
                                        f"ЭС-77-004501;{RSO};2026-11;Электроснабжение;1 999,00"])
-    report = await import_registry(sessions, only_agenda, TZ)
+    report = await import_registry(sessions, only_agenda, TZ, clock=BEFORE_VOTING)
     assert report.errors == ["charges.csv:2: amount: «1 999,00»: разделители разрядов не допускаются"]
     write_csv(only_agenda, "charges", ["account_number;provider_ogrn;period;service;amount",
                                        f"ЭС-77-004501;{RSO};2026-11;Электроснабжение;1999"])
-    report = await import_registry(sessions, only_agenda, TZ)
+    report = await import_registry(sessions, only_agenda, TZ, clock=BEFORE_VOTING)
     assert report.ok, report.render()
     async with sessions() as s:
         meeting_id = await s.scalar(select(Meeting.id))

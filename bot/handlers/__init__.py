@@ -17,8 +17,10 @@ from bot.handlers import (
     staff_cards,
     staff_help,
     staff_links,
+    staff_meetings,
     staff_outages,
     staff_readings,
+    voting,
 )
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
@@ -37,6 +39,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())
     staff.include_router(payments.staff_router())
+    staff.include_router(staff_meetings.router())
     staff.include_router(staff_help.router())  # /help, a registry file, unknown commands: after every staff flow
 
     # residents, in private chats
@@ -52,6 +55,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(meters.router())
     residents.include_router(payments.router())
     residents.include_router(notify_settings.router())
+    residents.include_router(voting.router())  # before push_buttons: it answers «Проголосовать» itself
     residents.include_router(push_buttons.router())
 
     root.include_routers(staff, residents)

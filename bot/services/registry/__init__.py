@@ -18,6 +18,7 @@ from bot.services.clock import Clock
 from bot.services.registry.load import Progress, check_references, preload, write
 from bot.services.registry.parse import ParsedFile, Problem, Problems, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
+from bot.services.voting.guard import check_started_agendas
 
 __all__ = ["Counts", "ImportReport", "import_and_publish", "import_path", "import_registry"]
 
@@ -66,6 +67,7 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
         try:
             ids = await preload(conn)
             check_references(files, ids, problems)
+            await check_started_agendas(conn, files, clock.utcnow(), problems)
             if problems:
                 await session.rollback()
                 return _rejected(problems)

@@ -271,7 +271,8 @@ TARGETS: dict[str, Target] = {
                       _default(kind="planned"), insert_extra={"status": "active", "source": "registry",
                                                               "revision": 1}),
     "meetings": Target(Meeting.__table__, ("meeting_id",), _build_meeting),
-    "agenda": Target(AgendaItem.__table__, ("meeting_id", "number"), _build_agenda, _default(majority="simple")),
+    "agenda": Target(AgendaItem.__table__, ("meeting_id", "number"), _build_agenda,
+                     _default(majority="simple", question_type="other")),
 }
 PARENTS = ("organizations", "houses", "premises", "accounts", "meetings")
 SKIP = ("id", "created_at", "updated_at")

@@ -512,6 +512,25 @@ def _check_meter(v: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+MAJORITIES = tuple(str(m) for m in Majority)
+QUESTION_TYPES = ("manager_choice", "capital_repair", "common_property", "council", "evoting_system",
+                  "current_repair", "other")
+
+
+def _check_majority(v: dict[str, Any]) -> list[tuple[str, str]]:
+    """A majority weaker than the question's type requires (ЖК РФ ст. 46 ч. 1) is rejected."""
+    from bot.services.voting.tally import Majority as Needed
+    from bot.services.voting.tally import QuestionType, majority_problem
+
+    qtype, majority = v.get("question_type"), v.get("majority")
+    if qtype in (None, BLANK) or qtype not in QUESTION_TYPES:
+        return []
+    given = Needed(majority) if majority not in (None, BLANK) and majority in MAJORITIES else Needed.simple
+    required = majority_problem(QuestionType(qtype), given)
+    if required is None:
+        return []
+    return [("majority", f"вопрос типа {qtype} требует большинства не слабее {required.value} (ЖК РФ ст. 46 ч. 1), "
+                         f"а указано {given.value}")]
 YEAR = integer(1700, 2100)
 READING = decimal(3, nonnegative=True, maximum=Decimal("999999999999.999"))  # Numeric(15, 3)
 
@@ -539,6 +558,7 @@ SPECS: tuple[FileSpec, ...] = (
         _opt("capital_repair_fund", enum(CapitalRepairFund)),
         _opt("council_chair", text()), _opt("council_members", text()), _opt("contract_number", text(64)),
         _opt("contract_signed_on", date), _opt("contract_starts_on", date), _opt("contract_ends_on", date),
+        _opt("evoting_decision", text()),
     ), key=("house_guid",), check=_check_house),
     FileSpec("premises", (
         _req("house_guid", guid), _req("number", text(32)), _opt("kind", enum(PremisesKind)),
@@ -576,12 +596,12 @@ SPECS: tuple[FileSpec, ...] = (
         check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
     FileSpec("meetings", (
         _req("meeting_id", text(64)), _req("house_guid", guid), _req("title", text()), _opt("initiator", text()),
-        _req("starts_at", local_datetime), _req("ends_at", local_datetime),
+        _opt("administrator", text()), _req("starts_at", local_datetime), _req("ends_at", local_datetime),
     ), key=("meeting_id",), check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
     FileSpec("agenda", (
         _req("meeting_id", text(64)), _req("number", integer(1, 1000)), _req("question", text()),
-        _opt("majority", enum(Majority)),
-    ), key=("meeting_id", "number")),
+        _opt("question_type", enum(QUESTION_TYPES)), _opt("majority", enum(Majority)),
+    ), key=("meeting_id", "number"), check=_check_majority),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 ORDER = {s.name: i for i, s in enumerate(SPECS)}
