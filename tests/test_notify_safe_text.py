@@ -16,8 +16,9 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from sqlalchemy import select, update
 
-from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD
+from bot.fsm.notify import MeterInfoCD, OutageInfoCD
 from bot.fsm.readings import MeterAction, MeterCD
+from bot.fsm.voting import Act, BallotCD
 from bot.local_session import CALLBACK_DATA_LIMIT, parse_html
 from bot.notify_adapter import telegram_sender
 from bot.services.notify import reminders
@@ -145,7 +146,7 @@ def test_push_buttons_open_what_they_name():
     assert data(PushKind.outage) == [(t.BTN_MORE, OutageInfoCD(id=7).pack())]
     assert data(PushKind.outage_eve) == [(t.BTN_MORE, OutageInfoCD(id=7).pack())]
     assert data(PushKind.verification) == [(t.BTN_MORE, MeterInfoCD(id=3).pack())]
-    assert data(PushKind.meeting_open) == [(t.BTN_VOTE, BallotCD(meeting_id=4).pack())]
+    assert data(PushKind.meeting_open) == [(t.BTN_VOTE, BallotCD(act=Act.start, meeting=4).pack())]
     assert by_kind[PushKind.news].markup is None
     # no push says «нажмите … в меню ниже» any more
     assert all("в меню ниже" not in parse_html(p.text) for p in by_kind.values())

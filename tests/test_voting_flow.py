@@ -287,8 +287,13 @@ async def test_due_pushes_opening_eve_and_results(sessions, setup, clock):
     assert [(p.user_id, p.kind) for p, _ in await svc.due_pushes(sessions, after)] == [(111, svc.PushKind.results)]
 
 
-async def test_push_button_opens_the_meetings(client, setup):
-    from bot.fsm.notify import MenuCD, Section
+async def test_push_button_opens_the_ballot(client, setup):
+    """«Проголосовать» under a meeting push (the push view's button) opens that meeting's ballot."""
+    from bot.views.pushes import render
 
-    replies = await client.click_data(MenuCD(section=Section.voting).pack())
-    assert "Ремонт подъездов" in replies[-1].text and "🟢 Ремонт подъездов" in replies[-1].buttons
+    _w, mid, _items = setup
+    rendered = render("meeting_open", {"meeting_id": mid, "title": "Ремонт подъездов", "address": "д. 1",
+                                       "ends": "2026-12-20T18:00:00+03:00"})
+    (button,) = [b for row in rendered.markup.inline_keyboard for b in row]
+    replies = await client.click_data(button.callback_data)
+    assert "Вопрос 1 из" in replies[-1].text

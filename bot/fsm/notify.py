@@ -22,9 +22,4 @@ class MeterInfoCD(CallbackData, prefix="meti"):
     id: Id
 
 
-class BallotCD(CallbackData, prefix="vote"):
-    """«Проголосовать» under a meeting push: the ballot of that meeting (the voting flow will handle it)."""
-
-    meeting_id: Id
-
 # «Оплатить» under a push: bot.fsm.payments.PayCD(action=PayAction.account, id=account_id), the payment flow's own

@@ -9,13 +9,12 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD
+from bot.fsm.notify import MeterInfoCD, OutageInfoCD
 from bot.services import outages
 from bot.services.clock import Clock
-from bot.services.notify.reminders import meeting_for_owner, meter_for_user
+from bot.services.notify.reminders import meter_for_user
 from bot.texts import notify as t
-from bot.texts.render import fmt
-from bot.views.outages import card_text, when
+from bot.views.outages import card_text
 from bot.views.pushes import verification_info
 
 
@@ -36,21 +35,8 @@ async def meter_info(query: CallbackQuery, callback_data: MeterInfoCD,
     await query.message.answer(verification_info(meter.resource, meter.serial, meter.due))
 
 
-async def ballot(query: CallbackQuery, callback_data: BallotCD, sessions: async_sessionmaker[AsyncSession],
-                 clock: Clock) -> None:
-    """Until the voting flow is built: the meeting and where to vote now (only for an owner of that house)."""
-    meeting = await meeting_for_owner(sessions, query.from_user.id, callback_data.meeting_id, clock)
-    await query.answer()
-    if meeting is None:
-        await query.message.answer(t.BALLOT_GONE)
-        return
-    await query.message.answer(fmt(t.BALLOT_SOON, title=meeting.title, address=meeting.address,
-                                   ends=when(meeting.ends)))
-
-
 def router() -> Router:
     r = Router(name="push_buttons")
     r.callback_query.register(outage_info, OutageInfoCD.filter())
     r.callback_query.register(meter_info, MeterInfoCD.filter())
-    r.callback_query.register(ballot, BallotCD.filter())
     return r

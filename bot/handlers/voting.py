@@ -9,7 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm.notify import MenuCD, Section
 from bot.fsm.voting import Act, BallotCD, MeetingCD, MeetingsCD, ProtocolCD, Voting, VotingData
 from bot.handlers.dialog import NOT_MENU, drop_dialog
 from bot.handlers.messages import show
@@ -44,16 +43,6 @@ async def voting_section(message: Message, state: FSMContext, sessions: Sessions
         return
     text, markup = await _list(sessions, message.from_user.id, clock, Filter.active)
     await message.answer(text, reply_markup=markup)
-
-
-async def from_push(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
-    await query.answer()
-    await state.clear()
-    if not await svc.has_houses(sessions, query.from_user.id):
-        await query.message.answer(t.NO_HOUSES, reply_markup=link_offer())
-        return
-    text, markup = await _list(sessions, query.from_user.id, clock, Filter.active)
-    await query.message.answer(text, reply_markup=markup)
 
 
 async def meetings_page(query: CallbackQuery, callback_data: MeetingsCD, sessions: Sessions, clock: Clock) -> None:
@@ -203,7 +192,6 @@ def router() -> Router:
     r.message.register(contact_shared, StateFilter(Voting.phone), F.contact)
     r.message.register(phone_expected, StateFilter(Voting.phone), F.text & ~F.text.startswith("/"),
                        NOT_MENU)
-    r.callback_query.register(from_push, MenuCD.filter(F.section == Section.voting))
     r.callback_query.register(meetings_page, MeetingsCD.filter())
     r.callback_query.register(meeting_card, MeetingCD.filter())
     r.callback_query.register(ballot, BallotCD.filter())

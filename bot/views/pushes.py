@@ -14,8 +14,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import BaseModel
 
-from bot.fsm.notify import BallotCD, MeterInfoCD, OutageInfoCD
+from bot.fsm.notify import MeterInfoCD, OutageInfoCD
 from bot.fsm.readings import MeterAction, MeterCD
+from bot.fsm.voting import Act, BallotCD
 from bot.services.notify.notices import (
     MeetingNotice,
     NewsNotice,
@@ -118,7 +119,7 @@ def outage(_kind: PushKind, n: OutageNotice) -> RenderedPush:
 def meeting(kind: PushKind, n: MeetingNotice) -> RenderedPush:
     template = t.MEETING_END if kind == PushKind.meeting_end else t.MEETING_OPEN
     text = fmt(template, address=n.address, title=n.title, ends=when(n.ends))
-    return RenderedPush(text, button(t.BTN_VOTE, BallotCD(meeting_id=n.meeting_id)))
+    return RenderedPush(text, button(t.BTN_VOTE, BallotCD(act=Act.start, meeting=n.meeting_id)))
 
 
 # ------------------------------------------------------------------------------------------------ news

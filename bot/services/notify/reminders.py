@@ -203,34 +203,3 @@ async def meter_for_user(sessions: async_sessionmaker[AsyncSession], user_id: in
             .where(Meter.id == meter_id, AccountLink.user_id == user_id)
         )).first()
     return None if row is None else MeterVerification(row[0], row[1], row[2])
-
-
-@dataclass(frozen=True)
-class MeetingCard:
-    id: int
-    title: str
-    address: str
-    ends: dt.datetime  # aware local
-
-
-async def meeting_for_owner(sessions: async_sessionmaker[AsyncSession], user_id: int, meeting_id: int,
-                            clock: Clock) -> MeetingCard | None:
-    """«Проголосовать» under a meeting push: a meeting whose voting is on, for an owner with a registered right in
-    its house (the same rule as who gets the push); None otherwise."""
-    now = clock.utcnow()
-    async with sessions() as s:
-        row = (await s.execute(select(Meeting, House).join(House, House.id == Meeting.house_id)
-                               .where(Meeting.id == meeting_id))).first()
-        if row is None:
-            return None
-        meeting, house = row
-        if not (meeting.starts_at <= now < meeting.ends_at):
-            return None
-        owner = (await s.execute(
-            select(User.id).join(Owner, Owner.phone == User.phone).join(Premises, Premises.id == Owner.premises_id)
-            .where(User.id == user_id, Premises.house_id == meeting.house_id, Owner.egrn_record.is_not(None),
-                   Owner.egrn_record != "").limit(1)
-        )).first()
-        if owner is None:
-            return None
-        return MeetingCard(meeting.id, meeting.title, house_address(house), clock.to_local(meeting.ends_at))
