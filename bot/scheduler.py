@@ -22,6 +22,7 @@ from bot.services import outages
 from bot.services.clock import Clock
 from bot.services.notify import reminders
 from bot.services.notify.sender import Sender
+from bot.services.voting import service as voting
 from bot.texts import jobs as tj
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ async def _meetings(ctx: JobContext) -> str:
     return tj.queued("meetings", await reminders.remind_meetings(ctx.sessions, ctx.clock))
 
 
+async def _meetings_close(ctx: JobContext) -> str:
+    """Voting that has ended: the results are computed once and stored (the protocol is rendered from them)."""
+    return tj.closed(len(await voting.close_due(ctx.sessions, ctx.clock.utcnow())))
+
+
 def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
     return lambda s: CronTrigger(hour=hour, minute=minute, timezone=s.tz)
 
@@ -95,6 +101,8 @@ JOBS: dict[str, Job] = {j.name: j for j in (
         misfire_grace=600),
     Job("outages_eve", tj.SCHEDULES["outages_eve"], _cron("18"), _outages_eve),
     Job("meetings", tj.SCHEDULES["meetings"], _cron("9-20", 15), _meetings),
+    Job("meetings_close", tj.SCHEDULES["meetings_close"], lambda s: IntervalTrigger(minutes=5, timezone=s.tz),
+        _meetings_close, misfire_grace=600),
 )}
 
 

@@ -4,6 +4,7 @@ time, and running it twice queues nothing twice."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from sqlalchemy import select
 
@@ -55,3 +56,22 @@ def test_jobs_run_refuses_a_bad_time(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
     assert main(["jobs", "run", "readings", "--at", "32.12.2026 10:00"]) == 2
     assert "ДД.ММ.ГГГГ ЧЧ:ММ" in capsys.readouterr().err
+
+
+async def test_meetings_close_job_closes_an_ended_meeting_once(settings, sessions, clock):
+    """The scheduler's «meetings_close»: after ``ends_at`` the meeting is closed and its results stored, once."""
+    from bot.scheduler import run_job
+    from bot.services.clock import FixedClock
+    from bot.services.registry import import_and_publish
+    from storage.models import Meeting
+
+    report, _ = await import_and_publish(sessions, DEMO, clock, settings.quiet_hours)
+    assert report.ok
+    before = FixedClock(settings.tz, dt.datetime(2026, 12, 20, 19, 55))  # voting ends 20.12.2026 20:00
+    after = FixedClock(settings.tz, dt.datetime(2026, 12, 20, 20, 5))
+    assert "0 собраний закрыто" in "\n".join(await run_job("meetings_close", sessions, settings, before, None))
+    assert "1 собрание закрыто" in "\n".join(await run_job("meetings_close", sessions, settings, after, None))
+    assert "0 собраний закрыто" in "\n".join(await run_job("meetings_close", sessions, settings, after, None))
+    async with sessions() as s:
+        meeting = (await s.execute(select(Meeting))).scalar_one()
+    assert meeting.closed_at is not None and meeting.total_votes is not None
