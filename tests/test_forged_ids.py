@@ -1,5 +1,5 @@
 """Item 10 of the seams: forged callback data never crashes. Every CallbackData of every flow is tried with an id
-that no database column can hold (20 digits) and with a negative one, from a resident's private chat and from the
+that no database column can hold (20 digits), one just past an INTEGER id column (2³¹) and a negative one, from a resident's private chat and from the
 staff chat: each press is answered like a stale button (an alert), never with the apology."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 import bot.fsm
-from bot.fsm.ids import BIGINT_MAX
+from bot.fsm.ids import BIGINT_MAX, ROW_ID_MAX
 from bot.texts import common as ct
 
 HUGE = "9" * 20
@@ -67,7 +67,7 @@ def test_every_id_field_is_bounded():
 
 
 @pytest.mark.parametrize(("cls", "field"), CASES, ids=[f"{c.__prefix__}.{f}" for c, f in CASES])
-@pytest.mark.parametrize("value", [HUGE, "-1"])
+@pytest.mark.parametrize("value", [HUGE, str(ROW_ID_MAX + 1), "-1"])  # 2³¹: past an INTEGER column
 async def test_forged_id_is_a_stale_button(client, staff, cls, field, value):
     await client.send("/start")
     for who in (client, staff):

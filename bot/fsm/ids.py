@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import Field
 
 BIGINT_MAX = 2**63 - 1  # PostgreSQL BIGINT, SQLite INTEGER
+ROW_ID_MAX = 2**31 - 1  # the tables' ids are INTEGER: PostgreSQL refuses a bigger one in a query
 
-Id = Annotated[int, Field(ge=0, le=BIGINT_MAX)]  # a row id; 0 where the field means «none»
+Id = Annotated[int, Field(ge=0, le=ROW_ID_MAX)]  # a row id; 0 where the field means «none»
 Page = Annotated[int, Field(ge=0, le=100_000)]  # a page of a list
 Token = Annotated[str, Field(max_length=16)]  # a dialog attempt's mark
