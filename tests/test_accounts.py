@@ -761,11 +761,12 @@ async def test_forged_house_pick_outside_the_flow_is_stale(client, sessions):
 
 async def test_callback_data_fits_telegram_limit():
     from bot.fsm.accounts import HouseInfoCD, HousePage
+    from bot.fsm.ids import ROW_ID_MAX
 
-    for cd in (AccountCD(action=AccountAction.unlink_yes, account_id=2**31),
-               StaffLinkCD(decision=Decision.reject, request_id=2**31),
-               HouseCD(action=HouseAction.page, house_id=2**31, page=9999),
-               HouseInfoCD(page=HousePage.outages, house_id=2**31)):
+    for cd in (AccountCD(action=AccountAction.unlink_yes, account_id=ROW_ID_MAX),
+               StaffLinkCD(decision=Decision.reject, request_id=ROW_ID_MAX),
+               HouseCD(action=HouseAction.page, house_id=ROW_ID_MAX, page=9999),
+               HouseInfoCD(page=HousePage.outages, house_id=ROW_ID_MAX)):
         assert len(cd.pack().encode()) <= 64
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import staff_cards as cards
 from bot.services.clock import Clock
-from bot.services.houses import house_address, premises_label
+from bot.services.houses import account_place, house_address, premises_label
 from bot.services.numbers import ungroup_digits
 from bot.services.users import ensure_user
 from storage.models import (
@@ -310,11 +310,7 @@ class AccountSummary:
 
 
 async def _summary(s: AsyncSession, account_id: int) -> AccountSummary | None:
-    row = (await s.execute(
-        select(Account, Premises, House, Organization)
-        .join(Premises, Premises.id == Account.premises_id).join(House, House.id == Premises.house_id)
-        .join(Organization, Organization.id == Account.provider_id).where(Account.id == account_id)
-    )).first()
+    row = await account_place(s, account_id)
     if row is None:
         return None
     acc, prem, house, org = row

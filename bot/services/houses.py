@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.address import house_score, longest_word, normalize, stem
-from storage.models import House, Premises
+from storage.models import Account, House, Organization, Premises
 
 Sessions = async_sessionmaker[AsyncSession]
 SEARCH_PAGE_SIZE = 6
@@ -88,3 +88,13 @@ async def get_house(sessions: Sessions, house_id: int) -> HouseItem | None:
     async with sessions() as s:
         h = await s.get(House, house_id)
         return HouseItem(h.id, house_address(h)) if h else None
+
+
+async def account_place(s: AsyncSession, account_id: int) -> tuple[Account, Premises, House, Organization] | None:
+    """An account with its premises, house and the organization that bills it (one query), or None."""
+    row = (await s.execute(
+        select(Account, Premises, House, Organization)
+        .join(Premises, Premises.id == Account.premises_id).join(House, House.id == Premises.house_id)
+        .join(Organization, Organization.id == Account.provider_id).where(Account.id == account_id)
+    )).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])

@@ -20,18 +20,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.accounts import PENALTY_SERVICE
-from bot.services.houses import house_address, premises_label
+from bot.services.houses import account_place, house_address, premises_label
 from bot.services.qr import Payee, payee_problems
 from bot.services.users import ensure_user
 from storage.models import (
     Account,
     AccountLink,
     Charge,
-    House,
     Organization,
     Payment,
     PendingPayment,
-    Premises,
     User,
 )
 
@@ -175,11 +173,7 @@ def breakdown(charges: list[tuple[str, str, Decimal]], paid: Decimal) -> list[Pe
 
 
 async def _target(s: AsyncSession, account_id: int) -> PayTarget | None:
-    row = (await s.execute(
-        select(Account, Premises, House, Organization)
-        .join(Premises, Premises.id == Account.premises_id).join(House, House.id == Premises.house_id)
-        .join(Organization, Organization.id == Account.provider_id).where(Account.id == account_id)
-    )).first()
+    row = await account_place(s, account_id)
     if row is None:
         return None
     acc, prem, house, org = row
