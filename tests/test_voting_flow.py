@@ -268,25 +268,6 @@ async def test_push_recipients_only_registered_owners(sessions, setup, clock):
         assert await s.scalar(select(func.count()).select_from(Vote)) == 3
 
 
-async def test_due_pushes_opening_eve_and_results(sessions, setup, clock):
-    w, mid, items = setup
-    async with sessions.begin() as s:
-        s.add(Owner(premises_id=w.flat.id, owner_name="Без ЕГРН", share_num=1, share_den=2, phone="+79990000003"))
-    await set_phone(sessions, 222, "+79990000003")  # an owner without ЕГРН never gets a meeting push
-    due = await svc.due_pushes(sessions, clock.utcnow())
-    assert [(p.user_id, p.kind) for p, _ in due] == [(111, svc.PushKind.opened)]
-    text = t.push_text(due[0][0].kind, due[0][1], clock.to_local)
-    assert "опрос собственников" in text and "Ремонт подъездов" in text and "30.11.2026 в 21:00" in text
-    eve = END - dt.timedelta(hours=3)
-    assert {p.kind for p, _ in await svc.due_pushes(sessions, eve)} == {svc.PushKind.opened, svc.PushKind.eve}
-    await svc.submit(sessions, 111, mid, {i: Choice.yes for i in items}, clock.utcnow())
-    assert {p.kind for p, _ in await svc.due_pushes(sessions, eve)} == {svc.PushKind.opened}
-    after = END + dt.timedelta(hours=1)
-    assert await svc.due_pushes(sessions, after) == []  # not closed yet
-    await svc.close_due(sessions, after)
-    assert [(p.user_id, p.kind) for p, _ in await svc.due_pushes(sessions, after)] == [(111, svc.PushKind.results)]
-
-
 async def test_push_button_opens_the_ballot(client, setup):
     """«Проголосовать» under a meeting push (the push view's button) opens that meeting's ballot."""
     from bot.views.pushes import render
