@@ -124,6 +124,38 @@ async def test_two_devices_at_once_give_one_decision(sessions, setup, clock):
     assert len(stored) == 3 and len({c for _, _, c in stored}) == 1  # all from one device, never mixed
 
 
+async def test_two_devices_both_past_the_check_give_one_decision(sessions, setup, clock, monkeypatch):
+    """The real race (on PostgreSQL too when TEST_DATABASE_URL is set): both devices have passed every check before
+    either writes; the database's unique (agenda item, owner) lets one decision in whole and the other is told when
+    the first was sent — never a mix of the two."""
+    w, mid, items = setup
+    real_card = svc.card
+    checked = 0
+    both_checked = asyncio.Event()
+
+    async def card_then_wait(*args, **kwargs):
+        nonlocal checked
+        c = await real_card(*args, **kwargs)
+        if kwargs.get("participation") is False:  # submit's own check: hold until the other device is past it too
+            checked += 1
+            if checked == 2:
+                both_checked.set()
+            await asyncio.wait_for(both_checked.wait(), 10)
+        return c
+
+    monkeypatch.setattr(svc, "card", card_then_wait)
+    a = {i: Choice.yes for i in items}
+    b = {i: Choice.no for i in items}
+    results = await asyncio.gather(svc.submit(sessions, 111, mid, a, clock.utcnow()),
+                                   svc.submit(sessions, 111, mid, b, clock.utcnow()))
+    assert checked == 2
+    assert [r.refusal for r in results].count(None) == 1
+    (lost,) = [r for r in results if r.refusal is not None]
+    assert lost.refusal == svc.Refusal.already_sent and lost.sent_at == clock.utcnow()
+    stored = await votes(sessions)
+    assert len(stored) == 3 and len({c for _, _, c in stored}) == 1
+
+
 async def test_half_share_owner_weighs_half_the_flat_and_votes_for_both_premises(make_client, sessions, setup):
     w, mid, items = setup
     async with sessions.begin() as s:
