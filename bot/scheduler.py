@@ -22,7 +22,6 @@ from bot.services import outages
 from bot.services.clock import Clock
 from bot.services.notify import reminders
 from bot.services.notify.sender import Sender
-from bot.services.voting import service as voting
 from bot.texts import jobs as tj
 
 log = logging.getLogger(__name__)
@@ -84,8 +83,10 @@ async def _meetings(ctx: JobContext) -> str:
 
 
 async def _meetings_close(ctx: JobContext) -> str:
-    """Voting that has ended: the results are computed once and stored (the protocol is rendered from them)."""
-    return tj.closed(len(await voting.close_due(ctx.sessions, ctx.clock.utcnow())))
+    """Voting that has ended: the results are computed once and stored (the protocol is rendered from them), and
+    «итоги голосования» are queued to the owners who might vote."""
+    closed, queued = await reminders.close_meetings(ctx.sessions, ctx.clock)
+    return f"{tj.closed(closed)}; {tj.queued('meetings_close', queued)}"
 
 
 def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:

@@ -26,7 +26,9 @@ from bot.services.notify.notices import (
     Change,
     Media,
     MediaType,
+    MeetingItemResult,
     MeetingNotice,
+    MeetingResultsNotice,
     MeterLine,
     NewsNotice,
     OutageData,
@@ -112,6 +114,12 @@ def hostile_notices() -> list[tuple[PushKind, object]]:
         (PushKind.outage_eve, OutageNotice(event=OutageEvent.eve, outage=outage)),
         (PushKind.meeting_open, meeting),
         (PushKind.meeting_end, meeting),
+        *[(PushKind.meeting_open, meeting.model_copy(update={"binding": b})) for b in (True, False)],
+        *[(PushKind.meeting_results, MeetingResultsNotice(
+            meeting_id=4, address=HOSTILE, title=HOSTILE, binding=b, quorum=q,
+            items=[MeetingItemResult(number=1, question=HOSTILE, outcome="adopted"),
+                   MeetingItemResult(number=2, question=HOSTILE, outcome="no_quorum")]))
+          for b in (True, False) for q in (True, False)],
         (PushKind.news, NewsNotice(html="&lt;b&gt; &amp; <b>жирный</b>")),
     ]
 

@@ -25,6 +25,7 @@ from bot.handlers.messages import drop_buttons
 from bot.keyboards import voting as kb
 from bot.services import houses
 from bot.services.clock import Clock
+from bot.services.notify import reminders
 from bot.services.voting import service as svc
 from bot.services.voting import staff as plan
 from bot.services.voting.tally import REQUIRED_MAJORITY
@@ -184,9 +185,10 @@ async def publish(query: CallbackQuery, state: FSMContext, sessions: Sessions, c
     await query.answer()
     await drop_buttons(query)
     voters = await svc.push_recipients(sessions, mid, svc.PushKind.opened)
+    queued = await reminders.publish_meetings(sessions, [mid], clock)  # voting open already: the push goes now
     c_number = (await svc.protocol_key(sessions, mid)) or str(mid)
-    await query.message.answer(fmt(t.SM_PUBLISHED, number=c_number,
-                                     voters=t.count_owners(len(voters))))
+    await query.message.answer(t.sm_published(c_number, len(voters), starts <= clock.utcnow(), queued,
+                                              _d(data.first)))
 
 
 async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:

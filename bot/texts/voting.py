@@ -227,9 +227,54 @@ def sent_screen(c: Card, sent_at: dt.datetime, premises: int, to_local: ToLocal)
 
 # ------------------------------------------------------------------------------------------- pushes (texts)
 
-PUSH_OPENED = "🗳 Началось {kind}: «{title}», {address}. Голосование до {ends}."
-PUSH_EVE = "🗳 Завтра заканчивается {kind}: «{title}», {address}. Вы ещё не отправили решение."
-PUSH_RESULTS = "🗳 Итоги: {kind} «{title}», {address}. Протокол — в разделе «Голосование по дому»."
+# «общее собрание» only where the house decided to hold meetings electronically (ЖК РФ ст. 44 ч. 2 п. 3.1, ст. 47.1);
+# None: a push queued before the push knew it
+PUSH_KIND = {True: "общее собрание собственников", False: "опрос собственников", None: "собрание собственников"}
+PUSH_OPENED = "🗳 <b>Началось голосование</b>: {kind}\n{address}\n«{title}»\nГолосование до <b>{ends}</b>."
+PUSH_EVE = ("🗳 <b>Завтра заканчивается голосование</b>: {kind}\n{address}\n«{title}»\n"
+            "Вы ещё не проголосовали — до {ends}.")
+PUSH_SURVEY_NOTE = ("\n\nЭто опрос: его итоги — мнение собственников, а не решение общего собрания (в доме нет "
+                    "решения о проведении собраний в электронной форме).")
+PUSH_RESULTS = "🗳 <b>Итоги голосования</b>: {kind}\n{address}\n«{title}»\n\n{items}"
+PUSH_RESULT_LINE = "{number}. {question} — <b>{outcome}</b>"
+PUSH_RESULT_SHORT = "Вопрос {number} — <b>{outcome}</b>"
+PUSH_NO_QUORUM = "\n\nКворума не было: решения не приняты."
+PUSH_PROTOCOL = "\n\nПротокол — по кнопке ниже."
+SURVEY_OUTCOMES = {Outcome.adopted: "большинство за", Outcome.rejected: "большинства за нет",
+                   Outcome.no_quorum: "кворума нет"}
+PUSH_QUESTION_CHARS = 150  # a long question is cut in the push; the protocol has it whole
+PUSH_MAX_CHARS = 3500  # Telegram takes 4096: with many items only the numbers and outcomes are listed
+
+
+def push_kind(binding: bool | None) -> str:
+    return PUSH_KIND[binding]
+
+
+def _cut(text: str, limit: int = PUSH_QUESTION_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def push_meeting(eve: bool, address: str, title: str, ends: str, binding: bool | None) -> Html:
+    """«Началось голосование» / «Завтра заканчивается» (the push view fills it from a MeetingNotice)."""
+    text = fmt(PUSH_EVE if eve else PUSH_OPENED, kind=push_kind(binding), address=address, title=title, ends=ends)
+    return Html(text + PUSH_SURVEY_NOTE) if binding is False else text
+
+
+def push_results(address: str, title: str, binding: bool, quorum: bool, items: list[tuple[int, str, str]]) -> Html:
+    """«Итоги голосования»: the decision on each item (number, question, Outcome value)."""
+    words = OUTCOMES if binding else SURVEY_OUTCOMES
+
+    def lines(short: bool) -> Html:
+        return join([fmt(PUSH_RESULT_SHORT, number=n, outcome=words[Outcome(o)]) if short else
+                     fmt(PUSH_RESULT_LINE, number=n, question=_cut(q), outcome=words[Outcome(o)])
+                     for n, q, o in items])
+
+    body = lines(short=False)
+    if len(body) > PUSH_MAX_CHARS:
+        body = lines(short=True)
+    text = fmt(PUSH_RESULTS, kind=push_kind(binding), address=address, title=title, items=body)
+    tail = (PUSH_NO_QUORUM if not quorum else "") + (PUSH_SURVEY_NOTE if not binding else "") + PUSH_PROTOCOL
+    return Html(text + tail)
 
 
 # ------------------------------------------------------------------------------------------- staff
@@ -323,6 +368,9 @@ SM_ADDED = ("Вопрос {n} добавлен: {type} — решает {majorit
 SM_NO_ITEMS = "В повестке пока нет вопросов — напишите первый."
 SM_PREVIEW = "🗳 <b>Проверьте собрание</b>\n\n{body}\n\nОпубликовать?"
 SM_PUBLISHED = "✅ Собрание опубликовано: № {number}. Голосовать смогут {voters}."
+SM_PUSHED = "\nОтправляем {pushes} о начале голосования."
+SM_PUSH_LATER = "\nУведомления о начале голосования уйдут {date}, когда оно откроется."
+NOTICES = ("уведомление", "уведомления", "уведомлений")
 SM_CANCELLED = "Новое собрание отменено, ничего не сохранено."
 BTN_DONE = "Готово"
 BTN_PUBLISH = "✅ Опубликовать"
@@ -345,17 +393,14 @@ def sm_preview(d, to_local_date) -> Html:
     return fmt(SM_PREVIEW, body=join(lines, "\n\n"))
 
 
+def sm_published(number: str, voters: int, started: bool, queued: int, first: str) -> Html:
+    """«Собрание опубликовано», and the opening push: queued now (how many) or at the start of voting."""
+    text = fmt(SM_PUBLISHED, number=number, voters=count_owners(voters))
+    tail = fmt(SM_PUSHED, pushes=count(queued, *NOTICES)) if started else fmt(SM_PUSH_LATER, date=first)
+    return Html(text + tail)
+
+
 def count_owners(n: int) -> str:
     return count(n, "собственник", "собственника", "собственников")
 
 
-def push_text(kind, subject, to_local: ToLocal) -> Html:
-    """The text of a meeting push (``service.due_pushes``)."""
-    from bot.services.voting.service import PushKind
-
-    template = {PushKind.opened: PUSH_OPENED, PushKind.eve: PUSH_EVE, PushKind.results: PUSH_RESULTS}[kind]
-    return fmt(template, kind=KIND_BINDING_SHORT if subject.binding else KIND_SURVEY, title=subject.title,
-               address=subject.address, ends=when(subject.ends_at, to_local))
-
-
-KIND_BINDING_SHORT = "общее собрание собственников"

@@ -2,7 +2,8 @@
 
 One registry, filled by ``@view(kind, …)`` below; the Telegram adapter renders every push through ``render``. Buttons
 are typed callback data that open what they name: «Передать показания» the meter's value prompt (or the meter list
-when there are several), «Подробнее» the outage card or the meter's verification, «Проголосовать» the ballot.
+when there are several), «Подробнее» the outage card or the meter's verification, «Проголосовать» the ballot,
+«Протокол» the protocol PDF.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pydantic import BaseModel
 
 from bot.fsm.notify import MeterInfoCD, OutageInfoCD
 from bot.fsm.readings import MeterAction, MeterCD
-from bot.fsm.voting import Act, BallotCD
+from bot.fsm.voting import Act, BallotCD, ProtocolCD
 from bot.services.notify.notices import (
     MeetingNotice,
+    MeetingResultsNotice,
     NewsNotice,
     OutageNotice,
     PushKind,
@@ -28,6 +30,7 @@ from bot.services.notify.notices import (
 )
 from bot.texts import notify as t
 from bot.texts import vocab
+from bot.texts import voting as vt
 from bot.texts.render import Html, count, fmt, join
 from bot.views.outages import notice_text, when
 from storage.vocab import Resource
@@ -117,9 +120,15 @@ def outage(_kind: PushKind, n: OutageNotice) -> RenderedPush:
 # ------------------------------------------------------------------------------------------------ meetings
 @view(PushKind.meeting_open, PushKind.meeting_end)
 def meeting(kind: PushKind, n: MeetingNotice) -> RenderedPush:
-    template = t.MEETING_END if kind == PushKind.meeting_end else t.MEETING_OPEN
-    text = fmt(template, address=n.address, title=n.title, ends=when(n.ends))
+    text = vt.push_meeting(kind == PushKind.meeting_end, n.address, n.title, when(n.ends), n.binding)
     return RenderedPush(text, button(t.BTN_VOTE, BallotCD(act=Act.start, meeting=n.meeting_id)))
+
+
+@view(PushKind.meeting_results)
+def meeting_results(_kind: PushKind, n: MeetingResultsNotice) -> RenderedPush:
+    text = vt.push_results(n.address, n.title, n.binding, n.quorum, [(i.number, i.question, i.outcome)
+                                                                      for i in n.items])
+    return RenderedPush(text, button(vt.BTN_PROTOCOL, ProtocolCD(id=n.meeting_id)))
 
 
 # ------------------------------------------------------------------------------------------------ news

@@ -21,6 +21,7 @@ class PushKind(StrEnum):
     outage_eve = "outage_eve"
     meeting_open = "meeting_open"
     meeting_end = "meeting_end"
+    meeting_results = "meeting_results"
     news = "news"
 
 
@@ -79,6 +80,22 @@ class MeetingNotice(BaseModel):
     address: str
     title: str
     ends: dt.datetime  # aware local
+    binding: bool | None = None  # the house decided on electronic meetings: a general meeting, else a survey
+
+
+class MeetingItemResult(BaseModel):
+    number: int
+    question: str
+    outcome: str  # bot.services.voting.tally.Outcome
+
+
+class MeetingResultsNotice(BaseModel):
+    meeting_id: int
+    address: str
+    title: str
+    binding: bool
+    quorum: bool
+    items: list[MeetingItemResult]
 
 
 class NewsNotice(BaseModel):
@@ -93,6 +110,7 @@ NOTICE_OF: dict[PushKind, type[BaseModel]] = {
     PushKind.outage_eve: OutageNotice,
     PushKind.meeting_open: MeetingNotice,
     PushKind.meeting_end: MeetingNotice,
+    PushKind.meeting_results: MeetingResultsNotice,
     PushKind.news: NewsNotice,
 }
 

@@ -28,6 +28,7 @@ KIND_SETTING: dict[str, str] = {
     PushKind.outage_eve: "notify_outages",
     PushKind.meeting_open: "notify_meetings",
     PushKind.meeting_end: "notify_meetings",
+    PushKind.meeting_results: "notify_meetings",
     PushKind.news: "notify_news",
 }
 

@@ -14,32 +14,31 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.houses import house_address
 from bot.services.notify.notices import (
+    MeetingItemResult,
     MeetingNotice,
+    MeetingResultsNotice,
     MeterLine,
     PushKind,
     ReadingsNotice,
     VerificationNotice,
 )
 from bot.services.notify.outbox import Push, enqueue
+from bot.services.voting import service as voting
 from storage.models import (
     Account,
     AccountLink,
-    AgendaItem,
     House,
     Meeting,
     Meter,
     Organization,
-    Owner,
-    Premises,
     Reading,
     User,
-    Vote,
 )
 
 VERIFICATION_STAGES = (("d30", 30, 7), ("d7", 7, 0), ("d0", 0, -3))  # name, from days before, until days before
@@ -135,32 +134,19 @@ async def remind_verification(sessions: async_sessionmaker[AsyncSession], clock:
 
 
 # ------------------------------------------------------------------------------------------------ meetings
-async def _owners_not_voted(s: AsyncSession, meeting: Meeting) -> list[int]:
-    """Owners with a registered right in the house who have cast no vote on this meeting's agenda yet: active users
-    whose shared phone is an owner's of premises in the house with an ЕГРН record. A tenant linked to an account
-    there is no owner and hears nothing."""
-    voted = exists().where(Vote.user_id == User.id,
-                           Vote.agenda_item_id.in_(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)))
-    rows = await s.execute(
-        select(User.id).distinct()
-        .join(Owner, Owner.phone == User.phone)
-        .join(Premises, Premises.id == Owner.premises_id)
-        .where(and_(Premises.house_id == meeting.house_id, User.is_active.is_(True), User.phone.is_not(None),
-                    Owner.egrn_record.is_not(None), Owner.egrn_record != "", ~voted))
-        .order_by(User.id)
-    )
-    return [r[0] for r in rows]
+# Who hears a meeting push is the voting service's rule (``voting.push_recipients``: registered owners of the house
+# with meeting pushes on; «завтра заканчивается» only to those who have not sent a decision); here only when.
+MEETING_KIND = {voting.PushKind.opened: PushKind.meeting_open, voting.PushKind.eve: PushKind.meeting_end,
+                voting.PushKind.results: PushKind.meeting_results}
 
 
-async def _meeting_pushes(s: AsyncSession, meeting: Meeting, house: House, clock: Clock) -> list[Push]:
-    now = clock.utcnow()
-    if not (meeting.starts_at <= now < meeting.ends_at):
-        return []
+def _stage(meeting: Meeting, clock: Clock) -> voting.PushKind | None:
+    """Voting on now: «началось», or from the local day before the last day «завтра заканчивается»."""
+    if not (meeting.starts_at <= clock.utcnow() < meeting.ends_at):
+        return None
     ends_local = clock.to_local(meeting.ends_at)
     eve_from = dt.datetime.combine(ends_local.date() - dt.timedelta(days=1), dt.time(0), tzinfo=ends_local.tzinfo)
-    kind = PushKind.meeting_end if clock.now() >= eve_from else PushKind.meeting_open
-    notice = MeetingNotice(meeting_id=meeting.id, address=house_address(house), title=meeting.title, ends=ends_local)
-    return [Push(u, kind, f"mt{meeting.id}", "-", notice) for u in await _owners_not_voted(s, meeting)]
+    return voting.PushKind.eve if clock.now() >= eve_from else voting.PushKind.opened
 
 
 async def publish_meetings(sessions: async_sessionmaker[AsyncSession], meeting_ids: Iterable[int], clock: Clock) -> int:
@@ -168,12 +154,18 @@ async def publish_meetings(sessions: async_sessionmaker[AsyncSession], meeting_i
     ids = list(meeting_ids)
     if not ids:
         return 0
-    pushes: list[Push] = []
     async with sessions() as s:
         rows = (await s.execute(select(Meeting, House).join(House, House.id == Meeting.house_id)
-                                .where(Meeting.id.in_(ids)))).all()
-        for meeting, house in rows:
-            pushes += await _meeting_pushes(s, meeting, house, clock)
+                                .where(Meeting.id.in_(ids)).order_by(Meeting.id))).all()
+    pushes: list[Push] = []
+    for meeting, house in rows:
+        stage = _stage(meeting, clock)
+        if stage is None:
+            continue
+        notice = MeetingNotice(meeting_id=meeting.id, address=house_address(house), title=meeting.title,
+                               ends=clock.to_local(meeting.ends_at), binding=bool(house.evoting_decision))
+        pushes += [Push(p.user_id, MEETING_KIND[stage], f"mt{meeting.id}", "-", notice)
+                   for p in await voting.push_recipients(sessions, meeting.id, stage)]
     return await enqueue(sessions, pushes, clock)
 
 
@@ -183,6 +175,28 @@ async def remind_meetings(sessions: async_sessionmaker[AsyncSession], clock: Clo
         ids = (await s.execute(select(Meeting.id).where(Meeting.starts_at <= now, Meeting.ends_at > now)))
         ids = ids.scalars().all()
     return await publish_meetings(sessions, ids, clock)
+
+
+async def publish_results(sessions: async_sessionmaker[AsyncSession], meeting_ids: Iterable[int], clock: Clock) -> int:
+    """«Итоги голосования» of meetings just closed (the meetings_close job), to everyone who might vote."""
+    pushes: list[Push] = []
+    for meeting_id in meeting_ids:
+        r = await voting.results(sessions, meeting_id)
+        if r is None:
+            continue
+        notice = MeetingResultsNotice(
+            meeting_id=r.meeting_id, address=r.address, title=r.title, binding=r.binding, quorum=r.quorum,
+            items=[MeetingItemResult(number=i.number, question=i.question, outcome=i.outcome.value) for i in r.items])
+        pushes += [Push(p.user_id, PushKind.meeting_results, f"mt{meeting_id}", "-", notice)
+                   for p in await voting.push_recipients(sessions, meeting_id, voting.PushKind.results)]
+    return await enqueue(sessions, pushes, clock)
+
+
+async def close_meetings(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> tuple[int, int]:
+    """The meetings_close job: close every meeting whose voting has ended and queue its results.
+    Returns (meetings closed, pushes queued)."""
+    closed = await voting.close_due(sessions, clock.utcnow())
+    return len(closed), await publish_results(sessions, closed, clock)
 
 
 # ------------------------------------------------------------------------------------------------ «Подробнее»

@@ -550,35 +550,32 @@ async def protocol_key(sessions: Sessions, meeting_id: int) -> str | None:
 
 
 @dataclass(frozen=True)
-class PushSubject:
-    """What a meeting push says (the texts turn it into words)."""
+class ItemResult:
+    number: int
+    question: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Results:
+    """A closed meeting's stored results, for the «итоги голосования» push."""
 
     meeting_id: int
     title: str
     address: str
     binding: bool
-    ends_at: dt.datetime
+    quorum: bool
+    items: list[ItemResult]
 
 
-async def due_pushes(sessions: Sessions, now: dt.datetime) -> list[tuple[MeetingPush, PushSubject]]:
-    """The meeting pushes due at ``now``, for a job to queue (with a key user:kind:meeting, so each goes once):
-    «голосование открыто» for meetings voting now, «завтра заканчивается» in their last 24 hours to those who have
-    not sent a decision, «итоги» for meetings closed in the last day. Only registered owners get them
-    (``push_recipients``)."""
+async def results(sessions: Sessions, meeting_id: int) -> Results | None:
+    """The stored results of a closed meeting; None while it is not closed (or does not exist)."""
     async with sessions() as s:
-        rows = (await s.execute(
-            select(Meeting, House).join(House, House.id == Meeting.house_id).where(
-                Meeting.starts_at <= now, Meeting.ends_at > now - dt.timedelta(days=1))
-        )).all()
-    out: list[tuple[MeetingPush, PushSubject]] = []
-    for m, h in rows:
-        subject = PushSubject(m.id, m.title, house_address(h), bool(h.evoting_decision), m.ends_at)
-        if m.closed_at is not None:
-            kinds = [PushKind.results]
-        elif now < m.ends_at:
-            kinds = [PushKind.opened] + ([PushKind.eve] if now >= m.ends_at - dt.timedelta(days=1) else [])
-        else:
-            kinds = []  # ended, not closed yet: the closing job comes first
-        for kind in kinds:
-            out += [(p, subject) for p in await push_recipients(sessions, m.id, kind)]
-    return out
+        row = (await s.execute(select(Meeting, House).join(House, House.id == Meeting.house_id)
+                               .where(Meeting.id == meeting_id))).first()
+        if row is None or row[0].closed_at is None:
+            return None
+        m, h = row
+        items = await _items(s, m.id)
+    return Results(m.id, m.title, house_address(h), bool(h.evoting_decision), bool(m.quorum),
+                   [ItemResult(i.number, i.question, Outcome(i.outcome)) for i in items if i.outcome])
