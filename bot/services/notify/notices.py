@@ -8,6 +8,7 @@ a reason or a title from the registry or from staff stays plain data until the v
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -22,6 +23,7 @@ class PushKind(StrEnum):
     meeting_open = "meeting_open"
     meeting_end = "meeting_end"
     news = "news"
+    payment_due = "payment_due"  # «Оплата ЖКУ»: 3 days before the due date, to whoever still owes
 
 
 class OutageEvent(StrEnum):
@@ -81,6 +83,16 @@ class MeetingNotice(BaseModel):
     ends: dt.datetime  # aware local
 
 
+class PaymentDueNotice(BaseModel):
+    account_id: int
+    number: str
+    provider: str
+    address: str
+    period: str  # YYYY-MM charged
+    due_on: dt.date
+    amount: Decimal  # what is owed on the account when the push was queued
+
+
 class NewsNotice(BaseModel):
     html: str  # the clerk's message as Telegram's entities render it (aiogram's html_text: values escaped)
 
@@ -94,6 +106,7 @@ NOTICE_OF: dict[PushKind, type[BaseModel]] = {
     PushKind.meeting_open: MeetingNotice,
     PushKind.meeting_end: MeetingNotice,
     PushKind.news: NewsNotice,
+    PushKind.payment_due: PaymentDueNotice,
 }
 
 
