@@ -32,6 +32,7 @@ from bot.services.notify.notices import (
     OutageData,
     OutageEvent,
     OutageNotice,
+    PaymentDueNotice,
     PushKind,
     ReadingsNotice,
     VerificationNotice,
@@ -113,6 +114,8 @@ def hostile_notices() -> list[tuple[PushKind, object]]:
         (PushKind.meeting_open, meeting),
         (PushKind.meeting_end, meeting),
         (PushKind.news, NewsNotice(html="&lt;b&gt; &amp; <b>жирный</b>")),
+        (PushKind.payment_due, PaymentDueNotice(account_id=5, number=HOSTILE, provider=HOSTILE, address=HOSTILE,
+                                                period="2026-10", due_on=dt.date(2026, 11, 10), amount="4907.94")),
     ]
 
 
