@@ -191,6 +191,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.what == "protocol":
         return cmd_export_protocol(settings, args)
+    if args.what == "payments":
+        return cmd_export_payments(settings, args)
     period = export.valid_period(args.period or "")
     if period is None:
         print(f"--period: нужен месяц в виде ГГГГ-ММ, например 2026-11 (получено {args.period!r})", file=sys.stderr)
@@ -216,6 +218,44 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.output or export.file_name(period, args.format, args.provider))
     out.write_bytes(data)
     print(f"Показания за {period}: строк — {rows}; файл {out}")
+    return 0
+
+
+def cmd_export_payments(settings: Settings, args: argparse.Namespace) -> int:
+    """``export payments --period ГГГГ-ММ [--provider ОГРН] [--format xlsx|csv] [-o FILE]``: the payments made in
+    the bot in a month, for reconciliation — the same file the staff chat's /payments sends."""
+    from pathlib import Path
+
+    from bot.services import export
+    from bot.services import payments as pay
+    from bot.texts import payments as tp
+    from storage.db import create_engine, session_factory
+
+    period = export.valid_period(args.period or "")
+    if period is None:
+        print(f"--period: нужен месяц в виде ГГГГ-ММ, например 2026-11 (получено {args.period!r})", file=sys.stderr)
+        return 2
+
+    async def run() -> list[pay.ExportLine] | None:
+        engine = create_engine(settings.database_url)
+        try:
+            sessions = session_factory(engine)
+            if args.provider and not await export.provider_known(sessions, args.provider):
+                return None
+            return await pay.export_payments(sessions, period, settings.tz, args.provider)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_migrate(settings))
+    lines = asyncio.run(run())
+    if lines is None:
+        print(f"--provider: организации с ОГРН {args.provider!r} нет в базе — проверьте номер; файл не записан",
+              file=sys.stderr)
+        return 2
+    out = Path(args.output or pay.export_name(period, args.provider, args.format))
+    out.write_bytes(pay.export_file(lines, tp.EXPORT_HEADERS, tp.EXPORT_STATUSES, args.format))
+    refunds = sum(e.refund_due for e in lines)
+    print(f"Платежи в боте за {period}: строк — {len(lines)}, к возврату — {refunds}; файл {out}")
     return 0
 
 
@@ -262,13 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
     sub.add_parser("chat", help="поговорить с ботом в терминале, без Telegram").set_defaults(func=cmd_chat)
     exp = sub.add_parser("export", help="выгрузить данные для расчёта: export readings --period ГГГГ-ММ")
-    exp.add_argument("what", choices=["readings", "protocol"],
-                     help="что выгрузить: readings — показания приборов учёта, protocol — протокол собрания")
+    exp.add_argument("what", choices=["readings", "payments", "protocol"],
+                     help="что выгрузить: readings — показания приборов учёта, payments — платежи в боте "
+                          "(для сверки), protocol — протокол собрания")
     exp.add_argument("meeting", nargs="?", help="для protocol: номер собрания (meeting_id)")
-    exp.add_argument("--period", help="для readings: расчётный период ГГГГ-ММ")
+    exp.add_argument("--period", help="для readings и payments: расчётный период ГГГГ-ММ")
     exp.add_argument("--provider", help="ОГРН поставщика (УК или РСО); без него — все")
     exp.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="xlsx (по умолчанию) или csv")
-    exp.add_argument("-o", "--output", help="куда записать файл (по умолчанию readings_ГГГГ-ММ.формат)")
+    exp.add_argument("-o", "--output",
+                     help="куда записать файл (по умолчанию readings_ГГГГ-ММ.формат или payments_ГГГГ-ММ.формат)")
     exp.set_defaults(func=cmd_export)
     jobs = sub.add_parser("jobs", help="задачи по расписанию: jobs list | jobs run NAME (запустить сейчас)")
     jobs.add_argument("action", choices=["list", "run"])

@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.services import outages
+from bot.services import outages, payment_reminders
 from bot.services.clock import Clock
 from bot.services.notify import reminders
 from bot.services.notify.sender import Sender
@@ -89,6 +89,10 @@ async def _meetings_close(ctx: JobContext) -> str:
     return f"{tj.closed(closed)}; {tj.queued('meetings_close', queued)}"
 
 
+async def _payments(ctx: JobContext) -> str:
+    return tj.queued("payments", await payment_reminders.remind_payments(ctx.sessions, ctx.clock))
+
+
 def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
     return lambda s: CronTrigger(hour=hour, minute=minute, timezone=s.tz)
 
@@ -104,6 +108,7 @@ JOBS: dict[str, Job] = {j.name: j for j in (
     Job("meetings", tj.SCHEDULES["meetings"], _cron("9-20", 15), _meetings),
     Job("meetings_close", tj.SCHEDULES["meetings_close"], lambda s: IntervalTrigger(minutes=5, timezone=s.tz),
         _meetings_close, misfire_grace=600),
+    Job("payments", tj.SCHEDULES["payments"], _cron("11"), _payments),
 )}
 
 

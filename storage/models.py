@@ -395,6 +395,7 @@ class User(TimestampMixin, Base):
     notify_outages: Mapped[bool] = mapped_column(Boolean, default=True)
     notify_meetings: Mapped[bool] = mapped_column(Boolean, default=True)
     notify_news: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_payments: Mapped[bool] = mapped_column(Boolean, default=True)
     # quiet hours as minutes after local midnight; NULL means the bot's default
     quiet_from: Mapped[int | None] = mapped_column(SmallInteger)
     quiet_to: Mapped[int | None] = mapped_column(SmallInteger)

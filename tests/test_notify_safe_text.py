@@ -34,6 +34,7 @@ from bot.services.notify.notices import (
     OutageData,
     OutageEvent,
     OutageNotice,
+    PaymentDueNotice,
     PushKind,
     ReadingsNotice,
     VerificationNotice,
@@ -121,6 +122,8 @@ def hostile_notices() -> list[tuple[PushKind, object]]:
                    MeetingItemResult(number=2, question=HOSTILE, outcome="no_quorum")]))
           for b in (True, False) for q in (True, False)],
         (PushKind.news, NewsNotice(html="&lt;b&gt; &amp; <b>жирный</b>")),
+        (PushKind.payment_due, PaymentDueNotice(account_id=5, number=HOSTILE, provider=HOSTILE, address=HOSTILE,
+                                                period="2026-10", due_on=dt.date(2026, 11, 10), amount="4907.94")),
     ]
 
 

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     outages = "outages"
     meetings = "meetings"
     news = "news"
+    payments = "payments"
 
 
 class SettingsCD(CallbackData, prefix="set"):

@@ -395,7 +395,7 @@ async def staff_export(message: Message, command: CommandObject, bot: Bot, sessi
         return
     lines = await svc.export_payments(sessions, period, settings.tz, ogrn)
     data = svc.export_file(lines, t.EXPORT_HEADERS, t.EXPORT_STATUSES, kind)
-    name = f"payments_{period}{'_' + ogrn if ogrn else ''}.{kind}"
+    name = svc.export_name(period, ogrn, kind)
     await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
                             caption=t.export_caption(period, ogrn, len(lines), sum(e.refund_due for e in lines)))
 

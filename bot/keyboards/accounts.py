@@ -22,11 +22,13 @@ from bot.fsm.accounts import (
     RelationCD,
     StaffLinkCD,
 )
+from bot.fsm.payments import PayAction, PayCD
 from bot.keyboards.paginator import nav_row
 from bot.services.accounts import AccountCard, AccountChoice
 from bot.services.houses import HouseSearch
 from bot.texts import accounts as t
 from bot.texts import common as ct
+from bot.texts import payments as tp
 
 
 def _btn(text: str, cd) -> InlineKeyboardButton:
@@ -92,7 +94,9 @@ def account_list(cards: list[AccountCard]) -> InlineKeyboardMarkup:
 
 
 def account_card(card: AccountCard) -> InlineKeyboardMarkup:
+    """«Оплатить» on every card (with no debt it is an advance payment), then unlink and back to the list."""
     return InlineKeyboardMarkup(inline_keyboard=[
+        [_btn(tp.BTN_PAY_ACCOUNT, PayCD(action=PayAction.account, id=card.account_id))],
         [_btn(t.BTN_UNLINK, AccountCD(action=AccountAction.unlink, account_id=card.account_id))],
         [_btn(t.BTN_TO_LIST, AccountCD(action=AccountAction.back))],
     ])

@@ -611,6 +611,11 @@ async def export_payments(sessions: Sessions, period: str, tz, provider_ogrn: st
     return sorted(out, key=lambda e: (not e.refund_due, e.paid_at))
 
 
+def export_name(period: str, provider_ogrn: str | None, fmt: str) -> str:
+    """«payments_2026-11.xlsx», «payments_2026-11_1027700000001.csv»: the staff /payments and the CLI name it alike."""
+    return f"payments_{period}{'_' + provider_ogrn if provider_ogrn else ''}.{fmt}"
+
+
 def _cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula (=, +, -, @) is written as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

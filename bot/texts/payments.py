@@ -28,6 +28,7 @@ FLOW_TITLE = "Оплата ЖКУ"
 BTN_PAY_ALL = "Оплатить всё — {sum}"
 BTN_OTHER_SUM = "Другая сумма"
 BTN_PAY = "Оплатить"
+BTN_PAY_ACCOUNT = "Оплатить"  # on the account card in «Лицевые счета» and under the «Оплата ЖКУ» push
 BTN_CHANGE_SUM = "Изменить сумму"
 BTN_CANCEL = "Отменить"
 BTN_CARD = "Картой в Telegram — комиссия {percent} % ({fee})"
@@ -395,3 +396,12 @@ def history_chart(h: History) -> bytes | None:
     return monthly_bars([Panel("charged", CHART_CHARGED, labels, [m.charged for m in months]),
                          Panel("paid", CHART_PAID, labels, [m.total for m in months])],
                         CHART_TITLE.format(number=h.target.number))
+
+
+# ------------------------------------------------------------------------------------------------ the push
+PAYMENT_DUE = (
+    "💳 <b>Оплата ЖКУ</b>\n"
+    "Лицевой счёт <b>№ {number}</b> ({provider}), {address}.\n"
+    "За {period} к оплате <b>{amount}</b> до {due_on}.\n"
+    "Если вы уже оплатили, не обращайте внимания: платёж появится в течение нескольких дней."
+)

@@ -16,6 +16,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import BaseModel
 
 from bot.fsm.notify import MeterInfoCD, OutageInfoCD
+from bot.fsm.payments import PayAction, PayCD
 from bot.fsm.readings import MeterAction, MeterCD
 from bot.fsm.voting import Act, BallotCD, ProtocolCD
 from bot.services.notify.notices import (
@@ -23,14 +24,17 @@ from bot.services.notify.notices import (
     MeetingResultsNotice,
     NewsNotice,
     OutageNotice,
+    PaymentDueNotice,
     PushKind,
     ReadingsNotice,
     VerificationNotice,
     load_notice,
 )
 from bot.texts import notify as t
+from bot.texts import payments as tp
 from bot.texts import vocab
 from bot.texts import voting as vt
+from bot.texts.accounts import money
 from bot.texts.render import Html, count, fmt, join
 from bot.views.outages import notice_text, when
 from storage.vocab import Resource
@@ -135,6 +139,14 @@ def meeting_results(_kind: PushKind, n: MeetingResultsNotice) -> RenderedPush:
 @view(PushKind.news)
 def news(_kind: PushKind, n: NewsNotice) -> RenderedPush:
     return RenderedPush(fmt(t.NEWS, text=Html(n.html)))
+
+
+# ------------------------------------------------------------------------------------------------ payments
+@view(PushKind.payment_due)
+def payment_due(_kind: PushKind, n: PaymentDueNotice) -> RenderedPush:
+    text = fmt(tp.PAYMENT_DUE, number=n.number, provider=n.provider, address=n.address,
+               period=vocab.period_name(n.period), amount=money(n.amount), due_on=f"{n.due_on:%d.%m.%Y}")
+    return RenderedPush(text, button(tp.BTN_PAY_ACCOUNT, PayCD(action=PayAction.account, id=n.account_id)))
 
 
 def verification_info(resource: str, serial: str, due) -> Html:

@@ -8,6 +8,7 @@ a reason or a title from the registry or from staff stays plain data until the v
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ class PushKind(StrEnum):
     meeting_end = "meeting_end"
     meeting_results = "meeting_results"
     news = "news"
+    payment_due = "payment_due"  # «Оплата ЖКУ»: 3 days before the due date, to whoever still owes
 
 
 class OutageEvent(StrEnum):
@@ -98,6 +100,16 @@ class MeetingResultsNotice(BaseModel):
     items: list[MeetingItemResult]
 
 
+class PaymentDueNotice(BaseModel):
+    account_id: int
+    number: str
+    provider: str
+    address: str
+    period: str  # YYYY-MM charged
+    due_on: dt.date
+    amount: Decimal  # what is owed on the account when the push was queued
+
+
 class NewsNotice(BaseModel):
     html: str  # the clerk's message as Telegram's entities render it (aiogram's html_text: values escaped)
 
@@ -112,6 +124,7 @@ NOTICE_OF: dict[PushKind, type[BaseModel]] = {
     PushKind.meeting_end: MeetingNotice,
     PushKind.meeting_results: MeetingResultsNotice,
     PushKind.news: NewsNotice,
+    PushKind.payment_due: PaymentDueNotice,
 }
 
 

@@ -30,6 +30,7 @@ KIND_SETTING: dict[str, str] = {
     PushKind.meeting_end: "notify_meetings",
     PushKind.meeting_results: "notify_meetings",
     PushKind.news: "notify_news",
+    PushKind.payment_due: "notify_payments",
 }
 
 CHUNK = 1000  # rows per INSERT (SQLite allows 32766 bound parameters; a row has 12)

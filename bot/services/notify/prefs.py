@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.notify.quiet import effective, parse_quiet_hours
 from bot.services.users import ensure_user
 
-KINDS = ("readings", "verification", "outages", "meetings", "news")  # User.notify_<kind>
+KINDS = ("readings", "verification", "outages", "meetings", "news", "payments")  # User.notify_<kind>
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,9 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         existing = {tuple(r[k] for k in target.unique): r for r in stored}
         # outages: a row whose start is not a known registry key may be an outage the staff made in the bot
         by_start = {(r["house_id"], r["resource"], r["starts_at"]): r for r in stored} if name == "outages" else {}
+        # payments: a card payment made in the bot that the billing system now brings back (its payment_id is the
+        # payment provider's or Telegram's charge id) is that same payment, linked — never a second one
+        by_charge = _bot_charges(stored) if name == "payments" else {}
         counts = Counts()
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -309,6 +312,8 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
             new = target.build(row.values, ids)
             key = tuple(new[k] for k in target.unique)
             old = existing.get(key) or by_start.get(key)
+            if old is None and by_charge:
+                old = _bot_payment_of(by_charge, new)
             if old is None:
                 full = {c: None for c in value_cols if c not in target.insert_extra}
                 full.update(target.insert_extra)
@@ -371,6 +376,28 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         out.counts[pf.name or pf.spec.file] = counts
     out.changed_meeting_ids = sorted(meetings_changed)
     return out
+
+
+def _bot_charges(stored: list[Any]) -> dict[str, Any]:
+    """Bot payments not yet linked to a registry row, by their provider's and by Telegram's charge id."""
+    out: dict[str, Any] = {}
+    for r in stored:
+        if r["source"] == "bot" and r["external_id"] is None:
+            for charge_id in (r["provider_charge_id"], r["telegram_charge_id"]):
+                if charge_id:
+                    out.setdefault(charge_id, r)
+    return out
+
+
+def _bot_payment_of(by_charge: dict[str, Any], new: dict[str, Any]) -> Any | None:
+    """The bot payment a registry payment is, when its payment_id is that payment's charge id on the same account;
+    it is then taken (one registry row links one bot payment)."""
+    bot = by_charge.get(new["external_id"])
+    if bot is None or bot["account_id"] != new["account_id"]:
+        return None
+    for charge_id in (bot["provider_charge_id"], bot["telegram_charge_id"]):
+        by_charge.pop(charge_id, None)
+    return bot
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
