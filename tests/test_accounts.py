@@ -345,7 +345,7 @@ async def staff_reply(staff: BotClient, to_message_id: int, text: str) -> list:
     from aiogram.types import Message as TgMessage
     from aiogram.types import User as TgUser
 
-    replied = TgMessage(message_id=to_message_id, date=dt.datetime.now(dt.UTC), chat=staff.chat,
+    replied = TgMessage(message_id=to_message_id, date=dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC), chat=staff.chat,
                         from_user=TgUser(id=staff.bot.id, is_bot=True, first_name="bot"), text="…")
     return await staff.feed(message=staff._message(text=text, reply_to_message=replied))
 

@@ -186,7 +186,7 @@ async def test_an_empty_reason_is_asked_again(client, staff, sessions, bot):
     from aiogram.types import Message as TgMessage
     from aiogram.types import User as TgUser
 
-    replied = TgMessage(message_id=prompt.message_id, date=dt.datetime.now(dt.UTC), chat=staff.chat,
+    replied = TgMessage(message_id=prompt.message_id, date=dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC), chat=staff.chat,
                         from_user=TgUser(id=bot.id, is_bot=True, first_name="bot"), text="…")
     sticker = Sticker(file_id="s", file_unique_id="s", type="regular", width=1, height=1, is_animated=False,
                       is_video=False)
