@@ -32,6 +32,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import ExactDecimal
 from storage.vocab import (
+    AppealFileKind,
+    AppealRating,
+    AppealRoute,
     AppealStatus,
     CapitalRepairFund,
     HouseKind,
@@ -509,29 +512,59 @@ class Reading(Base):
 
 
 class Appeal(TimestampMixin, Base):
+    """An appeal or complaint (the seed «Как написать обращение или жалобу», figures 4–11). A draft holds what was
+    entered so far (every field may be empty); a sent appeal has a number, a due date and all its fields, and is
+    never edited again — what happens to it afterwards is its answers and status changes."""
+
     __tablename__ = "appeals"
     __table_args__ = (
         CheckConstraint(sql_in("status", AppealStatus), name="status"),
+        CheckConstraint(sql_in("rating", AppealRating, nullable=True), name="rating"),
+        CheckConstraint(sql_in("route", AppealRoute, nullable=True), name="route"),
+        Index("ix_appeals_user_status", "user_id", "status"),
+        Index("ix_appeals_status_due", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    house_id: Mapped[int] = mapped_column(ForeignKey("houses.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    number: Mapped[str | None] = mapped_column(String(16), unique=True)  # «2026-000123», given when sent
+    status: Mapped[str] = mapped_column(String(10), default=AppealStatus.draft.value)
+    # the applicant (ИНФОРМАЦИЯ О ЗАЯВИТЕЛЕ)
+    surname: Mapped[str | None] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # ИНФОРМАЦИЯ ОБ ОБРАЩЕНИИ
+    house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id"), index=True)
     premises_id: Mapped[int | None] = mapped_column(ForeignKey("premises.id"))
-    addressee_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    topic: Mapped[str] = mapped_column(String(128))
-    custom_topic: Mapped[str | None] = mapped_column(String(256))
-    kind: Mapped[str] = mapped_column(String(10), default="appeal")  # appeal | complaint
-    text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="sent")
-    staff_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    premises_number: Mapped[str | None] = mapped_column(String(32))  # as typed, when not in the registry
+    municipality: Mapped[str | None] = mapped_column(String(256))  # from the house, when sent
+    topic_code: Mapped[str | None] = mapped_column(String(8))  # the catalogue's number, «2.1»; «4» = Другая тема
+    topic: Mapped[str | None] = mapped_column(String(256))  # the topic's name when sent, or the typed one
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    addressee_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))  # follow-up of
+    route: Mapped[str | None] = mapped_column(String(8))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rating: Mapped[str | None] = mapped_column(String(10))
+    rated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class AppealFile(Base):
+    """A file of an appeal (``answer_id`` NULL) or of an answer, kept as Telegram's ``file_id`` (no download)."""
+
     __tablename__ = "appeal_files"
+    __table_args__ = (CheckConstraint(sql_in("kind", AppealFileKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("appeal_answers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    kind: Mapped[str] = mapped_column(String(10), default=AppealFileKind.document.value)
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str | None] = mapped_column(String(256))
@@ -544,18 +577,22 @@ class AppealAnswer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(BigInteger)  # staff member's Telegram id
-    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(BigInteger)  # the staff member's Telegram id
+    author_name: Mapped[str | None] = mapped_column(String(256))
+    text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AppealStatusChange(Base):
+    """«Изменения по обращению»: every status an appeal went through, who changed it and why."""
+
     __tablename__ = "appeal_status_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10))
-    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)  # a Telegram id (the resident or a staff member)
+    changed_by_name: Mapped[str | None] = mapped_column(String(256))
     comment: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

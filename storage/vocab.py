@@ -80,12 +80,35 @@ class PaymentSource(StrEnum):
 
 
 class AppealStatus(StrEnum):
-    sent = "sent"
-    registered = "registered"
-    in_work = "in_work"
-    answered = "answered"
-    withdrawn = "withdrawn"
-    closed = "closed"
+    """An appeal's status, as ГИС ЖКХ names them (bot/texts/vocab.py has the words)."""
+
+    draft = "draft"  # «Не отправлено»: saved, editable, deletable
+    sent = "sent"  # «Отправлено»: has a number and a due date, never editable again
+    in_work = "in_work"  # «На рассмотрении»: taken into work by the staff (or returned to work by the resident)
+    answered = "answered"  # «Ответ получен»
+    redirected = "redirected"  # «Перенаправлено»: the staff forwarded it to another organization (59-ФЗ ст. 8 ч. 3)
+    withdrawn = "withdrawn"  # «Отозвано» by the resident before an answer
+
+
+class AppealRating(StrEnum):
+    """The resident's rating of an answer."""
+
+    solved = "solved"  # «Вопрос решён»
+    partly = "partly"  # «Решён частично»
+    unsolved = "unsolved"  # «Не решён»
+
+
+class AppealRoute(StrEnum):
+    """Where a sent appeal went."""
+
+    staff = "staff"  # the staff chat of the organization that runs the bot
+    email = "email"  # e-mailed to the addressee (SMTP_URL), and the PDF to the resident
+    pdf = "pdf"  # the PDF to the resident only, to file in ГИС ЖКХ
+
+
+class AppealFileKind(StrEnum):
+    photo = "photo"
+    document = "document"
 
 
 class VoteChoice(StrEnum):
