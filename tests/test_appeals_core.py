@@ -220,3 +220,26 @@ async def test_typed_topic(sessions, clock):
     f.custom_topic = "Шум от ремонта у соседей"
     sent = await drafts.submit(sessions, USER, f, clock, False)
     assert (await views.get_view(sessions, sent.id)).topic == "Шум от ремонта у соседей"
+
+
+async def test_followup_to_the_gzhi(sessions, clock):
+    from storage.models import AppealAnswer, AppealFile
+
+    w = await world(sessions)
+    await link(sessions, USER, w.account)
+    sent = await drafts.submit(sessions, USER, _complete(w), clock, False)
+    async with sessions.begin() as s:
+        ans = AppealAnswer(appeal_id=sent.id, author_id=5, author_name="Ольга", text="Кровлю починим весной.",
+                           created_at=clock.utcnow())
+        s.add(ans)
+        await s.flush()
+        s.add(AppealFile(appeal_id=sent.id, answer_id=ans.id, kind="document", file_id="ANS1", file_unique_id="a1"))
+    assert await drafts.followup(sessions, OTHER, sent.id, clock) is None
+    f, info = await drafts.followup(sessions, USER, sent.id, clock)
+    assert (f.addressee_id, f.parent_id, f.topic_code, f.premises_id) == (w.gzhi.id, sent.id, "2.1", w.flat.id)
+    assert [x.file_id for x in f.files] == ["PHOTO1", "DOC1", "ANS1"]
+    assert (info.parent_number, info.answer_text, info.parent_sent_on) == (
+        "2026-000001", "Кровлю починим весной.", dt.date(2026, 11, 19))
+    followup = await drafts.submit(sessions, USER, f, clock, False)
+    assert followup.route is AppealRoute.pdf
+    assert (await views.get_view(sessions, followup.id)).parent_number == "2026-000001"

@@ -14,3 +14,10 @@ class AppealNewCD(CallbackData, prefix="apn"):
     topic: Token = ""
     house: Id = 0
     parent: Id = 0
+
+
+class AppealsMenuCD(CallbackData, prefix="apm"):
+    """The «Обращения» menu: ``new`` — «Направить обращение или жалобу» (the compose dialog), ``mine`` —
+    «Собственные обращения» (the list)."""
+
+    action: Token

@@ -24,3 +24,10 @@ class Delivery:
 async def deliver(bot: Bot, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock,
                   appeal_id: int, route: AppealRoute) -> Delivery:
     return Delivery(route=route)
+
+
+async def refresh_card(bot: Bot, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                       appeal_id: int, note: str | None = None) -> bool:
+    """Re-render the appeal's staff card with its current status (withdrawn, returned to work, rated), ``note``
+    posted under it; False when the appeal has no card."""
+    return False

@@ -499,3 +499,47 @@ async def drafts_count(sessions: Sessions, user_id: int) -> int:
         return int(await s.scalar(select(func.count()).select_from(Appeal).where(
             Appeal.user_id == user_id, Appeal.status == AppealStatus.draft.value)) or 0)
 
+
+
+@dataclass(frozen=True)
+class Followup:
+    """What a complaint to the ГЖИ about an answer starts from: the first appeal and its answer (the compose
+    dialog writes the opening of the text from these)."""
+
+    parent_id: int
+    parent_number: str
+    parent_sent_on: dt.date | None  # local date
+    parent_addressee: str | None
+    answer_text: str | None  # the latest answer
+    answered_on: dt.date | None
+
+
+async def followup(sessions: Sessions, user_id: int, parent_id: int, clock: Clock) -> tuple[Fields, Followup] | None:
+    """A new appeal to the ГЖИ prefilled from the resident's answered appeal: the applicant, house, premises, topic,
+    text and files (the appeal's and its answer's) carried over, the ГЖИ of the region as the addressee. None when
+    the appeal is not the resident's or was never sent."""
+    from bot.services.appeals.views import load  # views imports this module
+
+    async with sessions() as s:
+        v = await load(s, parent_id)
+    if v is None or v.user_id != user_id or v.number is None:
+        return None
+    f = Fields(surname=v.surname, first_name=v.first_name, patronymic=v.patronymic, phone=v.phone, email=v.email,
+               house_id=v.house_id, topic_code=v.topic_code, text=v.text, parent_id=v.id,
+               custom_topic=v.topic if v.topic_entry and v.topic_entry.typed else None)
+    async with sessions() as s:
+        a = await s.get(Appeal, parent_id)
+        f.premises_id, f.premises_number = a.premises_id, a.premises_number
+    files = list(v.files)
+    for ans in v.answers:
+        files += ans.files
+    f.files = files[:FILES_MAX]
+    if v.house_id:
+        choices = await addressees(sessions, v.house_id)
+        gzhi = next((c for c in choices if c.kind == OrgKind.gzhi.value), None)
+        f.addressee_id = gzhi.id if gzhi else None
+    last = v.answers[-1] if v.answers else None
+    info = Followup(v.id, v.number, clock.to_local(v.sent_at).date() if v.sent_at else None,
+                    v.addressee.name if v.addressee else None, last.text if last else None,
+                    clock.to_local(last.created_at).date() if last else None)
+    return f, info
