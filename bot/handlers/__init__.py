@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.filters import IsStaff
 from bot.handlers import (
     accounts,
+    appeals,
     common,
     house,
     meters,
@@ -48,6 +49,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.callback_query.filter(F.message.chat.type == "private")
     residents.include_router(payments.events_router())  # money arrived: before any dialog's step
     residents.include_router(readings.cancel_router())  # before common's /cancel: names what was saved
+    residents.include_router(appeals.cancel_router())  # before common's /cancel: names a draft kept
     residents.include_router(common.router())
     residents.include_router(accounts.router())
     residents.include_router(house.router())
@@ -57,6 +59,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(notify_settings.router())
     residents.include_router(voting.router())  # before push_buttons: it answers «Проголосовать» itself
     residents.include_router(push_buttons.router())
+    residents.include_router(appeals.router())  # after the flows: its step hints answer only what they left
 
     root.include_routers(staff, residents)
     # the catch-all goes last, explicitly

@@ -19,7 +19,7 @@ from bot.texts.render import Html, fmt
 Sessions = async_sessionmaker[AsyncSession]
 
 # main-menu sections whose flows are not built yet; a flow removes its button from here when it lands
-NOT_READY = (t.BTN_APPEALS,)
+NOT_READY: tuple[str, ...] = ()
 
 
 async def start(message: Message, state: FSMContext, sessions: Sessions) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage.vocab import Resource
+from storage.vocab import AppealStatus, Resource
 
 # nominative (buttons, lists), genitive («отключение горячей воды»), the unit of a meter
 RESOURCE_NAME = {
@@ -31,6 +31,16 @@ UNIT = {
     Resource.electricity: "кВт·ч",
     Resource.gas: "м³",
     Resource.heat: "Гкал",
+}
+
+# an appeal's status as residents and staff read it (the seed's «Не отправлено», «Отправлено»)
+APPEAL_STATUS = {
+    AppealStatus.draft: "Не отправлено",
+    AppealStatus.sent: "Отправлено",
+    AppealStatus.in_work: "На рассмотрении",
+    AppealStatus.answered: "Ответ получен",
+    AppealStatus.redirected: "Перенаправлено",
+    AppealStatus.withdrawn: "Отозвано",
 }
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",

@@ -1,0 +1,148 @@
+"""Keyboards of the compose dialog: every step's buttons and the «« Назад» / «Сохранить» / «Отменить» row."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.fsm.appeals import Act, AppealCD, AppealDraftCD, AppealsMenuCD
+from bot.services.appeals import drafts, topics
+from bot.services.houses import HouseItem
+from bot.texts import appeals as t
+
+Row = list[InlineKeyboardButton]
+
+
+def _b(text: str, act: Act, token: str, id: int = 0, code: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=AppealCD(act=act, token=token, id=id, code=code).pack())
+
+
+def _nav(token: str, back: bool = True) -> list[Row]:
+    rows: list[Row] = []
+    if back:
+        rows.append([_b(t.BTN_BACK, Act.back, token)])
+    rows.append([_b(t.BTN_SAVE, Act.save, token), _b(t.BTN_CANCEL, Act.cancel, token)])
+    return rows
+
+
+def _kb(rows: list[Row]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def menu() -> InlineKeyboardMarkup:
+    return _kb([
+        [InlineKeyboardButton(text=t.BTN_NEW, callback_data=AppealsMenuCD(action="new").pack())],
+        [InlineKeyboardButton(text=t.BTN_MINE, callback_data=AppealsMenuCD(action="mine").pack())],
+    ])
+
+
+def step(token: str, ok: bool = False, skip: bool = False) -> InlineKeyboardMarkup:
+    rows: list[Row] = []
+    if ok:
+        rows.append([_b(t.BTN_OK, Act.ok, token)])
+    if skip:
+        rows.append([_b(t.BTN_SKIP, Act.skip, token)])
+    return _kb(rows + _nav(token))
+
+
+def phone(has_phone: bool) -> ReplyKeyboardMarkup:
+    """A reply keyboard: Telegram shares a contact only from a reply button."""
+    rows = [[KeyboardButton(text=t.BTN_SHARE_PHONE, request_contact=True)]]
+    if has_phone:
+        rows.append([KeyboardButton(text=t.BTN_OK)])
+    rows += [[KeyboardButton(text=t.BTN_SKIP)], [KeyboardButton(text=t.BTN_BACK)],
+             [KeyboardButton(text=t.BTN_SAVE), KeyboardButton(text=t.BTN_CANCEL)]]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=False)
+
+
+def houses(token: str, places: list[drafts.Place], found: list[HouseItem] | None = None,
+           keep: bool = False) -> InlineKeyboardMarkup:
+    rows: list[Row] = []
+    if keep:
+        rows.append([_b(t.BTN_OK, Act.ok, token)])
+    for p in places:
+        rows.append([_b(p.address, Act.house, token, id=p.house_id)])
+    for h in found or []:
+        rows.append([_b(h.address, Act.house, token, id=h.id)])
+    if found is None:
+        rows.append([_b(t.BTN_SEARCH_HOUSE, Act.search, token)])
+    return _kb(rows + _nav(token))
+
+
+def premises(token: str, place: drafts.Place, keep: bool) -> InlineKeyboardMarkup:
+    rows: list[Row] = []
+    if keep:
+        rows.append([_b(t.BTN_OK, Act.ok, token)])
+    rows += [[_b(p.label, Act.premises, token, id=p.id)] for p in place.premises]
+    rows.append([_b(t.BTN_SKIP, Act.skip, token)])
+    return _kb(rows + _nav(token))
+
+
+def topic_roots(token: str, keep: bool) -> InlineKeyboardMarkup:
+    rows: list[Row] = []
+    if keep:
+        rows.append([_b(t.BTN_OK, Act.ok, token)])
+    for x in topics.ROOTS:
+        act = Act.group if topics.children(x.code) else Act.topic
+        rows.append([_b(f"{x.code}. {x.title}", act, token, code=x.code)])
+    return _kb(rows + _nav(token))
+
+
+def topic_children(token: str, parent: topics.Topic) -> InlineKeyboardMarkup:
+    rows = [[_b(f"{x.code}. {x.title}", Act.topic, token, code=x.code)] for x in topics.children(parent.code)]
+    rows.append([_b(t.BTN_TOPICS, Act.topics, token)])
+    return _kb(rows + _nav(token, back=False))
+
+
+def addressees(token: str, choices: list[drafts.OrgItem], current: int | None) -> InlineKeyboardMarkup:
+    rows = [[_b(("✓ " if c.id == current else "") + c.name, Act.org, token, id=c.id)] for c in choices]
+    rows.append([_b(t.BTN_ORG_SEARCH, Act.org_search, token)])
+    return _kb(rows + _nav(token))
+
+
+def org_results(token: str, found: list[drafts.OrgItem]) -> InlineKeyboardMarkup:
+    rows = [[_b(f"{c.name} (ИНН {c.inn})", Act.org, token, id=c.id)] for c in found]
+    return _kb(rows + _nav(token))
+
+
+def text(token: str, has_text: bool) -> InlineKeyboardMarkup:
+    rows: list[Row] = [[_b(t.BTN_DONE, Act.done, token)]]
+    if has_text:
+        rows.append([_b(t.BTN_CLEAR_TEXT, Act.clear, token)])
+    return _kb(rows + _nav(token))
+
+
+def files(token: str, has_files: bool) -> InlineKeyboardMarkup:
+    rows: list[Row] = [[_b(t.BTN_DONE, Act.done, token)] if has_files else [_b(t.BTN_NO_FILES, Act.no_files, token)]]
+    if has_files:
+        rows.append([_b(t.BTN_CLEAR_FILES, Act.clear, token)])
+    return _kb(rows + _nav(token))
+
+
+def review(token: str) -> InlineKeyboardMarkup:
+    return _kb([
+        [_b(t.BTN_SEND, Act.send, token)],
+        [_b(t.BTN_SAVE, Act.save, token), _b(t.BTN_CHANGE, Act.change, token)],
+        [_b(t.BTN_CANCEL, Act.cancel, token)],
+    ])
+
+
+def change(token: str) -> InlineKeyboardMarkup:
+    names = list(t.FIELD_NAMES.items())
+    rows = [[_b(a, Act.field, token, code=ca), _b(b, Act.field, token, code=cb)]
+            for (ca, a), (cb, b) in zip(names[::2], names[1::2], strict=False)]
+    if len(names) % 2:
+        code, name = names[-1]
+        rows.append([_b(name, Act.field, token, code=code)])
+    rows.append([_b(t.BTN_TO_REVIEW, Act.review, token)])
+    return _kb(rows)
+
+
+def confirm(token: str) -> InlineKeyboardMarkup:
+    return _kb([[_b(t.BTN_YES, Act.yes, token), _b(t.BTN_NO, Act.no, token)]])
+
+
+def delete(draft_id: int) -> InlineKeyboardMarkup:
+    return _kb([[InlineKeyboardButton(text=t.BTN_YES,
+                                      callback_data=AppealDraftCD(id=draft_id, action="delete_yes").pack()),
+                 InlineKeyboardButton(text=t.BTN_NO,
+                                      callback_data=AppealDraftCD(id=draft_id, action="delete_no").pack())]])
