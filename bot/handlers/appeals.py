@@ -305,9 +305,9 @@ async def new_from_elsewhere(query: CallbackQuery, callback_data: AppealNewCD, s
         if p is not None and p.house_id != f.house_id:
             f.house_id = p.house_id
             f.premises_id = p.premises[0].id if len(p.premises) == 1 else None
-    await _start(query.message, state, e, f)
-    if topic is not None and topic.emergency and f.topic_code:
+    if topic is not None and topic.emergency and f.topic_code:  # the phone first, before any question
         await _emergency(query.message, e, f, topic)
+    await _start(query.message, state, e, f)
 
 
 async def draft_open(query: CallbackQuery, callback_data: AppealDraftCD, state: FSMContext, sessions: Sessions,
