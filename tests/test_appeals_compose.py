@@ -466,3 +466,28 @@ async def test_menu_new_button(client, sessions, dp, bot):
     await resident(client, sessions)
     replies = await client.click_data(AppealsMenuCD(action="new").pack())
     assert "Шаг 1 из 9" in replies[-1].text
+
+
+async def test_two_taps_on_yes_at_once_send_one_appeal(client, sessions, dp, bot):
+    import asyncio
+
+    await resident(client, sessions)
+    await walk_to(client, "review")
+    (confirm,) = [r for r in await client.click(t.BTN_SEND) if r.method == "sendMessage"]
+    yes = confirm.inline.inline_keyboard[0][0].callback_data
+    await asyncio.gather(client.click_data(yes, confirm.message_id), client.click_data(yes, confirm.message_id))
+    replies = client.new_replies()
+    assert sum("Отправлено" in r.text for r in client.history) == 1, replies
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Appeal)) == 1
+
+
+async def test_an_album_arriving_at_once_keeps_every_file(client, sessions, dp, bot):
+    import asyncio
+
+    await resident(client, sessions)
+    await walk_to(client, "files")
+    await asyncio.gather(*(photo(client, group="al") for _ in range(4)),
+                         doc(client, "акт.pdf", 1000, group="al"))
+    f = (await data_of(dp, bot, client)).f()
+    assert len(f.files) == 5 and len({x.file_id for x in f.files}) == 5

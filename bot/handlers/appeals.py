@@ -9,17 +9,15 @@ appeal's ``drafts.Fields``) lives in the FSM storage, so a restart keeps it."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, PhotoSize, TelegramObject
+from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -55,31 +53,6 @@ Sessions = async_sessionmaker[AsyncSession]
 ORDER = ("name", "phone", "email", "house", "premises", "topic", "addressee", "text", "files", "review")
 SUB = {"custom_topic": "topic", "org_search": "addressee", "change": "review", "confirm": "review"}
 SEARCH_SHOWN = 8
-
-
-class OneAtATime(BaseMiddleware):
-    """The compose dialog's updates of one user run one after another: an album's photos arrive as separate updates
-    at once and each adds itself to the same list; a double tap on «Да» must find the first one done."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        if user is None:
-            return await handler(event, data)
-        lock, n = self._locks.get(user.id) or (asyncio.Lock(), 0)
-        self._locks[user.id] = (lock, n + 1)
-        try:
-            async with lock:
-                return await handler(event, data)
-        finally:
-            lock, n = self._locks[user.id]
-            if n <= 1:
-                del self._locks[user.id]
-            else:
-                self._locks[user.id] = (lock, n - 1)
 
 
 @dataclass
@@ -741,7 +714,9 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 
 async def send(message: Message, state: FSMContext, data: AppealData, e: Env) -> None:
-    """«Да»: the appeal is sent once (a second tap finds the dialog closed), then delivered."""
+    """«Да»: the appeal is sent once, then delivered. A second tap finds the dialog closed: the dispatcher's event
+    isolation (storage.fsm / Redis) runs one user's updates one after another, and the state is read after the
+    lock; the draft row is taken ``FOR UPDATE`` by ``drafts.submit`` as well."""
     f = data.f()
     email_configured = getattr(e.settings, "smtp_url", None) is not None
     await state.set_state(ComposeAppeal.review)  # a second «Да» now is a button of another step
@@ -782,9 +757,6 @@ def cancel_router() -> Router:
 
 def router() -> Router:
     r = Router(name="appeals")
-    serial = OneAtATime()
-    r.message.middleware(serial)
-    r.callback_query.middleware(serial)
     S = ComposeAppeal
 
     r.message.register(open_menu, F.text == ct.BTN_APPEALS, StateFilter("*"))
