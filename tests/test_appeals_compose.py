@@ -65,9 +65,9 @@ async def answer(client, step: str) -> list:
     if step == "email":
         return await client.send("ivanov@mail.ru")
     if step == "house":
-        return await client.click(t.BTN_OK)
+        return await client.click(f"✓ {ADDRESS}")
     if step == "premises":
-        return await client.click("кв. 12")
+        return await client.click("✓ кв. 12")
     if step == "topic":
         await client.click("2. Проблемы, относящиеся к внутридомовой территории.")
         return await client.click("2.3. Уборка подъезда")
@@ -126,13 +126,13 @@ async def test_compose_and_send_an_emergency(client, sessions, dp, bot):
     replies = await client.send("Ivanov@Mail.RU")
     house = replies[-1]
     assert "Шаг 4 из 9. Адрес дома" in house.text and f"Сейчас: <b>{ADDRESS}</b>" in house.text
-    assert ADDRESS in house.buttons and t.BTN_SEARCH_HOUSE in house.buttons
+    assert house.buttons[:2] == [f"✓ {ADDRESS}", t.BTN_SEARCH_HOUSE]
 
-    premises = (await client.click(ADDRESS))[-1]
+    premises = (await client.click(f"✓ {ADDRESS}"))[-1]
     assert "Шаг 5 из 9. Помещение" in premises.text and "Муниципальное образование: Москва" in premises.text
-    assert premises.buttons[:3] == [t.BTN_OK, "кв. 12", t.BTN_SKIP]
+    assert premises.buttons[:2] == ["✓ кв. 12", t.BTN_SKIP]
 
-    topic = (await client.click("кв. 12"))[-1]
+    topic = (await client.click("✓ кв. 12"))[-1]
     assert "Шаг 6 из 9. Тема обращения" in topic.text
     assert topic.buttons[:9] == [f"{x}. {y}" for x, y in (
         ("1", "Проблемы, относящиеся к придомовой территории"),
@@ -396,8 +396,9 @@ async def test_ten_files_at_most_and_an_album_counts_every_file(client, sessions
 async def test_wrong_input_on_a_step_is_explained(client, sessions, dp, bot):
     await resident(client, sessions)
     await walk_to(client, "topic")
-    (hint,) = await client.send("что-то")
+    hint, again = await client.send("что-то")
     assert "шаг 6" in hint.text and "/cancel" in hint.text
+    assert "Шаг 6 из 9" in again.text and again.buttons[0].startswith("1. ")  # the step again, with its buttons
     await answer(client, "topic")
     await answer(client, "addressee")
     (refused,) = await doc(client, "акт.pdf", 1000)

@@ -94,20 +94,22 @@ async def enter(message: Message, state: FSMContext, data: AppealData, step: str
         places = await drafts.my_places(e.sessions, e.user_id)
         chosen = await drafts.place(e.sessions, e.user_id, f.house_id) if f.house_id else None
         text = t.ask_house(places, chosen.address if chosen else None)
-        markup = kb.houses(tok, places, keep=chosen is not None)
+        markup = kb.houses(tok, places, current=chosen.house_id if chosen else None)
     elif step == "premises":
         p = await drafts.place(e.sessions, e.user_id, f.house_id) if f.house_id else None
         if p is None:
             return await enter(message, state, data, "house", e, note)
-        text, markup = t.ask_premises(p, f, data.premises_label or _premises_now(f, p)), \
-            kb.premises(tok, p, keep=bool(f.premises_id or f.premises_number))
+        mine = f.premises_id in {x.id for x in p.premises}
+        text = t.ask_premises(p, f, data.premises_label or _premises_now(f, p))
+        markup = kb.premises(tok, p, f.premises_id, typed=bool(f.premises_number or (f.premises_id and not mine)))
     elif step == "topic":
         parent = topics.get(data.topic_parent)
         if parent is not None and topics.children(parent.code):
             text, markup = t.ask_topic(parent), kb.topic_children(tok, parent)
         else:
-            text, markup = t.ask_topic(None), kb.topic_roots(tok, keep=f.topic_code is not None and (
-                not f.topic.typed or bool(f.custom_topic)))
+            chosen = f.topic_code is not None and (not f.topic.typed or bool(f.custom_topic))
+            text = t.ask_topic(None, _topic_line(f) if chosen else None)
+            markup = kb.topic_roots(tok, keep=chosen)
     elif step == "custom_topic":
         text, markup = t.ASK_CUSTOM_TOPIC, kb.step(tok)
     elif step == "addressee":
@@ -143,6 +145,13 @@ async def enter(message: Message, state: FSMContext, data: AppealData, step: str
     if note:
         await message.answer(note)
     await message.answer(text, reply_markup=markup)
+
+
+def _topic_line(f: Fields) -> str | None:
+    t_ = f.topic
+    if t_ is None:
+        return None
+    return f"{t.BTN_OTHER_TOPIC}: {f.custom_topic}" if t_.typed else f"{t_.code}. {t_.title}"
 
 
 def _premises_now(f: Fields, p: drafts.Place) -> str | None:
@@ -701,9 +710,16 @@ async def files_not_files(message: Message) -> None:
     await message.answer(t.FILES_ONLY)
 
 
-async def hint(message: Message, state: FSMContext) -> None:
+async def hint(message: Message, state: FSMContext, sessions: Sessions, settings: Settings, clock: Clock,
+               bot: Bot) -> None:
+    """Whatever a step did not expect: what it waits for, and the step again with its buttons (the old message
+    may be far up the chat)."""
     step = _step_of(await state.get_state()) or "review"
-    await message.answer(fmt(ct.UNKNOWN_IN_STATE, hint=t.STEP_HINTS.get(step, t.STEP_HINTS["review"])))
+    note = fmt(ct.UNKNOWN_IN_STATE, hint=t.STEP_HINTS.get(step, t.STEP_HINTS["review"]))
+    data = await _load(state)
+    if not data.token:  # no dialog data (an old state): a fresh mark, so the buttons shown work
+        data.token = secrets.token_hex(4)
+    await enter(message, state, data, step, env(message, sessions, settings, clock, bot), note=note)
 
 
 async def cancel(message: Message, state: FSMContext) -> None:

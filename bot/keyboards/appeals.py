@@ -55,12 +55,14 @@ def phone(has_phone: bool) -> ReplyKeyboardMarkup:
 
 
 def houses(token: str, places: list[drafts.Place], found: list[HouseItem] | None = None,
-           keep: bool = False) -> InlineKeyboardMarkup:
+           current: int | None = None) -> InlineKeyboardMarkup:
+    """The resident's houses (the chosen one ticked), or the houses found; «Верно» keeps a house chosen by
+    search that is not among the resident's."""
     rows: list[Row] = []
-    if keep:
+    if current and current not in {p.house_id for p in places} and found is None:
         rows.append([_b(t.BTN_OK, Act.ok, token)])
     for p in places:
-        rows.append([_b(p.address, Act.house, token, id=p.house_id)])
+        rows.append([_b(("✓ " if p.house_id == current else "") + p.address, Act.house, token, id=p.house_id)])
     for h in found or []:
         rows.append([_b(h.address, Act.house, token, id=h.id)])
     if found is None:
@@ -68,11 +70,12 @@ def houses(token: str, places: list[drafts.Place], found: list[HouseItem] | None
     return _kb(rows + _nav(token))
 
 
-def premises(token: str, place: drafts.Place, keep: bool) -> InlineKeyboardMarkup:
+def premises(token: str, place: drafts.Place, current: int | None, typed: bool) -> InlineKeyboardMarkup:
+    """The resident's premises in the house (the chosen one ticked); «Верно» keeps a number typed before."""
     rows: list[Row] = []
-    if keep:
+    if typed:
         rows.append([_b(t.BTN_OK, Act.ok, token)])
-    rows += [[_b(p.label, Act.premises, token, id=p.id)] for p in place.premises]
+    rows += [[_b(("✓ " if p.id == current else "") + p.label, Act.premises, token, id=p.id)] for p in place.premises]
     rows.append([_b(t.BTN_SKIP, Act.skip, token)])
     return _kb(rows + _nav(token))
 

@@ -81,7 +81,10 @@ def ask_name(f: drafts.Fields, parent_number: str | None = None) -> Html:
         head = fmt("<b>Жалоба в ГИС ЖКХ (ГЖИ) на ответ по обращению № {n}</b>\n"
                    "Тема, текст и файлы перенесены из того обращения — проверьте и дополните.\n\n", n=parent_number)
     name = " ".join(p for p in (f.surname, f.first_name, f.patronymic) if p)
-    if name:
+    if name and not (f.surname and f.first_name):
+        body = fmt("Из профиля Telegram: <b>{name}</b> — нужны фамилия и имя.\n\nНапишите фамилию, имя и "
+                   "отчество, например «Иванов Иван Иванович».", name=name)
+    elif name:
         body = fmt("Фамилия Имя Отчество: <b>{name}</b>\n\nЕсли верно — нажмите «Верно». Иначе напишите фамилию, "
                    "имя и отчество, например «Иванов Иван Иванович».", name=name)
     else:
@@ -146,10 +149,11 @@ def ask_premises(place: drafts.Place, f: drafts.Fields, current: str | None) -> 
 BAD_PREMISES = "Номер помещения — коротко, например «12» или «12А» (не длиннее 20 знаков)."
 
 
-def ask_topic(parent: topics.Topic | None) -> Html:
+def ask_topic(parent: topics.Topic | None, current: str | None = None) -> Html:
     if parent is None:
-        return Html(step(6, "Тема обращения") + "Внимательно выберите тему. Если ни одна не подходит — «Другая "
-                    "тема».")
+        now = fmt("Сейчас: <b>{c}</b> — нажмите «Верно», чтобы оставить.\n", c=current) if current else ""
+        return Html(step(6, "Тема обращения") + now + "Внимательно выберите тему. Если ни одна не подходит — "
+                    "«Другая тема».")
     return Html(step(6, "Тема обращения") + fmt("<b>{c}. {t}</b>\nВыберите подтему:", c=parent.code,
                                                   t=parent.title))
 
