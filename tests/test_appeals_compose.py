@@ -238,6 +238,12 @@ async def test_uk_ten_working_days(client, sessions):
     sent = [r for r in replies if "Отправлено" in r.text][0]
     # Thu 19.11.2026 + 10 working days: 20, 23–27, 30 Nov, 1, 2, 3 Dec → Thu 03.12.2026
     assert "Ответ ожидается до <b>03.12.2026</b> — 10 рабочих дней" in sent.text
+    # the next appeal starts from what this one said: the name typed, the phone, the e-mail
+    await client.send("/appeal")
+    await client.click(t.BTN_OK)
+    replies = await client.send(t.BTN_OK)  # the phone shared last time
+    assert replies[0].text == "Телефон: +7 916 123-45-67"
+    assert "Сейчас: <b>ivanov@mail.ru</b>" in replies[-1].text and replies[-1].buttons[0] == t.BTN_OK
 
 
 # --------------------------------------------------------------------------------------------- back and cancel
@@ -492,3 +498,24 @@ async def test_an_album_arriving_at_once_keeps_every_file(client, sessions, dp, 
                          doc(client, "акт.pdf", 1000, group="al"))
     f = (await data_of(dp, bot, client)).f()
     assert len(f.files) == 5 and len({x.file_id for x in f.files}) == 5
+
+
+async def test_hostile_profile_name_and_a_forged_step_button(make_client, sessions, dp, bot):
+    client = make_client(user_id=333, first_name="<b>Рин&ат</b>", last_name="Хабибуллин <script>")
+    await resident(client, sessions)
+    replies = await client.send("/appeal")
+    assert replies[-1].refused is None and "Шаг 1 из 9" in replies[-1].text
+    assert "<script>" not in replies[-1].text and "<b>Рин" not in replies[-1].text
+    assert t.BTN_OK not in replies[-1].buttons  # nothing name-like in the profile: the name is asked for
+    replies = await client.send("Хабибуллин Ринат")
+    assert "Шаг 2 из 9" in replies[-1].text
+
+
+async def test_a_forged_step_button_shows_the_step_again(client, sessions, dp, bot):
+    await resident(client, sessions)
+    # a forged «Верно» of a step that has none, with the right mark: the step is shown again, nothing breaks
+    await walk_to(client, "review")
+    data = await data_of(dp, bot, client)
+    replies = await client.click_data(AppealCD(act="ok", token=data.token).pack())
+    assert "Обращение — проверьте перед отправкой" in replies[-1].text
+    assert await state_of(dp, bot, client) == ComposeAppeal.review.state

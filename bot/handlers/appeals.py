@@ -365,7 +365,7 @@ async def on_button(query: CallbackQuery, callback_data: AppealCD, state: FSMCon
         await go_back(message, state, data, step, e)
     elif act is Act.save:
         await _save(message, state, data, step, e)
-    elif act is Act.ok:
+    elif act is Act.ok and step in ("name", "email", "house", "premises", "topic"):
         await go_on(message, state, data, step, e)
     elif act is Act.skip and step in ("phone", "premises"):
         if step == "phone":

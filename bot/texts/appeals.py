@@ -306,7 +306,7 @@ def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, o
     else:
         lines.append(fmt("<b>Текст:</b> {v}", v=NOT_SET))
     if f.files:
-        names = ", ".join(x.file_name or PHOTO_NAME.format(n=i + 1) for i, x in enumerate(f.files))
+        names = ", ".join(_short(x.file_name or PHOTO_NAME.format(n=i + 1)) for i, x in enumerate(f.files))
         lines.append(fmt("<b>Файлы</b> ({n}): {v}", n=len(f.files), v=names))
     else:
         lines.append(Html("<b>Файлы:</b> нет"))
@@ -317,6 +317,10 @@ def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, o
     if draft_saved:
         lines.append(Html("\n<i>Черновик сохранён в «Не отправлено».</i>"))
     return join(lines)
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"
 
 
 def incomplete(gaps: list[drafts.Missing]) -> str:
