@@ -282,7 +282,8 @@ async def test_back_on_every_step(client, sessions, dp, bot):
         await client.click(t.BTN_BACK)
         assert await state_of(dp, bot, client) == getattr(ComposeAppeal, step).state, step
     replies = await client.click(t.BTN_BACK)
-    assert "Обращение: отменено" in replies[-1].text and await state_of(dp, bot, client) is None
+    assert "Обращение: отменено" in replies[-2].text and await state_of(dp, bot, client) is None
+    assert replies[-1].buttons == [t.BTN_NEW, t.BTN_MINE]  # back at the «Обращения» menu
 
 
 async def test_cancel_button_and_menu_button_leave(client, sessions, dp, bot):

@@ -192,8 +192,9 @@ async def go_back(message: Message, state: FSMContext, data: AppealData, step: s
         data.back_to_review = False
         return await enter(message, state, data, "review", e)
     i = ORDER.index(step)
-    if i == 0:  # before the first step: the «Обращения» menu
+    if i == 0:  # before the first step: out of the dialog, to the «Обращения» menu
         await _cancel(message, state, data)
+        await message.answer(t.menu(await drafts.drafts_count(e.sessions, e.user_id)), reply_markup=kb.menu())
         return
     await enter(message, state, data, ORDER[i - 1], e)
 
@@ -616,6 +617,7 @@ async def premises_typed(message: Message, state: FSMContext, sessions: Sessions
     else:
         f.premises_id, f.premises_number = None, number
         data.put(f)
+        data.premises_label = None
     await go_on(message, state, data, "premises", env(message, sessions, settings, clock, bot))
 
 
