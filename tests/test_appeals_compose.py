@@ -321,6 +321,10 @@ async def test_phone_skip_and_house_search(client, sessions, dp, bot):
     assert "Найдено 1 дом" in found.text
     premises = (await client.click("г. Москва, проезд Петровско-Разумовский, д. 12"))[-1]
     assert "Шаг 5 из 9" in premises.text and "кв. 12" not in premises.buttons  # not the resident's flat there
+    for bad in ("<b>7</b>", "седьмая", "7" * 21):
+        (refused,) = await client.send(bad)
+        assert "Напишите номер помещения цифрами" in refused.text, bad
+    assert await state_of(dp, bot, client) == ComposeAppeal.premises.state
     await client.send("7")  # a typed number found in the registry
     await answer(client, "topic")
     await answer(client, "addressee")

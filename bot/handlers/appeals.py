@@ -10,6 +10,7 @@ appeal's ``drafts.Fields``) lives in the FSM storage, so a restart keeps it."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ Sessions = async_sessionmaker[AsyncSession]
 ORDER = ("name", "phone", "email", "house", "premises", "topic", "addressee", "text", "files", "review")
 SUB = {"custom_topic": "topic", "org_search": "addressee", "change": "review", "confirm": "review"}
 SEARCH_SHOWN = 8
+PREMISES_NUMBER = re.compile(r"[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё .\-/]{0,19}")  # «12», «12А», «пом. 1», «5/2»
 
 
 @dataclass
@@ -226,8 +228,20 @@ async def _save(message: Message, state: FSMContext, data: AppealData, step: str
 # --------------------------------------------------------------------------------------------- entry points
 
 
+async def leave(event: Message | CallbackQuery, state: FSMContext) -> None:
+    """Leave whatever dialog is open before this one starts; an appeal whose draft was saved says it is kept."""
+    if _step_of(await state.get_state()) is not None:
+        data = await _load(state)
+        if data.draft_id:
+            await state.clear()
+            message = event.message if isinstance(event, CallbackQuery) else event
+            await message.answer(t.CANCELLED_DRAFT.format(flow=t.FLOW))
+            return
+    await leave_dialog(event, state, menu=False, untitled=False)
+
+
 async def open_menu(message: Message, state: FSMContext, sessions: Sessions) -> None:
-    await leave_dialog(message, state, menu=False, untitled=False)
+    await leave(message, state)
     n = await drafts.drafts_count(sessions, message.from_user.id)
     await message.answer(t.menu(n), reply_markup=kb.menu())
 
@@ -242,7 +256,7 @@ async def _start(message: Message, state: FSMContext, e: Env, f: Fields, note: s
 
 async def new_command(message: Message, state: FSMContext, sessions: Sessions, settings: Settings, clock: Clock,
                       bot: Bot) -> None:
-    await leave_dialog(message, state, menu=False, untitled=False)
+    await leave(message, state)
     e = env(message, sessions, settings, clock, bot)
     await _start(message, state, e, await drafts.defaults(sessions, e.user_id))
 
@@ -251,7 +265,7 @@ async def new_button(query: CallbackQuery, state: FSMContext, sessions: Sessions
                      bot: Bot) -> None:
     await query.answer()
     await drop_buttons(query)
-    await leave_dialog(query, state, menu=False, untitled=False)
+    await leave(query, state)
     e = env(query, sessions, settings, clock, bot)
     await _start(query.message, state, e, await drafts.defaults(sessions, e.user_id))
 
@@ -267,7 +281,7 @@ async def new_from_elsewhere(query: CallbackQuery, callback_data: AppealNewCD, s
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await leave_dialog(query, state, menu=False, untitled=False)
+        await leave(query, state)
         f, info = got
         f.text = t.followup_text(info.parent_number, info.parent_sent_on, info.parent_addressee, info.answer_text,
                                  info.answered_on, f.text)[:validate.TEXT_MAX]
@@ -278,7 +292,7 @@ async def new_from_elsewhere(query: CallbackQuery, callback_data: AppealNewCD, s
                      premises_label=parent.premises if parent else None)
         return
     await query.answer()
-    await leave_dialog(query, state, menu=False, untitled=False)
+    await leave(query, state)
     f = await drafts.defaults(sessions, e.user_id)
     topic = topics.get(callback_data.topic)
     if topic is not None and topics.is_leaf(topic.code) and not topic.typed:
@@ -301,7 +315,7 @@ async def draft_open(query: CallbackQuery, callback_data: AppealDraftCD, state: 
         await query.answer(t.NOT_YOUR_DRAFT, show_alert=True)
         return
     await query.answer()
-    await leave_dialog(query, state, menu=False, untitled=False)
+    await leave(query, state)
     v = await views.own_view(sessions, e.user_id, callback_data.id)
     parent_number = v.parent_number if v is not None else None
     data = _new_data(f, draft_id=callback_data.id, parent_number=parent_number)
@@ -606,7 +620,7 @@ async def premises_typed(message: Message, state: FSMContext, sessions: Sessions
     data = await _load(state)
     f = data.f()
     number = " ".join(message.text.split())
-    if not number or len(number) > 20 or not f.house_id:
+    if not PREMISES_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number) or not f.house_id:
         await message.answer(t.BAD_PREMISES)
         return
     item = await drafts.premises_in_house(sessions, f.house_id, number)

@@ -146,7 +146,8 @@ def ask_premises(place: drafts.Place, f: drafts.Fields, current: str | None) -> 
     return Html(step(5, "Помещение") + join(lines) + "\n\n" + tail)
 
 
-BAD_PREMISES = "Номер помещения — коротко, например «12» или «12А» (не длиннее 20 знаков)."
+BAD_PREMISES = ("Напишите номер помещения цифрами, например «12», «12А» или «пом. 1» (не длиннее 20 знаков), или "
+                "нажмите «Пропустить».")
 
 
 def ask_topic(parent: topics.Topic | None, current: str | None = None) -> Html:
