@@ -138,7 +138,7 @@ async def test_drafts_first_then_newest_and_pages(client, sessions, clock, w):
     order = [text.index(x) for x in ("Черновик", "№ 2026-000007", "№ 2026-000006", "№ 2026-000005",
                                      "№ 2026-000004")]
     assert order == sorted(order) and "№ 2026-000003" not in text
-    assert "Не отправлено" in text and "Отправлено · отправлено 08.11.2026" in text
+    assert "Не отправлено" in text and "Отправлено · 08.11.2026" in text
     assert "г. Москва, ул. Бауманская, д. 44" in text and "Уборка подъезда" in text
     assert t.BTN_DRAFT_EDIT in reply.buttons and t.BTN_DRAFT_DELETE in reply.buttons
     edit = next(b for row in reply.inline.inline_keyboard for b in row if b.text == t.BTN_DRAFT_EDIT)
