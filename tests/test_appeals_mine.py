@@ -525,3 +525,30 @@ async def test_list_paging_stays_in_its_filter(client, sessions, clock, w):
     assert page2.inline.inline_keyboard[0][0].text.startswith("№ 2026-000001")
     nav = next(b for row in page2.inline.inline_keyboard for b in row if b.text == ct.BTN_BACK)
     assert nav.callback_data == MyListCD(flt=Filter.sent, page=0).pack()
+
+
+def test_the_view_of_the_longest_appeal_fits_one_message(clock):
+    """Every field at its longest, the text and the answer full of characters HTML escapes: one message Telegram
+    takes (≤ 4 096 characters once parsed), and the rest is a button away."""
+    from bot.local_session import parse_html
+    from bot.services.appeals.drafts import OrgItem
+    from bot.services.appeals.views import AnswerView, AppealView, ChangeView
+
+    now = clock.utcnow()
+    org = OrgItem(1, "О" * 500, "О" * 1000, "uk", "7707083893", "1027700132195", None, None, None, None, True)
+    v = AppealView(
+        id=1, user_id=USER, number="2026-000001", status=AppealStatus.answered, surname="Ф" * 100,
+        first_name="И" * 100, patronymic="О" * 100, phone="+79161234567", email="e" * 240 + "@example.ru",
+        house_id=1, address="<ул.> & " * 40, region="Москва", premises="кв. " + "9" * 32, municipality="М" * 256,
+        topic_code="4", topic="<тема> & " * 28, urgent=False, addressee=org, text="<&> " * 2500, files=[],
+        created_at=now, sent_at=now, due_on=dt.date(2026, 12, 3), answered_at=now, route=None, rating=None,
+        rated_at=None, parent_id=2, parent_number="2026-000002",
+        answers=[AnswerView(1, 900, "А" * 256, "<ответ> & " * 400, now, [])],
+        history=[ChangeView(AppealStatus.sent, now, USER, None, None)])
+    text, was_cut = t.view_screen(v, clock.today(), clock.to_local)
+    assert was_cut
+    plain = parse_html(text)
+    assert len(plain.encode("utf-16-le")) // 2 <= 4096
+    assert "Тема обращения: <тема> &" in plain and "Жалоба на ответ по обращению: № 2026-000002" in plain
+    for part in t.full_text(v) + [m for m, _ in t.answer_messages(v, clock.to_local)]:
+        assert len(parse_html(part).encode("utf-16-le")) // 2 <= 4096
