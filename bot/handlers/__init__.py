@@ -12,6 +12,7 @@ from bot.handlers import (
     common,
     house,
     meters,
+    my_appeals,
     payments,
     readings,
     staff_broadcast,
@@ -58,6 +59,7 @@ def setup_routers(settings: Settings) -> Router:
     residents.include_router(payments.router())
     residents.include_router(notify_settings.router())
     residents.include_router(voting.router())  # before push_buttons: it answers «Проголосовать» itself
+    residents.include_router(my_appeals.router())
     residents.include_router(push_buttons.router())
     residents.include_router(appeals.router())  # after the flows: its step hints answer only what they left
 

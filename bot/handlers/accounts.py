@@ -41,6 +41,7 @@ from bot.handlers.dialog import NOT_MENU, TYPED, drop_dialog, leave_dialog
 from bot.handlers.messages import drop_buttons, show
 from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
+from bot.keyboards import my_appeals as appeal_kb
 from bot.keyboards.common import main_menu
 from bot.services import accounts as svc
 from bot.services import houses
@@ -118,7 +119,8 @@ async def start_link(query: CallbackQuery, state: FSMContext, sessions: Sessions
         await query.message.answer(fmt(ct.CANCELLED, flow=title))
     if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
         # locked out for today: say so now, not after the address and the house
-        await query.message.answer(await _numbers_blocked(state, sessions, clock), reply_markup=main_menu())
+        await query.message.answer(await _numbers_blocked(state, sessions, clock),
+                                   reply_markup=appeal_kb.account_link(await lockout_house(state)))
         return
     await state.set_state(LinkAccount.address)
     await LinkData().save(state)
@@ -166,7 +168,8 @@ async def house_picked(query: CallbackQuery, callback_data: HouseCD, state: FSMC
     await drop_buttons(query)
     if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
         await state.clear()
-        await query.message.answer(await _numbers_blocked(state, sessions, clock), reply_markup=main_menu())
+        await query.message.answer(await _numbers_blocked(state, sessions, clock),
+                                   reply_markup=appeal_kb.account_link(await lockout_house(state)))
         return
     data = await LinkData.load(state)
     data.house_id = house.id
@@ -194,7 +197,8 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
     if await wrong_numbers(state, today) >= MAX_WRONG_NUMBERS:
         # no more look-ups today: each of them tells whether a number exists in the house
         await state.clear()
-        await message.answer(await _numbers_blocked(state, sessions, clock), reply_markup=main_menu())
+        await message.answer(await _numbers_blocked(state, sessions, clock),
+                             reply_markup=appeal_kb.account_link(await lockout_house(state)))
         return
     found = await svc.find_account(sessions, user_id, data.house_id or 0, message.text)
     if found.status == "bad_number":
@@ -207,7 +211,9 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
         if wrong >= MAX_WRONG_NUMBERS:
             await state.clear()
             manager = await svc.house_manager(sessions, data.house_id or 0)
-            await message.answer(t.number_too_many(address, _tomorrow(clock), manager), reply_markup=main_menu())
+            # a dead end: «Написать обращение» to the УК about connecting the account, the house filled in
+            await message.answer(t.number_too_many(address, _tomorrow(clock), manager),
+                                 reply_markup=appeal_kb.account_link(data.house_id))
             return
         # what the resident typed, not the number as normalized («21-0005», not «210005»)
         typed = " ".join(message.text.split())[:40]

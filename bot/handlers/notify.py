@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm.notify import MeterInfoCD, OutageInfoCD
+from bot.keyboards import my_appeals as appeal_kb
 from bot.services import outages
 from bot.services.clock import Clock
 from bot.services.notify.reminders import meter_for_user
@@ -22,7 +23,13 @@ async def outage_info(query: CallbackQuery, callback_data: OutageInfoCD, session
                       clock: Clock) -> None:
     card = await outages.outage_for_user(sessions, query.from_user.id, callback_data.id, clock)
     await query.answer()
-    await query.message.answer(card_text(card) if card else t.OUTAGE_GONE)
+    if card is None:
+        await query.message.answer(t.OUTAGE_GONE)
+        return
+    o = card.outage
+    markup = (InlineKeyboardMarkup(inline_keyboard=[[appeal_kb.outage(o.resource, o.house_id)]])
+              if o.status == "active" and o.house_id else None)
+    await query.message.answer(card_text(card), reply_markup=markup)
 
 
 async def meter_info(query: CallbackQuery, callback_data: MeterInfoCD,

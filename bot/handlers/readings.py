@@ -34,6 +34,7 @@ from bot.fsm.readings import (
 )
 from bot.handlers.dialog import TYPED, leave_dialog
 from bot.handlers.messages import drop_buttons, show
+from bot.keyboards import my_appeals as appeal_kb
 from bot.keyboards import readings as kb
 from bot.keyboards.common import main_menu
 from bot.keyboards.paginator import paginate
@@ -141,7 +142,7 @@ async def pick_meter(query: CallbackQuery, callback_data: MeterCD, state: FSMCon
         return
     await query.answer()
     if info.overdue:
-        await query.message.answer(v.overdue(info))
+        await query.message.answer(v.overdue(info), reply_markup=appeal_kb.overdue_meter(info.house_id))
         return
     await leave(query, state, announce_own=False)
     await start_meter(query.message, state, ReadingData(meter_id=info.id), e)
@@ -175,7 +176,8 @@ async def start_meter(message: Message, state: FSMContext, data: ReadingData, e:
             data.meter_id = None
             continue
         if info.overdue:
-            await message.answer(v.overdue(info, skipped=data.in_round))
+            await message.answer(v.overdue(info, skipped=data.in_round),
+                                 reply_markup=appeal_kb.overdue_meter(info.house_id))
             data.meter_id = None
             if not data.in_round:
                 await state.clear()
@@ -299,7 +301,8 @@ async def refused(message: Message, exc: svc.ReadingRefused, data: ReadingData, 
         await message.answer(v.join_blocks(text, v.ask_value(info, exc.zone)),
                              reply_markup=kb.value_step(data.in_round, data.token))
     else:
-        await message.answer(text)
+        overdue = exc.reason is svc.Refusal.overdue and info is not None
+        await message.answer(text, reply_markup=appeal_kb.overdue_meter(info.house_id) if overdue else None)
         await next_in_queue(message, state, data, e)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.fsm.accounts import Decision, StaffLinkCD
 from bot.handlers import staff_cards as adapter
 from bot.keyboards import accounts as kb
+from bot.keyboards import my_appeals as appeal_kb
 from bot.services import accounts as svc
 from bot.services import staff_cards as cards
 from bot.services.clock import Clock
@@ -111,7 +112,8 @@ async def _finish(bot: Bot, chat_id: int | None, res: svc.StaffDecision, approve
     reason and the УК's phones)."""
     view = res.view
     await adapter.edit(bot, chat_id, view.staff_message_id, t.staff_decided(view, approve, who, _when(clock, view)))
-    await adapter.tell(bot, view.user_id, t.resident_decided(view, approve, res.manager))
+    await adapter.tell(bot, view.user_id, t.resident_decided(view, approve, res.manager),
+                       None if approve else appeal_kb.account_link(view.summary.house_id))
 
 
 _SPLIT = re.compile(r"^\s*([^\s:,.!—-]+|[+\-])[\s:,.!—-]*(.*)$", re.DOTALL)

@@ -307,6 +307,7 @@ class AccountSummary:
     premises: str
     provider: str
     payer: str  # «Хабибуллин Р. И.»
+    house_id: int = 0  # the account's house («Написать обращение» about it)
 
 
 async def _summary(s: AsyncSession, account_id: int) -> AccountSummary | None:
@@ -315,7 +316,7 @@ async def _summary(s: AsyncSession, account_id: int) -> AccountSummary | None:
         return None
     acc, prem, house, org = row
     return AccountSummary(acc.id, acc.account_number, house_address(house), premises_label(prem), org_name(org),
-                          short_person(acc.payer_name))
+                          short_person(acc.payer_name), house.id)
 
 
 async def account_summary(sessions: Sessions, account_id: int) -> AccountSummary | None:

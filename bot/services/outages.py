@@ -90,7 +90,7 @@ class OutageInfo:
     def data(self) -> OutageData:
         return OutageData(id=self.id, address=self.address, resource=self.resource, starts=self.starts,
                           ends=self.ends, kind=self.kind, reason=self.reason, status=self.status,
-                          revision=self.revision)
+                          revision=self.revision, house_id=self.house_id)
 
 
 @dataclass(frozen=True)

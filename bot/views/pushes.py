@@ -19,6 +19,7 @@ from bot.fsm.notify import MeterInfoCD, OutageInfoCD
 from bot.fsm.payments import PayAction, PayCD
 from bot.fsm.readings import MeterAction, MeterCD
 from bot.fsm.voting import Act, BallotCD, ProtocolCD
+from bot.keyboards import my_appeals as appeal_kb
 from bot.services.notify.notices import (
     MeetingNotice,
     MeetingResultsNotice,
@@ -118,7 +119,10 @@ def verification(_kind: PushKind, n: VerificationNotice) -> RenderedPush:
 # ------------------------------------------------------------------------------------------------ outages
 @view(PushKind.outage, PushKind.outage_eve)
 def outage(_kind: PushKind, n: OutageNotice) -> RenderedPush:
-    return RenderedPush(notice_text(n), button(t.BTN_MORE, OutageInfoCD(id=n.outage.id)))
+    markup = button(t.BTN_MORE, OutageInfoCD(id=n.outage.id))
+    if n.outage.house_id and n.outage.status == "active":  # «Написать обращение» about it, topic and house filled
+        markup.inline_keyboard.append([appeal_kb.outage(n.outage.resource, n.outage.house_id)])
+    return RenderedPush(notice_text(n), markup)
 
 
 # ------------------------------------------------------------------------------------------------ meetings

@@ -51,6 +51,7 @@ class OutageData(BaseModel):
     reason: str | None = None
     status: str = "active"
     revision: int = 1
+    house_id: int = 0  # «Написать обращение» about it (0: a push queued before it was kept)
 
 
 class OutageNotice(BaseModel):
