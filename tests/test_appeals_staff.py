@@ -372,3 +372,20 @@ async def test_download_limit(bot, settings, size, local_server, downloaded):
                                                                    "application/pdf", size)])
     assert (len(got), len(skipped)) == ((1, 0) if downloaded else (0, 1))
     assert bool(calls(bot, "getFile")) is downloaded
+
+
+async def test_a_long_answer_reaches_the_resident_in_parts(sessions, clock, bot, settings, staff):
+    w = await world(sessions)
+    appeal_id, _ = await sent_appeal(sessions, clock, bot, settings, w)
+    mid = await card_message(sessions, appeal_id)
+    out = await reply(staff, mid, text="/help")
+    assert any("не отправлена заявителю" in o.text for o in out)
+    assert await status_of(sessions, appeal_id) is AppealStatus.sent
+    long = ("Сообщаем о ходе работ по кровле <подъезд 2> & чердак. " * 80).strip()  # ~4 300 characters
+    await reply(staff, mid, text=long)
+    told = calls(bot, "sendMessage", USER)
+    assert len(told) == 2 and not any(isinstance(bot.session.results[bot.session.requests.index(m)], Exception) for m in told)
+    assert "Продолжение ответа — ниже" in told[0].text and told[0].reply_markup is None
+    assert told[1].reply_markup is not None  # the button under the last part
+    shown = told[0].text + told[1].text
+    assert shown.count("Сообщаем о ходе работ") == 80 and "&lt;подъезд 2&gt; &amp; чердак" in shown

@@ -47,6 +47,8 @@ Sessions = async_sessionmaker[AsyncSession]
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the cloud Bot API serves files up to 20 MB (core.telegram.org/bots/api#getfile)
 CARD_TEXT_PREVIEW = 1800  # characters of the appeal's text on the card; the card stays under Telegram's 4096
 CARD_EVENTS = 10  # the newest lines of what happened, under the card
+ANSWER_IN_PUSH = 3000  # characters of the answer in the «Ответ получен» push (its header stays under 4096)
+ANSWER_PART = 4000  # characters of each further message of a long answer
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,15 @@ def _events(v: views.AppealView, clock: Clock) -> list[Html]:
     if v.rating is not None:
         out.append(fmt(t.RATED, rating=t.RATING.get(v.rating, v.rating.value)))
     return out
+
+
+def _split(text: str, limit: int) -> tuple[str, str]:
+    """The first ``limit`` characters of ``text`` (cut at a line or a space when there is one) and the rest."""
+    if len(text) <= limit:
+        return text, ""
+    cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+    cut = cut if cut > limit // 2 else limit
+    return text[:cut].rstrip(), text[cut:].lstrip()
 
 
 def card_text(v: views.AppealView, clock: Clock, note: str | None = None) -> tuple[Html, bool]:
@@ -312,10 +323,14 @@ async def tell_answer(bot: Bot, settings: Settings, clock: Clock, v: views.Appea
         return False
     org = v.addressee.name if v.addressee else ""
     if first_part:
+        head, rest = _split(ans.text or "—", ANSWER_IN_PUSH)
+        extra = (t.TOLD_ANSWER_MORE if rest else "") + (t.TOLD_ANSWER_FILES if files else "")
         told = await _tell(bot, v.user_id, fmt(t.TOLD_ANSWER, number=v.number, topic=v.topic or "", org=org,
-                                               when=_when(clock, ans.created_at), text=ans.text or "—",
-                                               files=Html(t.TOLD_ANSWER_FILES) if files else ""),
-                           kb.resident(v.id))
+                                               when=_when(clock, ans.created_at), text=head, files=Html(extra)),
+                           kb.resident(v.id) if not rest else None)
+        while told and rest:  # a long answer: the rest follows, the button under the last part
+            part, rest = _split(rest, ANSWER_PART)
+            told = await _tell(bot, v.user_id, fmt("{text}", text=part), kb.resident(v.id) if not rest else None)
     else:
         told = True
     if files and told:

@@ -208,6 +208,9 @@ async def card_reply(message: Message, card: cards.Card, bot: Bot, sessions: Ses
     if not text and not files:
         await message.reply(t.EMPTY_ANSWER)
         return
+    if text.startswith("/") and not files:  # a command in reply to the card is not an answer to the resident
+        await message.reply(t.COMMAND_NOT_ANSWER)
+        return
     if len(text) > svc.ANSWER_MAX:
         await message.reply(fmt(t.ANSWER_TOO_LONG, limit=svc.ANSWER_MAX))
         return

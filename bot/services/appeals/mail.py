@@ -100,7 +100,7 @@ def appeal_message(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, s
                    files: list[Attachment], skipped: list[FileRef], redirected_by: str | None = None) -> EmailMessage:
     """The appeal to ``addressee`` (its registry e-mail); replies go to the applicant."""
     msg = EmailMessage()
-    msg["Subject"] = t.MAIL_SUBJECT.format(number=v.number, topic=v.topic or "")
+    msg["Subject"] = t.MAIL_SUBJECT.format(number=v.number, topic=" ".join((v.topic or "").split()))
     msg["From"] = sender
     msg["To"] = addressee.email or ""
     if v.email:
