@@ -389,3 +389,27 @@ async def test_a_long_answer_reaches_the_resident_in_parts(sessions, clock, bot,
     assert told[1].reply_markup is not None  # the button under the last part
     shown = told[0].text + told[1].text
     assert shown.count("Сообщаем о ходе работ") == 80 and "&lt;подъезд 2&gt; &amp; чердак" in shown
+
+
+async def test_hostile_text_on_the_card_and_in_the_pushes(sessions, clock, bot, settings, make_client):
+    w = await world(sessions)
+    appeal_id, _ = await sent_appeal(
+        sessions, clock, bot, settings, w, surname="<Тег>", first_name="& Ко", patronymic="</b>",
+        premises_id=None, premises_number="<12>", topic_code="4", custom_topic="<i>Тема</i> & «кавычки»",
+        text="</blockquote><b>не жирный</b> & <script>")
+    hostile = make_client(user_id=ADMIN_ID, first_name="<Ольга>", last_name="& Ко", chat_id=STAFF_CHAT_ID)
+    mid = await card_message(sessions, appeal_id)
+    await hostile.click_data(StaffAppealCD(action=CardAction.take, appeal_id=appeal_id).pack(), mid)
+    await hostile.click_data(StaffAppealCD(action=CardAction.answer, appeal_id=appeal_id).pack(), mid)
+    await reply(hostile, mid, text="</blockquote><u>Ответ</u> & <tag>")
+    async with sessions.begin() as s:
+        (await s.get(Appeal, appeal_id)).rating = "unsolved"
+    assert await delivery.refresh_card(bot, settings, sessions, clock, appeal_id, note="<Не решён> & «вернули»")
+    refused = [(r.__api_method__, res) for r, res in zip(bot.session.requests, bot.session.results, strict=True)
+               if isinstance(res, Exception)]
+    assert refused == []
+    card = [e for e in calls(bot, "editMessageText", STAFF_CHAT_ID) if e.message_id == mid][-1]
+    for shown in ("&lt;Тег&gt; &amp; Ко &lt;/b&gt;", "&lt;12&gt;", "&lt;i&gt;Тема&lt;/i&gt; &amp; «кавычки»",
+                  "&lt;/blockquote&gt;&lt;b&gt;не жирный", "&lt;Ольга&gt; &amp; Ко", "Не решён"):
+        assert shown in card.text, shown
+    assert "&lt;/blockquote&gt;&lt;u&gt;Ответ&lt;/u&gt;" in calls(bot, "sendMessage", USER)[-1].text
