@@ -351,6 +351,8 @@ async def test_morning_digest(sessions, clock, bot, settings, staff):
     assert again.reply_to_message_id == old
     new_mid = await card_message(sessions, first)
     assert new_mid != old
+    (stripped,) = [e for e in calls(bot, "editMessageReplyMarkup", STAFF_CHAT_ID) if e.message_id == old]
+    assert stripped.reply_markup is None
     await reply(staff, new_mid, text="Ответ по просроченному обращению.")
     assert await status_of(sessions, first) is AppealStatus.answered
 

@@ -200,8 +200,14 @@ async def repost_card(bot: Bot, settings: Settings, sessions: Sessions, clock: C
         return False
     old = await svc.card_of(sessions, appeal_id)
     first = old is None or old.message_id is None
-    return await _post_card(bot, settings, sessions, clock, v, with_files=first,
-                            reply_to=None if first else old.message_id) is not None
+    posted = await _post_card(bot, settings, sessions, clock, v, with_files=first,
+                              reply_to=None if first else old.message_id)
+    if posted is not None and not first and old.chat_id is not None:
+        try:  # the buttons live on the new card only (the old one keeps its text and is replied to)
+            await bot.edit_message_reply_markup(chat_id=old.chat_id, message_id=old.message_id, reply_markup=None)
+        except TelegramAPIError as exc:
+            log.info("the old card of appeal %s keeps its buttons: %s", appeal_id, exc)
+    return posted is not None
 
 
 async def refresh_card(bot: Bot, settings: Settings, sessions: Sessions, clock: Clock,

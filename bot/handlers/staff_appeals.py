@@ -243,5 +243,6 @@ def router() -> Router:
     r.callback_query.register(show, StaffAppealCD.filter(F.action == CardAction.show))
     r.callback_query.register(redirect_to, RedirectToCD.filter())
     r.message.register(redirect_cancel_command, StateFilter(StaffRedirect.org), Command("cancel"))
-    r.message.register(redirect_query, StateFilter(StaffRedirect.org), F.text)
+    # other commands go to their handlers (the organization is never a command)
+    r.message.register(redirect_query, StateFilter(StaffRedirect.org), F.text, ~F.text.startswith("/"))
     return r
