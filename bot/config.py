@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.services.appeals.mail import SmtpConfig
 
 
 class SettingsError(Exception):
@@ -64,7 +67,7 @@ class Settings(BaseSettings):
         return v
 
     @property
-    def smtp(self):  # -> bot.services.appeals.mail.SmtpConfig | None
+    def smtp(self) -> SmtpConfig | None:
         """The SMTP connection when SMTP_URL is set (checked when the settings were built)."""
         if self.smtp_url is None:
             return None

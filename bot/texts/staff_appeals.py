@@ -9,7 +9,7 @@ import datetime as dt
 from bot.services.appeals.drafts import OrgItem
 from bot.services.appeals.views import AppealView
 from bot.texts.common import phone as show_phone
-from bot.texts.render import Html, count, escape, fmt
+from bot.texts.render import Html, count, escape, fmt, plural
 from storage.vocab import AppealRating, AppealStatus
 
 # the status words (the compose change adds APPEAL_STATUS to bot/texts/vocab.py; the coordinator unifies them)
@@ -58,7 +58,8 @@ NO_PHONE = "не указан"
 NO_EMAIL = "не указан"
 PREMISES = ", {premises}"
 PARENT = "Жалоба на ответ по обращению № {number}\n"
-LEFT = " (осталось {days})"
+LEFT = " ({left} {days})"
+LEFT_VERB = ("остался", "осталось", "осталось")
 LEFT_TODAY = " (сегодня)"
 OVERDUE = " ⚠️ <b>просрочено</b>"
 CUT = "\n<i>Текст длиннее карточки — полностью в файле ниже.</i>"
@@ -220,7 +221,8 @@ def card(v: AppealView, today: dt.date, sent_local: dt.datetime | None, text_pre
     else:
         days = v.working_days_left(today)
         if days is not None:
-            left = LEFT_TODAY if days <= 0 else fmt(LEFT, days=count(days, *WORKING_DAYS))
+            left = LEFT_TODAY if days <= 0 else fmt(LEFT, left=plural(days, *LEFT_VERB),
+                                                    days=count(days, *WORKING_DAYS))
     body = fmt(CARD, urgent=Html(URGENT) if v.urgent else "", number=v.number or "—", sent=_date(sent_local),
                status=status(v.status), due=_date(v.due_on), left=Html(left), address=v.address or "—",
                premises=fmt(PREMISES, premises=v.premises) if v.premises else "", name=v.full_name or "—",
