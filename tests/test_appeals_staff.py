@@ -415,3 +415,27 @@ async def test_hostile_text_on_the_card_and_in_the_pushes(sessions, clock, bot, 
                   "&lt;/blockquote&gt;&lt;b&gt;не жирный", "&lt;Ольга&gt; &amp; Ко", "Не решён"):
         assert shown in card.text, shown
     assert "&lt;/blockquote&gt;&lt;u&gt;Ответ&lt;/u&gt;" in calls(bot, "sendMessage", USER)[-1].text
+
+
+async def test_returned_to_work_is_answered_again(sessions, clock, bot, settings, staff):
+    w = await world(sessions)
+    appeal_id, _ = await sent_appeal(sessions, clock, bot, settings, w)
+    mid = await card_message(sessions, appeal_id)
+    await reply(staff, mid, text="Крышу осмотрели, протечки нет.")
+    clock.advance(days=2)
+    async with sessions.begin() as s:  # what «Вернуть в работу» writes (the «Собственные обращения» change)
+        a = await s.get(Appeal, appeal_id)
+        a.status, a.rating = AppealStatus.in_work.value, "unsolved"
+        s.add(AppealStatusChange(appeal_id=appeal_id, status="in_work", changed_by=USER,
+                                 comment="Течёт снова после дождя", changed_at=clock.utcnow()))
+    assert await delivery.refresh_card(bot, settings, sessions, clock, appeal_id, note="Заявитель вернул в работу")
+    edit = [e for e in calls(bot, "editMessageText", STAFF_CHAT_ID) if e.message_id == mid][-1]
+    assert "На рассмотрении" in edit.text and "Возвращено в работу заявителем 21.11.2026" in edit.text
+    assert "«Течёт снова после дождя»" in edit.text and "Оценка заявителя: Не решён" in edit.text
+    assert [b.text for row in edit.reply_markup.inline_keyboard for b in row] == ["Ответить", "Перенаправить"]
+    await reply(staff, mid, text="Заменили участок кровли 3×4 м.")
+    assert await status_of(sessions, appeal_id) is AppealStatus.answered
+    v = await views.get_view(sessions, appeal_id)
+    assert [a.text for a in v.answers] == ["Крышу осмотрели, протечки нет.", "Заменили участок кровли 3×4 м."]
+    assert [c.status for c in v.history] == [AppealStatus.sent, AppealStatus.answered, AppealStatus.in_work,
+                                             AppealStatus.answered]
