@@ -175,3 +175,24 @@ async def test_a_server_that_does_not_answer_leaves_the_pdf(sessions, clock, bot
         assert (await s.execute(select(Appeal.route))).scalar_one() == "pdf"
     (told,) = calls(bot, "sendMessage", USER)
     assert "отправили" not in told.text and "dom.gosuslugi.ru" in told.text
+
+
+async def test_a_letter_too_big_for_the_server_goes_without_attachments(sessions, clock, bot, settings):
+    inbox = Inbox()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port(), data_size_limit=20_000)
+    ctl.start()
+    try:
+        settings = settings.model_copy(update={"smtp_url": SecretStr(f"smtp://127.0.0.1:{ctl.port}")})
+        w = await world(sessions)
+        await link(sessions, USER, w.account)
+        bot.session.files.update({"PH1": b"\xff\xd8" + b"J" * 30_000, "DOC1": b"%PDF-1.4 act"})
+        sent = await drafts.submit(sessions, USER, fields(w), clock, settings.email_enabled)
+        d = await delivery.deliver(bot, settings, sessions, clock, sent.id, sent.route)
+    finally:
+        ctl.stop()
+    assert d.emailed
+    ((_rcpt, msg),) = inbox.messages
+    assert attachments(msg) == {}
+    body = msg.get_body(("plain",)).get_content()
+    assert "Файл «акт.pdf» (1 КБ) не вложен в письмо: почтовый сервер не принял письмо такого размера" in body
+    assert "Файл «фото» " in body and "«видео-протечки.pdf» (25,0 МБ) не вложен в письмо: он больше 20 МБ" in body

@@ -141,20 +141,20 @@ async def send_files(bot: Bot, chat_id: int, files: list[FileRef], reply_to: int
 
 
 async def download(bot: Bot, settings: Settings, files: list[FileRef]) -> tuple[list[mail.Attachment],
-                                                                                  list[FileRef]]:
-    """The files for an e-mail: (downloaded, not downloaded). Above 20 MB only through a local Bot API server."""
+                                                                                  list[mail.Skipped]]:
+    """The files for an e-mail: (attached, named instead). Above 20 MB only through a local Bot API server."""
     got: list[mail.Attachment] = []
-    skipped: list[FileRef] = []
+    skipped: list[mail.Skipped] = []
     for i, f in enumerate(files, 1):
         if (f.size or 0) > CLOUD_DOWNLOAD_LIMIT and not settings.telegram_api_url:
-            skipped.append(f)
+            skipped.append(mail.Skipped(f, mail.Skip.big))
             continue
         buf = io.BytesIO()
         try:
             await bot.download(f.file_id, destination=buf)
         except Exception as exc:  # any failure: the letter names the file instead
             log.warning("could not download %s for an e-mail: %s", f.file_name or f.file_id, exc)
-            skipped.append(f)
+            skipped.append(mail.Skipped(f, mail.Skip.failed))
             continue
         got.append(mail.attachment_of(f, i, buf.getvalue()))
     return got, skipped
@@ -261,9 +261,10 @@ async def email_appeal(bot: Bot, settings: Settings, v: views.AppealView, sent_o
     if cfg is None or not addressee.email:
         return False
     files, skipped = await download(bot, settings, v.files)
-    msg = mail.appeal_message(v, sent_on, addressee, cfg.sender, files, skipped, redirected_by)
     try:
-        await mail.send(cfg, msg)
+        await mail.send_or_without_files(
+            cfg, lambda got, named: mail.appeal_message(v, sent_on, addressee, cfg.sender, got, named, redirected_by),
+            files, skipped)
     except mail.MailError as exc:
         log.warning("appeal %s was not e-mailed to %s: %s", v.id, addressee.email, exc)
         return False
@@ -344,10 +345,10 @@ async def tell_answer(bot: Bot, settings: Settings, clock: Clock, v: views.Appea
     cfg = settings.smtp
     if first_part and cfg is not None and v.email:
         got, skipped = await download(bot, settings, files)
-        msg = mail.answer_message(v, ans, _sent_on(clock, v), clock.to_local(ans.created_at), org or cfg.sender,
-                                  cfg.sender, got, skipped)
         try:
-            await mail.send(cfg, msg)
+            await mail.send_or_without_files(
+                cfg, lambda a, n: mail.answer_message(v, ans, _sent_on(clock, v), clock.to_local(ans.created_at),
+                                                      org or cfg.sender, cfg.sender, a, n), got, skipped)
         except mail.MailError as exc:
             log.warning("the answer to appeal %s was not e-mailed to %s: %s", v.id, v.email, exc)
     return told

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from enum import StrEnum
 from urllib.parse import unquote, urlsplit
 
 from bot.services.appeals.drafts import FileRef, OrgItem
@@ -21,7 +23,12 @@ from bot.texts import staff_appeals as t
 
 
 class MailError(Exception):
-    """The letter was not sent (the server refused, did not answer, or the settings are wrong)."""
+    """The letter was not sent (the server refused, did not answer, or the settings are wrong). ``too_big``: the
+    server refused its size (552) — it may go again without attachments."""
+
+    def __init__(self, message: str, too_big: bool = False) -> None:
+        super().__init__(message)
+        self.too_big = too_big
 
 
 @dataclass(frozen=True)
@@ -58,13 +65,29 @@ class Attachment:
     name: str
     content: bytes
     mime: str
+    ref: FileRef | None = None
+
+
+class Skip(StrEnum):
+    """Why a file is named in the letter instead of attached."""
+
+    big = "big"  # over the cloud Bot API's 20 MB and no local Bot API server
+    total = "total"  # the server refused the letter with it as too big
+    failed = "failed"  # Telegram did not give it
+
+
+@dataclass(frozen=True)
+class Skipped:
+    ref: FileRef
+    why: Skip
+
 
 
 def attachment_of(ref: FileRef, index: int, content: bytes) -> Attachment:
     name = ref.file_name or (f"photo-{index}.jpg" if ref.kind == "photo" else f"file-{index}")
     mime = ref.mime_type or mimetypes.guess_type(name)[0] or (
         "image/jpeg" if ref.kind == "photo" else "application/octet-stream")
-    return Attachment(name, content, mime)
+    return Attachment(name, content, mime, ref)
 
 
 def _attach(msg: EmailMessage, files: list[Attachment]) -> None:
@@ -74,11 +97,12 @@ def _attach(msg: EmailMessage, files: list[Attachment]) -> None:
                            filename=a.name)
 
 
-def _skipped(refs: list[FileRef], template: str, contact: str) -> list[str]:
-    return [template.format(name=r.file_name or r.kind, size=t.size(r.size), contact=contact) for r in refs]
+def _skipped(items: list[Skipped], where: str) -> list[str]:
+    return [t.MAIL_SKIPPED.format(name=x.ref.file_name or t.LABEL["photo"], size=t.size(x.ref.size),
+                                  why=t.MAIL_SKIP_WHY[x.why.value], where=where) for x in items]
 
 
-def appeal_body(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, skipped: list[FileRef],
+def appeal_body(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, skipped: list[Skipped],
                 redirected_by: str | None = None) -> str:
     lines = [t.LABEL["title"].format(number=v.number), ""]
     if redirected_by:
@@ -89,7 +113,7 @@ def appeal_body(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, skip
     lines += ["", f"{t.LABEL['text']}:", v.text, ""]
     names = t.file_names(v.files)
     lines += [f"{t.LABEL['files']}: " + ("; ".join(names) if names else t.LABEL["no_files"])]
-    notes = _skipped(skipped, t.MAIL_SKIPPED, v.email or (v.phone or ""))
+    notes = _skipped(skipped, t.MAIL_WHERE_APPEAL.format(contact=v.email or v.phone or ""))
     if notes:
         lines += [""] + notes
     lines += ["", "—", t.MAIL_FOOTER]
@@ -97,7 +121,7 @@ def appeal_body(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, skip
 
 
 def appeal_message(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, sender: str,
-                   files: list[Attachment], skipped: list[FileRef], redirected_by: str | None = None) -> EmailMessage:
+                   files: list[Attachment], skipped: list[Skipped], redirected_by: str | None = None) -> EmailMessage:
     """The appeal to ``addressee`` (its registry e-mail); replies go to the applicant."""
     msg = EmailMessage()
     msg["Subject"] = t.MAIL_SUBJECT.format(number=v.number, topic=" ".join((v.topic or "").split()))
@@ -112,7 +136,7 @@ def appeal_message(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, s
 
 
 def answer_message(v: AppealView, ans: AnswerView, sent_on: dt.date | None, answered: dt.datetime, org_name: str,
-                   sender: str, files: list[Attachment], skipped: list[FileRef]) -> EmailMessage:
+                   sender: str, files: list[Attachment], skipped: list[Skipped]) -> EmailMessage:
     """The answer to the applicant's e-mail («ответ … прошу направить … по адресу электронной почты»)."""
     msg = EmailMessage()
     msg["Subject"] = t.MAIL_ANSWER_SUBJECT.format(number=v.number)
@@ -123,7 +147,7 @@ def answer_message(v: AppealView, ans: AnswerView, sent_on: dt.date | None, answ
                                 number=v.number, sent=sent_on.strftime("%d.%m.%Y") if sent_on else "—",
                                 topic=v.topic or "", org=org_name, when=answered.strftime("%d.%m.%Y %H:%M"),
                                 text=ans.text or "")
-    notes = _skipped(skipped, t.MAIL_SKIPPED_ANSWER, "")
+    notes = _skipped(skipped, t.MAIL_WHERE_ANSWER)
     if files or skipped:
         body += "\n\n" + f"{t.LABEL['files']}: " + "; ".join(t.file_names(ans.files))
     if notes:
@@ -139,5 +163,20 @@ async def send(cfg: SmtpConfig, msg: EmailMessage, timeout: float = 30) -> None:
     try:
         await aiosmtplib.send(msg, hostname=cfg.host, port=cfg.port, username=cfg.username, password=cfg.password,
                               use_tls=cfg.use_tls, start_tls=None if not cfg.use_tls else False, timeout=timeout)
+    except aiosmtplib.SMTPResponseException as exc:
+        raise MailError(str(exc), too_big=exc.code == 552) from exc
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         raise MailError(str(exc)) from exc
+
+
+async def send_or_without_files(cfg: SmtpConfig, build: Callable[[list[Attachment], list[Skipped]], EmailMessage],
+                                files: list[Attachment], skipped: list[Skipped]) -> None:
+    """Send the letter; when the server refuses its size, once more with the files named instead of attached."""
+    try:
+        await send(cfg, build(files, skipped))
+        return
+    except MailError as exc:
+        if not exc.too_big or not files:
+            raise
+    named = [Skipped(a.ref, Skip.total) for a in files if a.ref is not None]
+    await send(cfg, build([], skipped + named))
