@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     def _empty_smtp(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else (v.strip() if isinstance(v, str) else v)
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None:
+            from bot.services.appeals.mail import parse_url
+
+            parse_url(v.get_secret_value(), "check@localhost")  # the scheme, host, port (never the password)
+        return v
+
     @field_validator("smtp_from")
     @classmethod
     def _smtp_config(cls, v: str | None, info: ValidationInfo) -> str | None:
