@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.services.appeals.mail import SmtpConfig
 
 
 class SettingsError(Exception):
@@ -44,6 +47,47 @@ class Settings(BaseSettings):
     invoice_min_rub: Decimal = Decimal("87.00")  # Telegram's RUB limits of one invoice (core.telegram.org/bots/
     invoice_max_rub: Decimal = Decimal("870000.00")  # payments#supported-currencies)
     qr_encoding: str = "cp1251"  # ГОСТ Р 56042-2014 QR: cp1251 (ST00011, read by every bank app) or utf-8 (ST00012)
+    # ---- appeals (issue 11): e-mail to addressees outside the bot and answers to applicants; off when empty
+    smtp_url: SecretStr | None = None  # smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465
+    smtp_from: str | None = None  # the sender address; the URL's user when it is an address
+
+    @field_validator("smtp_url", "smtp_from", mode="before")
+    @classmethod
+    def _empty_smtp(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else (v.strip() if isinstance(v, str) else v)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None:
+            from bot.services.appeals.mail import parse_url
+
+            parse_url(v.get_secret_value(), "check@localhost")  # the scheme, host, port (never the password)
+        return v
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_config(cls, v: str | None, info: ValidationInfo) -> str | None:
+        url = info.data.get("smtp_url")
+        if url is not None:
+            from bot.services.appeals.mail import parse_url
+
+            parse_url(url.get_secret_value(), v)  # ValueError names what is wrong
+        return v
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """The SMTP connection when SMTP_URL is set (checked when the settings were built)."""
+        if self.smtp_url is None:
+            return None
+        from bot.services.appeals.mail import parse_url
+
+        return parse_url(self.smtp_url.get_secret_value(), self.smtp_from)
+
+    @property
+    def email_enabled(self) -> bool:
+        """Appeals can be e-mailed (drafts.submit's ``email_configured``)."""
+        return self.smtp_url is not None
 
     @field_validator("payment_provider_token", mode="before")
     @classmethod

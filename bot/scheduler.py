@@ -35,6 +35,7 @@ class JobContext:
     settings: Settings
     clock: Clock
     sender: Sender | None  # None when there is no bot to send with (jobs run without BOT_TOKEN)
+    bot: Any = None  # the bot, for jobs that post to the staff chat (None without BOT_TOKEN)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ async def _payments(ctx: JobContext) -> str:
     return tj.queued("payments", await payment_reminders.remind_payments(ctx.sessions, ctx.clock))
 
 
+async def _appeals_digest(ctx: JobContext) -> str:
+    from bot.handlers.appeal_delivery import post_digest
+
+    if ctx.bot is None:
+        return tj.NO_SENDER
+    d = await post_digest(ctx.bot, ctx.settings, ctx.sessions, ctx.clock)
+    return tj.digest(d.new, d.in_work, d.due_today, d.overdue) if d else tj.NO_STAFF_CHAT
+
+
 def _cron(hour: str, minute: int = 0) -> Callable[[Settings], CronTrigger]:
     return lambda s: CronTrigger(hour=hour, minute=minute, timezone=s.tz)
 
@@ -109,6 +119,7 @@ JOBS: dict[str, Job] = {j.name: j for j in (
     Job("meetings_close", tj.SCHEDULES["meetings_close"], lambda s: IntervalTrigger(minutes=5, timezone=s.tz),
         _meetings_close, misfire_grace=600),
     Job("payments", tj.SCHEDULES["payments"], _cron("11"), _payments),
+    Job("appeals_digest", tj.SCHEDULES["appeals_digest"], _cron("9"), _appeals_digest),
 )}
 
 
@@ -121,7 +132,7 @@ def build_sender(sessions: async_sessionmaker[AsyncSession], settings: Settings,
 def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,
                     bot: Any) -> AsyncIOScheduler:
     """All jobs, fresh from the registry; the caller starts it (``scheduler.start()``) inside the running loop."""
-    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None)
+    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None, bot)
     scheduler = AsyncIOScheduler(timezone=settings.tz)
     for job in JOBS.values():
         scheduler.add_job(_runner(job, ctx), job.trigger(settings), id=job.name, name=job.schedule,
@@ -148,7 +159,7 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], setting
     """Run one job now (``jobs run NAME``); then, with a bot, send what it queued. Returns lines for people."""
     if name not in JOBS:
         raise KeyError(name)
-    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None)
+    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None, bot)
     lines = [f"{name}: {await JOBS[name].func(ctx)}"]
     if name != "sender":
         lines.append(f"sender: {await _send(ctx)}")

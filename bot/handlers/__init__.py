@@ -15,6 +15,7 @@ from bot.handlers import (
     my_appeals,
     payments,
     readings,
+    staff_appeals,
     staff_broadcast,
     staff_cards,
     staff_help,
@@ -37,6 +38,7 @@ def setup_routers(settings: Settings) -> Router:
     staff.callback_query.filter(IsStaff())
     staff.include_router(staff_cards.router())  # a reply to a card (before the dialogs take it as text)
     staff.include_router(staff_links.router())
+    staff.include_router(staff_appeals.router())
     staff.include_router(staff_outages.router())
     staff.include_router(staff_broadcast.router())
     staff.include_router(staff_readings.router())

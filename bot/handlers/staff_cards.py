@@ -13,9 +13,11 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.services import staff_cards as cards
 from bot.services.clock import Clock
 
@@ -81,14 +83,16 @@ class CardReply(Filter):
         return {"card": card} if card is not None else False
 
 
-async def card_reply(message: Message, card: cards.Card, bot: Bot, sessions: Sessions, clock: Clock) -> None:
-    await _handlers()[card.kind](message, card, bot=bot, sessions=sessions, clock=clock)
+async def card_reply(message: Message, card: cards.Card, bot: Bot, sessions: Sessions, clock: Clock,
+                     settings: Settings, state: FSMContext) -> None:
+    extra = {"settings": settings, "state": state} if card.kind is cards.CardKind.appeal else {}
+    await _handlers()[card.kind](message, card, bot=bot, sessions=sessions, clock=clock, **extra)
 
 
 def _handlers() -> dict[cards.CardKind, ReplyHandler]:
-    from bot.handlers import staff_links
+    from bot.handlers import staff_appeals, staff_links
 
-    return {cards.CardKind.link: staff_links.card_reply}
+    return {cards.CardKind.link: staff_links.card_reply, cards.CardKind.appeal: staff_appeals.card_reply}
 
 
 def router() -> Router:

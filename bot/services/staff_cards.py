@@ -23,6 +23,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 class CardKind(StrEnum):
     link = "link"  # a resident asks to confirm an account is theirs (bot.services.accounts)
+    appeal = "appeal"  # an appeal to the УК (bot.services.appeals.staff): stays open, the appeal's status rules
 
 
 class CardStatus(StrEnum):
