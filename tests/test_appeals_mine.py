@@ -456,7 +456,7 @@ async def test_unsolved_then_back_to_work(client, sessions, clock, w, dp, cards)
     (view,) = msgs(await client.click(t.BTN_TO_APPEAL))
     assert "Статус обращения: <b>На рассмотрении</b>" in view.text
     assert "Ожидаемая дата ответа: <b>12.01.2027</b>" in view.text
-    assert t.BTN_WITHDRAW in view.buttons  # it waits for a new answer again
+    assert t.BTN_WITHDRAW not in view.buttons  # it waits for a new answer, but an answered appeal stays on record
     (history,) = msgs(await client.click(t.BTN_HISTORY))
     assert "18.12.2026 10:00 — <b>Возвращено в работу</b> (вы)\n   Мусор на лестнице так и лежит" in history.text
     # pressed again: not answered any more
@@ -552,3 +552,16 @@ def test_the_view_of_the_longest_appeal_fits_one_message(clock):
     assert "Тема обращения: <тема> &" in plain and "Жалоба на ответ по обращению: № 2026-000002" in plain
     for part in t.full_text(v) + [m for m, _ in t.answer_messages(v, clock.to_local)]:
         assert len(parse_html(part).encode("utf-16-le")) // 2 <= 4096
+
+
+async def test_an_appeal_returned_to_work_cannot_be_withdrawn(sessions, clock, w):
+    """Once answered, an appeal stays on record: returned to work, it waits for a new answer but is not withdrawn."""
+    from bot.services.appeals import mine
+
+    sent = await send(sessions, clock, w)
+    await answer(sessions, sent.id, clock.utcnow())
+    done = await mine.reopen(sessions, USER, sent.id, "Крыша всё ещё течёт.", clock)
+    assert done.outcome is mine.Outcome.ok
+    done = await mine.withdraw(sessions, USER, sent.id, "Передумал.", clock.utcnow())
+    assert done.outcome is mine.Outcome.answered
+    assert (await appeal(sessions, sent.id)).status == "in_work"

@@ -13,6 +13,7 @@ from aiogram.types import Message, PhotoSize, User
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bot.fsm.my_appeals import MyAppealCD
 from bot.fsm.staff_appeals import CardAction, RedirectToCD, StaffAppealCD
 from bot.handlers import appeal_delivery as delivery
 from bot.scheduler import run_job
@@ -131,7 +132,9 @@ async def test_reply_to_card_with_a_photo_answers_the_resident(sessions, clock, 
     # the resident: the answer, its photo by file_id, a button to the appeal
     (told,) = calls(bot, "sendMessage", USER)
     assert "Ответ получен" in told.text and "№ 2026-000001" in told.text and "Крышу залатали" in told.text
-    assert [b.text for row in told.reply_markup.inline_keyboard for b in row] == ["Собственные обращения"]
+    (button,) = [b for row in told.reply_markup.inline_keyboard for b in row]
+    assert button.text == "Открыть обращение"
+    assert button.callback_data == MyAppealCD(id=appeal_id).pack()  # the resident's view of this appeal
     (p,) = calls(bot, "sendPhoto", USER)
     assert p.photo == "ANS_PHOTO"
     # stored with its author and its file

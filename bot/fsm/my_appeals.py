@@ -53,10 +53,3 @@ class MyAppealCD(CallbackData, prefix="apv"):
     act: ViewAct = ViewAct.view
     rating: AppealRating | None = None
 
-
-# TEMPORARY: the compose change defines this class in bot/fsm/appeals.py and handles it (open a draft for
-# editing, delete it); the list only shows the buttons. Identical here until the branches are merged — then this
-# one is removed and bot/fsm/appeals.AppealDraftCD imported instead.
-class AppealDraftCD(CallbackData, prefix="apd"):
-    id: Id
-    action: Token  # "edit" | "delete"

@@ -750,7 +750,7 @@ async def send(message: Message, state: FSMContext, data: AppealData, e: Env) ->
     isolation (storage.fsm / Redis) runs one user's updates one after another, and the state is read after the
     lock; the draft row is taken ``FOR UPDATE`` by ``drafts.submit`` as well."""
     f = data.f()
-    email_configured = getattr(e.settings, "smtp_url", None) is not None
+    email_configured = e.settings.email_enabled
     await state.set_state(ComposeAppeal.review)  # a second «Да» now is a button of another step
     try:
         s = await drafts.submit(e.sessions, e.user_id, f, e.clock, email_configured, data.draft_id)

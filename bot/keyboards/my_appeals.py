@@ -7,8 +7,8 @@ import datetime as dt
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.fsm.appeals import AppealNewCD, AppealsMenuCD
-from bot.fsm.my_appeals import AppealDraftCD, ListAct, MyAppealCD, MyListCD, ViewAct
+from bot.fsm.appeals import AppealDraftCD, AppealNewCD, AppealsMenuCD
+from bot.fsm.my_appeals import ListAct, MyAppealCD, MyListCD, ViewAct
 from bot.keyboards.paginator import nav_row
 from bot.services.appeals import mine
 from bot.services.appeals.mine import Filter, Outcome

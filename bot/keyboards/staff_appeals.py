@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.fsm.appeals import AppealsMenuCD
+from bot.fsm.my_appeals import MyAppealCD
 from bot.fsm.staff_appeals import CardAction, RedirectToCD, StaffAppealCD
 from bot.services.appeals.drafts import OrgItem
 from bot.services.appeals.staff import ANSWERABLE, REDIRECTABLE, TAKEABLE, DigestItem
@@ -52,7 +52,6 @@ def digest(items: list[DigestItem]) -> InlineKeyboardMarkup | None:
 
 
 def resident(appeal_id: int) -> InlineKeyboardMarkup:
-    """«Собственные обращения» (the list, where the appeal is first; the view's own button replaces it when the
-    «Собственные обращения» change lands)."""
+    """«Открыть обращение»: the resident's view of it («Собственные обращения»)."""
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=t.BTN_OPEN, callback_data=AppealsMenuCD(action="mine").pack())]])
+        text=t.BTN_OPEN, callback_data=MyAppealCD(id=appeal_id).pack())]])

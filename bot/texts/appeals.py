@@ -57,12 +57,15 @@ MENU = (
 )
 MENU_DRAFTS = "\n\nНе отправлено: {drafts}."
 
+# the 59-ФЗ declaration, the seed's words (figures 4 and 11); the review card, the view, the staff card, the e-mail
+# and the PDF all show this one, the e-mail after it
 DECLARATION = (
     "Прошу считать данное обращение (информационное сообщение) официальным обращением, направленным в соответствии "
     "с Федеральным законом от 02.05.2006 № 59-ФЗ «О порядке рассмотрения обращений граждан Российской Федерации». "
-    "В соответствии с ч. 4 ст. 10 Закона № 59-ФЗ ответ на данное обращение прошу направить в этот чат, а также по "
-    "следующему адресу электронной почты: {email}"
+    "В соответствии с ч. 4 ст. 10 Закона № 59-ФЗ ответ на данное обращение прошу направить по моему адресу в "
+    "системе (в мой личный кабинет в ГИС ЖКХ), а также по следующему адресу электронной почты:"
 )
+DECLARATION_BOT = "Ответ придёт в этот чат и на указанный e-mail."
 CONFIRM = (
     "Перед отправкой обращения убедитесь в правильности введенных данных. После отправки обращение будет недоступно "
     "для редактирования. Отправить обращение?"
@@ -311,7 +314,7 @@ def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, o
         lines.append(fmt("<b>Файлы</b> ({n}): {v}", n=len(f.files), v=names))
     else:
         lines.append(Html("<b>Файлы:</b> нет"))
-    lines += [Html(""), fmt(DECLARATION, email=f.email or NOT_SET)]
+    lines += [Html(""), fmt("{d} {email}\n{bot}", d=DECLARATION, email=f.email or NOT_SET, bot=DECLARATION_BOT)]
     gaps = drafts.missing(f)
     if gaps:
         lines += [Html(""), fmt("Не заполнено: {v}.", v=", ".join(MISSING_NAMES[g] for g in gaps))]

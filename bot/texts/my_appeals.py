@@ -11,9 +11,11 @@ from collections.abc import Callable
 from bot.services.appeals import mine
 from bot.services.appeals.mine import Filter, Outcome
 from bot.services.appeals.views import AppealView, ChangeView
+from bot.texts.appeals import DECLARATION, DECLARATION_BOT
 from bot.texts.common import number as number_text
 from bot.texts.common import phone as phone_text
 from bot.texts.render import Html, count, escape, fmt, join
+from bot.texts.vocab import APPEAL_RATING, APPEAL_STATUS
 from storage.vocab import AppealRating, AppealStatus
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
@@ -21,36 +23,14 @@ ToLocal = Callable[[dt.datetime], dt.datetime]
 TITLE = "Собственные обращения"
 TEXT_LIMIT = 3900  # what one message carries, under Telegram's 4 096 (plain text after the HTML is parsed)
 
-# TEMPORARY: the compose change adds APPEAL_STATUS to bot/texts/vocab.py; the words are the same (the coordinator
-# keeps that one at the merge).
-APPEAL_STATUS = {
-    AppealStatus.draft: "Не отправлено",
-    AppealStatus.sent: "Отправлено",
-    AppealStatus.in_work: "На рассмотрении",
-    AppealStatus.answered: "Ответ получен",
-    AppealStatus.redirected: "Перенаправлено",
-    AppealStatus.withdrawn: "Отозвано",
-}
 RETURNED = "Возвращено в работу"
-RATING = {
-    AppealRating.solved: "Вопрос решён",
-    AppealRating.partly: "Решён частично",
-    AppealRating.unsolved: "Не решён",
-}
+RATING = APPEAL_RATING
 FILTER_NAMES = {
     Filter.all: "Все",
     **{Filter(s.value): w for s, w in APPEAL_STATUS.items()},
     Filter.overdue: "Просроченные",
 }
 
-# the 59-ФЗ declaration (the seed's figure 4 and 11, word for word); in the bot the answer comes to this chat
-DECLARATION = (
-    "Прошу считать данное обращение (информационное сообщение) официальным обращением, направленным в "
-    "соответствии с Федеральным законом от 02.05.2006 № 59-ФЗ «О порядке рассмотрения обращений граждан "
-    "Российской Федерации». В соответствии с ч. 4 ст. 10 Закона № 59-ФЗ ответ на данное обращение прошу направить "
-    "по моему адресу в системе (в мой личный кабинет в ГИС ЖКХ), а также по следующему адресу электронной почты:"
-)
-DECLARATION_BOT = "Ответ придёт в этот чат и на указанный e-mail."
 
 # buttons
 BTN_FILTER = "Статус: {name}"

@@ -8,35 +8,22 @@ import datetime as dt
 
 from bot.services.appeals.drafts import OrgItem
 from bot.services.appeals.views import AppealView
+from bot.texts.appeals import DECLARATION as DECLARATION
 from bot.texts.common import phone as show_phone
 from bot.texts.render import Html, count, escape, fmt, plural
-from storage.vocab import AppealRating, AppealStatus
+from bot.texts.vocab import APPEAL_RATING, APPEAL_STATUS
+from storage.vocab import AppealStatus
 
-# the status words (the compose change adds APPEAL_STATUS to bot/texts/vocab.py; the coordinator unifies them)
-STATUS = {
-    AppealStatus.draft: "Не отправлено",
-    AppealStatus.sent: "Отправлено",
-    AppealStatus.in_work: "На рассмотрении",
-    AppealStatus.answered: "Ответ получен",
-    AppealStatus.redirected: "Перенаправлено",
-    AppealStatus.withdrawn: "Отозвано",
-}
-RATING = {AppealRating.solved: "Вопрос решён", AppealRating.partly: "Решён частично",
-          AppealRating.unsolved: "Не решён"}
+STATUS = APPEAL_STATUS
+RATING = APPEAL_RATING
 
-DECLARATION = (
-    "Прошу считать данное обращение (информационное сообщение) официальным обращением, направленным в соответствии "
-    "с Федеральным законом от 02.05.2006 № 59-ФЗ «О порядке рассмотрения обращений граждан Российской Федерации». "
-    "В соответствии с ч. 4 ст. 10 Закона № 59-ФЗ ответ на данное обращение прошу направить по моему адресу в "
-    "системе (в мой личный кабинет в ГИС ЖКХ), а также по следующему адресу электронной почты:"
-)
 GIS_HOWTO = ("Подать обращение в ГИС ЖКХ: dom.gosuslugi.ru → «Направить обращение или жалобу» — выберите адресата "
              "и приложите этот документ.")
 
 BTN_TAKE = "Взять в работу"
 BTN_ANSWER = "Ответить"
 BTN_REDIRECT = "Перенаправить"
-BTN_OPEN = "Собственные обращения"  # the resident's way to the appeal (the list until the view's button lands)
+BTN_OPEN = "Открыть обращение"  # under a push to the resident: the appeal's view
 
 # ------------------------------------------------------------------------------------------- the card
 

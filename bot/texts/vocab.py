@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage.vocab import AppealStatus, Resource
+from storage.vocab import AppealRating, AppealStatus, Resource
 
 # nominative (buttons, lists), genitive («отключение горячей воды»), the unit of a meter
 RESOURCE_NAME = {
@@ -41,6 +41,12 @@ APPEAL_STATUS = {
     AppealStatus.answered: "Ответ получен",
     AppealStatus.redirected: "Перенаправлено",
     AppealStatus.withdrawn: "Отозвано",
+}
+# the resident's rating of an answer
+APPEAL_RATING = {
+    AppealRating.solved: "Вопрос решён",
+    AppealRating.partly: "Решён частично",
+    AppealRating.unsolved: "Не решён",
 }
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",

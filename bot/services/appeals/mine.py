@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.appeals import deadlines, topics
@@ -29,7 +29,8 @@ Sessions = async_sessionmaker[AsyncSession]
 PAGE_SIZE = 5
 REOPEN_DAYS = 30  # «Вернуть в работу» within 30 days of the answer
 NOTE_MIN, NOTE_MAX = 3, 1000  # a withdrawal's reason, a return's comment
-WITHDRAWABLE = (AppealStatus.sent, AppealStatus.in_work)  # no answer yet (a returned appeal waits for a new one)
+WITHDRAWABLE = (AppealStatus.sent, AppealStatus.in_work)  # and no answer yet: once answered (even if returned to
+# work since), the appeal stays — its answer is on record
 
 
 # --------------------------------------------------------------------------------------------- the list
@@ -168,7 +169,9 @@ def _why_not(status: AppealStatus) -> Outcome:
 
 
 def may_withdraw(v: AppealView) -> Outcome:
-    """«Отозвать обращение» is offered while the appeal waits for its answer."""
+    """«Отозвать обращение» is offered while the appeal has no answer."""
+    if v.answers:
+        return Outcome.answered
     return Outcome.ok if v.status in WITHDRAWABLE else _why_not(v.status)
 
 
@@ -219,11 +222,13 @@ async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str
             return Done(Outcome.not_found)
         done = await s.execute(
             update(Appeal).where(Appeal.id == appeal_id, Appeal.user_id == user_id,
-                                 Appeal.status.in_([x.value for x in WITHDRAWABLE]))
+                                 Appeal.status.in_([x.value for x in WITHDRAWABLE]),
+                                 ~exists().where(AppealAnswer.appeal_id == Appeal.id))
             .values(status=AppealStatus.withdrawn.value, updated_at=now_utc)
             .execution_options(synchronize_session=False))
         if done.rowcount != 1:
-            return Done(_why_not(AppealStatus(a.status)), a.number)
+            answered = await s.scalar(select(exists().where(AppealAnswer.appeal_id == appeal_id)))
+            return Done(Outcome.answered if answered else _why_not(AppealStatus(a.status)), a.number)
         s.add(AppealStatusChange(appeal_id=appeal_id, status=AppealStatus.withdrawn.value, changed_by=user_id,
                                  changed_by_name=a.first_name, comment=note, changed_at=now_utc))
         return Done(Outcome.ok, a.number)
