@@ -31,6 +31,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import (
     BufferedInputFile,
+    ForceReply,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -60,6 +61,8 @@ HELP = (
     "  /кнопки      — показать кнопки, которые можно нажать сейчас\n"
     "  /contact +7… — поделиться номером телефона\n"
     "  /file ПУТЬ   — отправить файл\n"
+    "  /reply N ТЕКСТ — ответить на сообщение N (как «Ответить» в Telegram; /reply N /file ПУТЬ — файлом)\n"
+    "                 на вопрос бота «ответьте на это сообщение» следующий текст или файл уходит ответом сам\n"
     "  /staff       — писать в чат сотрудников УК как сотрудник (и обратно — как житель)\n"
     "  /quit        — выйти (Ctrl+D тоже)"
 )
@@ -74,6 +77,8 @@ DEFERRED = "  ({n} {wait} конца тихих часов — {come} потом
 WHO_RESIDENT = "  (вы пишете боту как житель «{name}», id {id})\n"
 WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} как сотрудник «{name}», id {id})\n"
 PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
+FORCE_REPLY = "  (бот просит ответить на это сообщение: следующий текст или /file уйдёт ответом на него)\n"
+REPLY_USAGE = "  ответ на сообщение: /reply N текст (N — номер сообщения бота, например 24) или /reply N /file ПУТЬ\n"
 BUTTONS_RULE = ("  (пока бот ждёт от вас текст, N-k нажимает только кнопки его последнего ответа: "
                 "{labels}; другое N-k уйдёт как текст)\n")
 
@@ -110,6 +115,9 @@ class Terminal:
     here: int | None = None  # the chat the terminal user writes in now; the others' messages are marked «→ чат …»
     # the numbered messages of the bot's latest reply in each chat (empty: that reply had no buttons)
     last_reply: dict[int, set[int]] = field(default_factory=dict)
+    # the bot's latest question that asks for a reply to itself (ForceReply), by chat: the next text or file typed
+    # there goes as a reply to it, as a Telegram app opens the reply to such a message
+    force_reply: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.here is None and self.chats:
@@ -143,6 +151,9 @@ class Terminal:
             return None
         shown = self._track_inline(sent, chat)
         removed = isinstance(getattr(sent.raw, "reply_markup", None), ReplyKeyboardRemove)
+        asks_reply = isinstance(getattr(sent.raw, "reply_markup", None), ForceReply)
+        if chat is not None and asks_reply and sent.message_id is not None:
+            self.force_reply[chat] = sent.message_id
         if chat is not None and sent.reply is not None:
             self.keyboards[chat] = sent.reply.keyboard
         elif chat is not None and removed:
@@ -165,6 +176,8 @@ class Terminal:
             self._reply_rows(sent.reply.keyboard, "меню под полем ввода" if chat in self.chats else None)
         elif removed and chat in self.chats:
             self.out.write("  (меню под полем ввода убрано)\n")
+        if asks_reply and chat in self.chats:
+            self.out.write(FORCE_REPLY)
         self.out.flush()
         return shown
 
@@ -317,6 +330,20 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
 
 async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal, line: str,
                out: TextIO) -> list[Sent]:
+    reply_to: int | None = None
+    if line.startswith("/reply"):
+        number, _, rest = line.removeprefix("/reply").strip().partition(" ")
+        shown = term.by_number.get(int(number)) if number.isdigit() else None
+        if shown is None or shown.chat_id != client.chat.id or not rest.strip():
+            out.write(REPLY_USAGE)
+            return []
+        reply_to, line = shown.message_id, rest.strip()
+        client.texts.setdefault(shown.message_id, shown.text)
+    elif not line.startswith("/") or line.startswith("/file"):
+        asked = term.force_reply.get(client.chat.id)
+        if asked is not None and term.reply_button(client.chat.id, line) is None \
+                and not _INLINE_LABEL.fullmatch(line):
+            reply_to = term.force_reply.pop(client.chat.id)
     if line.startswith("/contact"):
         phone = line.removeprefix("/contact").strip()
         if not phone:
@@ -330,7 +357,7 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
         except OSError:
             out.write(f"  нет такого файла: {path}\n")
             return []
-        return await client.send_document(path.name, content, _mime(path))
+        return await client.send_document(path.name, content, _mime(path), reply_to=reply_to)
     if (reply := term.reply_button(client.chat.id, line)) is not None:
         if reply.request_contact:
             out.write("  кнопка делится номером телефона: наберите /contact +7… с вашим номером\n")
@@ -339,7 +366,7 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
     if (m := _INLINE_LABEL.fullmatch(line)) and (shown := term.by_number.get(int(m[1]))) is not None:
         button = shown.button(int(m[2]))
         if await waits_for_text(client) and (button is None or not term.in_last_reply(client.chat.id, shown.number)):
-            return await client.send(line)  # the dialog step waits for text: «23-8» is quiet hours, not a press
+            return await client.send(line, reply_to)  # the step waits for text: «23-8» is quiet hours, not a press
         if button is None:
             out.write(f"  под сообщением {shown.number} нет кнопки {m[2]} — /кнопки покажет, что можно нажать\n")
             return []
@@ -356,7 +383,7 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
         if owner is not client:
             client.skip_unread()
         return replies
-    return await client.send(line)
+    return await client.send(line, reply_to)
 
 
 @contextmanager

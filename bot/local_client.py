@@ -74,8 +74,15 @@ class BotClient:
         await self.dp.feed_update(self.bot, Update(update_id=next(_update_ids), **update))
         return self.new_replies()
 
-    async def send(self, text: str) -> list[Sent]:
-        return await self.feed(message=self._message(text=text))
+    def replied(self, message_id: int) -> Message:
+        """The bot's message ``message_id`` as a reply quotes it (Telegram sends the replied-to message along)."""
+        return Message(message_id=message_id, date=dt.datetime.now(dt.UTC), chat=self.chat,
+                       from_user=User(id=self.bot.id, is_bot=True, first_name="bot"),
+                       text=self.texts.get(message_id, "…"))
+
+    async def send(self, text: str, reply_to: int | None = None) -> list[Sent]:
+        quoted = {"reply_to_message": self.replied(reply_to)} if reply_to is not None else {}
+        return await self.feed(message=self._message(text=text, **quoted))
 
     async def share_contact(self, phone: str, own: bool = True) -> list[Sent]:
         contact = Contact(phone_number=phone, first_name=self.user.first_name,
@@ -83,13 +90,14 @@ class BotClient:
         return await self.feed(message=self._message(contact=contact))
 
     async def send_document(self, file_name: str, content: bytes = b"%PDF-1.4", mime: str = "application/pdf",
-                            caption: str | None = None) -> list[Sent]:
+                            caption: str | None = None, reply_to: int | None = None) -> list[Sent]:
         n = next(self._message_ids)
         fid = f"doc{self.user.id}_{n}"
         self.session.files[fid] = content
         doc = Document(file_id=fid, file_unique_id=f"u{fid}", file_name=file_name, mime_type=mime,
                        file_size=len(content))
-        return await self.feed(message=self._message(document=doc, caption=caption))
+        quoted = {"reply_to_message": self.replied(reply_to)} if reply_to is not None else {}
+        return await self.feed(message=self._message(document=doc, caption=caption, **quoted))
 
     async def click(self, text: str, message_id: int | None = None) -> list[Sent]:
         """Press a button by its text: an inline button of the newest message showing it, else a reply button."""

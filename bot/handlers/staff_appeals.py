@@ -39,7 +39,9 @@ Sessions = drafts.Sessions
 
 
 def _who(user: User) -> str:
-    return f"{user.full_name} (id {user.id})"
+    """How a staff member is named on the card and to the resident: their name as a letter is signed (the
+    Telegram id is kept apart, in author_id / changed_by, not shown to residents)."""
+    return user.full_name
 
 
 def _refusal(v: views.AppealView | None, template: str) -> str:
