@@ -91,12 +91,25 @@ async def run_webhook(settings: Settings) -> None:
         log.info("stopping: finishing requests in flight")
     finally:
         await stop_scheduler(leader)  # first: the sends in flight finish and the lease is free for another replica
-        await runner.cleanup()  # no new requests; waits for those in flight
+        await finish_requests(runner, app)  # no new requests; those in flight finish, their bot session still open
+        await runner.cleanup()
         if push_bot is not None:
             await push_bot.session.close()
         await bot.session.close()
         await app.close()
         log.info("stopped")
+
+
+async def finish_requests(runner, app: App) -> None:
+    """Stop taking webhook requests and let the handlers in flight finish. aiohttp's ``runner.cleanup()`` alone
+    is not enough: it runs the on_shutdown hooks — aiogram's closes the bot's session there — before it waits for
+    the handlers, so a reply being sent at that moment would fail."""
+    for site in list(runner.sites):
+        await site.stop()  # the listening socket is closed
+    await asyncio.sleep(0)  # requests accepted just before have started
+    if runner.server is not None:
+        runner.server.pre_shutdown()  # kept-alive connections take no further request and close when done
+    await drain(app)
 
 
 async def _prepare(bot: Bot, settings: Settings) -> None:
