@@ -30,5 +30,6 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # replicas starting together migrate one after another: the next one waits here, then finds the head
-            await conn.execute(text("SELECT pg_advisory_xact_lock(1196115505, 0)"))
+            # (the bot's namespace of advisory locks, LOCK_CLASS of bot/services/leader.py; 0: migrations)
+            await conn.execute(text("SELECT pg_advisory_xact_lock(1196116017, 0)"))
         await conn.run_sync(_upgrade_on, cfg, revision)

@@ -283,3 +283,31 @@ async def test_the_heartbeat_notices_the_loss_and_steps_down(db_url, sessions, s
     finally:
         await one.stop()
         await two.stop()
+
+
+@on_pg
+async def test_replicas_migrating_a_fresh_database_at_once_both_start(db_url):
+    """Two replicas started together on an empty database: one migrates, the other waits for it and finds the
+    schema at the head (without the lock the two got stuck on each other's catalog locks)."""
+    from sqlalchemy.engine import make_url
+
+    from storage.migrate import upgrade
+
+    url = make_url(db_url)
+    fresh = url.set(database=f"{url.database}_fresh")
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}"'))
+        await conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
+    engines = [create_engine(fresh.render_as_string(hide_password=False)) for _ in range(2)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(upgrade(e) for e in engines)), 90)  # without the lock: stuck
+        async with engines[0].connect() as conn:
+            heads = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        assert len(heads) == 1
+    finally:
+        for e in engines:
+            await e.dispose()
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
+        await admin.dispose()
