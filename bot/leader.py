@@ -42,7 +42,7 @@ class Leader:
         self.sender: Sender | None = None
         self.terms = 0  # how many times this replica became the leader
         self._task: asyncio.Task[None] | None = None
-        self._standing_by = False
+        self._standing_by: str | None = None  # what the log last said while not leading
 
     @property
     def leading(self) -> bool:
@@ -80,16 +80,22 @@ class Leader:
             return
         if await self.lease.acquire():
             self._take_office()
-        elif not self._standing_by:
-            self._standing_by = True
-            log.info("leader: another replica holds the lease; this one stands by (tries every %.1f s)",
-                     self.heartbeat)
+            return
+        error = getattr(self.lease, "error", None)
+        state = "unreachable" if error else "standby"
+        if state != self._standing_by:
+            self._standing_by = state
+            if error:
+                log.warning("leader: cannot try the lease (%s); trying again every %.1f s", error, self.heartbeat)
+            else:
+                log.info("leader: another replica holds the lease; this one stands by (tries every %.1f s)",
+                         self.heartbeat)
 
     def _take_office(self) -> None:
         from bot.scheduler import build_scheduler, build_sender
 
         self.terms += 1
-        self._standing_by = False
+        self._standing_by = None
         self.sender = build_sender(self.sessions, self.settings, self.clock, self.bot, lease=self.lease)
         self.scheduler = build_scheduler(self.sessions, self.settings, self.clock, self.bot, sender=self.sender,
                                          catch_up=True)

@@ -287,27 +287,37 @@ async def test_the_heartbeat_notices_the_loss_and_steps_down(db_url, sessions, s
 
 @on_pg
 async def test_replicas_migrating_a_fresh_database_at_once_both_start(db_url):
-    """Two replicas started together on an empty database: one migrates, the other waits for it and finds the
-    schema at the head (without the lock the two got stuck on each other's catalog locks)."""
-    from sqlalchemy.engine import make_url
-
+    """Two replicas started together on an empty database (here: an empty schema): one migrates, the other waits
+    for it and finds the schema at the head (without the lock the two got stuck on each other's catalog locks)."""
     from storage.migrate import upgrade
 
-    url = make_url(db_url)
-    fresh = url.set(database=f"{url.database}_fresh")
-    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}"'))
-        await conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
-    engines = [create_engine(fresh.render_as_string(hide_password=False)) for _ in range(2)]
+    schema = "fresh_replicas"
+    admin = create_engine(db_url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engines = [create_engine(db_url, connect_args={"server_settings": {"search_path": schema}}) for _ in range(2)]
     try:
         await asyncio.wait_for(asyncio.gather(*(upgrade(e) for e in engines)), 90)  # without the lock: stuck
         async with engines[0].connect() as conn:
-            heads = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+            heads = (await conn.execute(text(f"SELECT version_num FROM {schema}.alembic_version"))).scalars().all()
         assert len(heads) == 1
     finally:
         for e in engines:
             await e.dispose()
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
+        async with admin.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         await admin.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_database_that_does_not_answer_is_said_so_and_retried(settings, clock, bot, caplog):
+    lease = PgLease("postgresql+asyncpg://nobody@127.0.0.1:1/none", timeout=3)
+    leader = Leader(None, settings, clock, bot, lease, heartbeat=0.01)
+    with caplog.at_level("INFO", logger="bot.leader"):
+        await leader.tick()
+        await leader.tick()
+    assert not leader.leading and lease.error
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.leader"]
+    assert len(said) == 1 and "cannot try the lease" in said[0], said
+    await leader.stop()

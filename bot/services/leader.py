@@ -107,7 +107,9 @@ class PgLease:
         self._engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self._conn: AsyncConnection | None = None
         self._pid: int | None = None
+        self._fence: ColumnElement[bool] | None = None  # built once per connection: a claim only binds it
         self._held = False
+        self.error: str | None = None  # why the last try could not reach the database (None: it did)
 
     @property
     def held(self) -> bool:
@@ -123,9 +125,9 @@ class PgLease:
         return f"PostgreSQL advisory lock ({LOCK_CLASS}, {self.key}) on {where}, backend pid {self._pid}"
 
     def fence(self) -> ColumnElement[bool]:
-        if not self._held or self._pid is None:
+        if not self._held or self._fence is None:
             return false()
-        return self._granted_to(self._pid)
+        return self._fence
 
     def _granted_to(self, pid: int | ColumnElement[int]) -> ColumnElement[bool]:
         locks = _pg_locks.c
@@ -139,9 +141,10 @@ class PgLease:
             conn = await self._connection()
             got = bool(await self._scalar(conn, select(func.pg_try_advisory_lock(LOCK_CLASS, self.key))))
         except Exception as exc:  # the database is down or slow: not this time
-            log.debug("lease: could not try the lock: %r", exc)
+            self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
             await self._drop()
             return False
+        self.error = None
         self._held = got
         return got
 
@@ -189,6 +192,7 @@ class PgLease:
             for name, value in settings.items():
                 await self._scalar(conn, select(func.set_config(name, value, False)))
             self._pid = int(await self._scalar(conn, select(func.pg_backend_pid())))
+            self._fence = self._granted_to(self._pid)
         except BaseException:
             await self._close_quietly(conn)
             raise
@@ -200,7 +204,7 @@ class PgLease:
         return result.scalar_one()
 
     async def _drop(self) -> None:
-        conn, self._conn, self._pid = self._conn, None, None
+        conn, self._conn, self._pid, self._fence = self._conn, None, None, None
         if conn is not None:
             await self._close_quietly(conn)
 
