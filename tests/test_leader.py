@@ -199,6 +199,26 @@ async def test_a_lost_connection_is_a_lost_lease_and_fences_the_stale_leader(db_
 
 
 @on_pg
+async def test_a_frozen_leader_loses_the_lease_after_the_timeout(db_url):
+    """A leader that falls silent (frozen, cut off: no heartbeat) keeps the lock only LEADER_TIMEOUT: the server
+    ends its idle session, the lock goes with it, the standby takes over; the frozen one, when it wakes, finds it
+    lost."""
+    a, b = PgLease(db_url, timeout=2), PgLease(db_url, timeout=2)
+    try:
+        assert await a.acquire()
+        assert not await b.acquire()
+        started = asyncio.get_running_loop().time()
+        while not await b.acquire():
+            assert asyncio.get_running_loop().time() - started < 10, "the silent leader kept the lock"
+            await asyncio.sleep(0.2)
+        assert asyncio.get_running_loop().time() - started >= 1.5  # not before the timeout
+        assert not await a.renew() and not a.held
+    finally:
+        await a.close()
+        await b.close()
+
+
+@on_pg
 async def test_the_leader_killed_in_the_middle_of_a_send(db_url, sessions, clock):
     """A is sending the 3rd push when it loses the lease (its session is killed). B takes over at once and
     sends the rest; A's send in flight completes (Telegram has it) and A claims nothing more. Every resident
