@@ -35,7 +35,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     web_host: str = "0.0.0.0"
     web_port: int = 8080
-    run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
+    # reminders and the push sender run in the one replica holding the lease (a PostgreSQL advisory lock; on SQLite
+    # the one process); false: this replica never leads
+    run_scheduler: bool = True
+    leader_heartbeat: float = 5.0  # seconds between a standby's tries of the lease and the leader's renewals
+    leader_timeout: float = 30.0  # a leader silent this long loses the lease (the server ends its session)
     send_rate: float = 25  # pushes per second, all chats together (Telegram allows about 30)
     quiet_hours: str = "22:00-09:00"  # when ordinary pushes wait («с 23 до 8»); empty or «off»: never
     reading_window_from: int = 20
@@ -221,6 +225,26 @@ class Settings(BaseSettings):
     def _send_rate(cls, v: float) -> float:
         if not 0 < v <= 30:
             raise ValueError("от 0 до 30 сообщений в секунду (предел Telegram — около 30)")
+        return v
+
+    @field_validator("leader_timeout")
+    @classmethod
+    def _leader_timeout(cls, v: float, info: ValidationInfo) -> float:
+        beat = info.data.get("leader_heartbeat")
+        if not 2 <= v <= 55:  # a dead leader is replaced within a minute
+            raise ValueError("от 2 до 55 секунд (замена упавшего лидера — в пределах минуты)")
+        if isinstance(beat, float) and beat * 2 > v:
+            raise ValueError(f"хотя бы вдвое больше LEADER_HEARTBEAT={beat:g}")
+        if isinstance(beat, float) and v + beat > 60:
+            raise ValueError(f"вместе с LEADER_HEARTBEAT={beat:g} не больше 60 секунд (замена лидера — в пределах "
+                             f"минуты)")
+        return v
+
+    @field_validator("leader_heartbeat")
+    @classmethod
+    def _leader_heartbeat(cls, v: float) -> float:
+        if not 0 < v <= 20:
+            raise ValueError("от 0 до 20 секунд")
         return v
 
     @field_validator("quiet_hours")

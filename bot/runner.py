@@ -39,7 +39,7 @@ async def drain(app: App) -> None:
 async def run_polling(settings: Settings) -> None:
     app = build_app(settings)
     bot: Bot = build_bot(settings)
-    scheduler = push_bot = None
+    leader = push_bot = None
     try:
         me = await bot.get_me()
         log.info("bot @%s (id %s) starting, database %s", me.username, me.id,
@@ -47,14 +47,13 @@ async def run_polling(settings: Settings) -> None:
         await _prepare(bot, app.settings)
         await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
         push_bot = build_bot(settings, retry=False)
-        scheduler = start_scheduler(app, push_bot)
+        leader = start_scheduler(app, push_bot)
         dp = app.dispatcher
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False,
                                allowed_updates=dp.resolve_used_update_types())
         await drain(app)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        await stop_scheduler(leader)
         if push_bot is not None:
             await push_bot.session.close()
         await bot.session.close()
@@ -76,7 +75,7 @@ async def run_webhook(settings: Settings) -> None:
     web_app.router.add_get("/healthz", _healthz)
     setup_application(web_app, dp, bot=bot)
     runner = web.AppRunner(web_app)
-    scheduler = push_bot = None
+    leader = push_bot = None
     try:
         me = await bot.get_me()
         log.info("bot @%s (id %s) serving webhook %s on %s:%s", me.username, me.id, settings.webhook_url,
@@ -87,18 +86,30 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         await web.TCPSite(runner, settings.web_host, settings.web_port, shutdown_timeout=DRAIN_TIMEOUT).start()
         push_bot = build_bot(settings, retry=False)
-        scheduler = start_scheduler(app, push_bot)
+        leader = start_scheduler(app, push_bot)
         await _until_signal()
         log.info("stopping: finishing requests in flight")
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        await runner.cleanup()  # no new requests; waits for those in flight
+        await stop_scheduler(leader)  # first: the sends in flight finish and the lease is free for another replica
+        await finish_requests(runner, app)  # no new requests; those in flight finish, their bot session still open
+        await runner.cleanup()
         if push_bot is not None:
             await push_bot.session.close()
         await bot.session.close()
         await app.close()
         log.info("stopped")
+
+
+async def finish_requests(runner, app: App) -> None:
+    """Stop taking webhook requests and let the handlers in flight finish. aiohttp's ``runner.cleanup()`` alone
+    is not enough: it runs the on_shutdown hooks — aiogram's closes the bot's session there — before it waits for
+    the handlers, so a reply being sent at that moment would fail."""
+    for site in list(runner.sites):
+        await site.stop()  # the listening socket is closed
+    await asyncio.sleep(0)  # requests accepted just before have started
+    if runner.server is not None:
+        runner.server.pre_shutdown()  # kept-alive connections take no further request and close when done
+    await drain(app)
 
 
 async def _prepare(bot: Bot, settings: Settings) -> None:
@@ -129,15 +140,15 @@ async def _until_signal() -> None:
 
 
 def start_scheduler(app: App, bot: Bot):
-    """The reminders' scheduler and the push sender, in this process (None until they exist, or when this
-    replica was told not to run them: RUN_SCHEDULER=false). ``bot`` is one without the 429 retry middleware: the
-    sender paces itself and waits out a 429 for all its sends at once."""
-    if not app.settings.run_scheduler:
-        return None
-    try:
-        from bot.scheduler import build_scheduler
-    except ImportError:
-        return None
-    scheduler = build_scheduler(app.sessions, app.settings, app.clock, bot)
-    scheduler.start()
-    return scheduler
+    """This replica's part in the election (``bot/leader.py``): while it holds the lease, the reminders'
+    scheduler and the push sender run here. None when it must never lead (RUN_SCHEDULER=false). ``bot`` is one
+    without the 429 retry middleware: the sender paces itself and waits out a 429 for all its sends at once."""
+    from bot.leader import start_leader
+
+    return start_leader(app.sessions, app.settings, app.clock, bot)
+
+
+async def stop_scheduler(leader) -> None:
+    """Leave the election: the sends in flight are finished, then the lease is given up."""
+    if leader is not None:
+        await leader.stop()

@@ -1,12 +1,17 @@
 """The reminders' scheduler and the push sender, in the bot's process.
 
 Jobs are built at start from this registry (no pickled job store), each with a fixed id, ``coalesce`` and a misfire
-grace of hours, so a restart never skips a reminder; a job that runs twice adds nothing (unique push keys).
+grace of hours; a job that runs twice adds nothing (unique push keys). A scheduler built with ``catch_up`` (each
+time a replica becomes the leader, the first start included) runs at once every daily job whose time passed less
+than its grace ago — so neither a restart nor a hand-over between replicas at 10:00 skips the 10:00 reminders.
 ``python -m bot jobs list`` / ``jobs run NAME`` use the same registry.
+
+Which process runs it: the one holding the lease (``bot/leader.py``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.services import outages, payment_reminders
 from bot.services.clock import Clock
+from bot.services.leader import Lease
 from bot.services.notify import reminders
 from bot.services.notify.sender import Sender
 from bot.texts import jobs as tj
@@ -119,26 +125,46 @@ JOBS: dict[str, Job] = {j.name: j for j in (
     Job("meetings_close", tj.SCHEDULES["meetings_close"], lambda s: IntervalTrigger(minutes=5, timezone=s.tz),
         _meetings_close, misfire_grace=600),
     Job("payments", tj.SCHEDULES["payments"], _cron("11"), _payments),
-    Job("appeals_digest", tj.SCHEDULES["appeals_digest"], _cron("9"), _appeals_digest),
+    # the digest is a post, not a keyed push: a restart (or a new leader) repeats it only within 15 minutes of 09:00
+    Job("appeals_digest", tj.SCHEDULES["appeals_digest"], _cron("9"), _appeals_digest, misfire_grace=15 * 60),
 )}
 
 
-def build_sender(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock, bot: Any) -> Sender:
+def build_sender(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock, bot: Any,
+                 lease: Lease | None = None) -> Sender:
+    """The push sender; with a ``lease`` its claims are fenced by it (a replica that lost it sends nothing more)."""
     from bot.notify_adapter import telegram_sender
 
-    return Sender(sessions, telegram_sender(bot), clock, rate=settings.send_rate, quiet_hours=settings.quiet_hours)
+    return Sender(sessions, telegram_sender(bot), clock, rate=settings.send_rate, quiet_hours=settings.quiet_hours,
+                  lease=lease)
 
 
 def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,
-                    bot: Any) -> AsyncIOScheduler:
-    """All jobs, fresh from the registry; the caller starts it (``scheduler.start()``) inside the running loop."""
-    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None, bot)
+                    bot: Any, *, sender: Sender | None = None, catch_up: bool = False) -> AsyncIOScheduler:
+    """All jobs, fresh from the registry; the caller starts it (``scheduler.start()``) inside the running loop.
+    ``sender``: the one to drain the outbox with (default: built here, unfenced). ``catch_up``: a job whose last
+    due time is less than its misfire grace ago runs at once (see the module's docstring)."""
+    if sender is None and bot:
+        sender = build_sender(sessions, settings, clock, bot)
+    ctx = JobContext(sessions, settings, clock, sender, bot)
     scheduler = AsyncIOScheduler(timezone=settings.tz)
+    now = clock.now()
     for job in JOBS.values():
-        scheduler.add_job(_runner(job, ctx), job.trigger(settings), id=job.name, name=job.schedule,
+        trigger = job.trigger(settings)
+        extra = {"next_run_time": now} if catch_up and missed(trigger, now, job.misfire_grace) else {}
+        scheduler.add_job(_runner(job, ctx), trigger, id=job.name, name=job.schedule,
                           replace_existing=True, coalesce=True, max_instances=job.max_instances,
-                          misfire_grace_time=job.misfire_grace)
+                          misfire_grace_time=job.misfire_grace, **extra)
     return scheduler
+
+
+def missed(trigger: Any, now: dt.datetime, grace: float) -> bool:
+    """Was ``trigger`` due in the last ``grace`` seconds (a run that nobody made if this scheduler is new)?
+    Interval jobs never are: they come round again within minutes."""
+    if isinstance(trigger, IntervalTrigger):
+        return False
+    due = trigger.get_next_fire_time(None, now - dt.timedelta(seconds=grace))
+    return due is not None and due <= now
 
 
 def _runner(job: Job, ctx: JobContext) -> Callable[[], Awaitable[None]]:

@@ -15,6 +15,10 @@ just before the API call and marked ``sent`` right after it; no transaction is h
 dies between the two, the row stays ``sending``; the next start marks it failed ("interrupted") rather than send
 it again — a push that might come twice is worse than a lost one.
 
+Several replicas: only the one holding the lease (``bot/services/leader.py``) drains, and its claim is fenced —
+the claim's UPDATE carries ``lease.fence()``, so a leader that lost the lease cannot claim (nor send) another row,
+even before it notices; the rows it had already claimed are finished by it, never claimed again by the next one.
+
 No aiogram here: ``send`` is any ``async (Outgoing) -> None`` raising the exceptions below.
 """
 
@@ -32,6 +36,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
+from bot.services.leader import Lease
 from bot.services.notify.outbox import KIND_SETTING
 from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
 from storage.models import Notification, User
@@ -112,6 +117,7 @@ class Sender:
         batch: int = 200,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        lease: Lease | None = None,
     ) -> None:
         self.sessions, self.send, self.clock = sessions, send, clock
         self.interval = 1.0 / rate
@@ -126,6 +132,11 @@ class Sender:
         self._last_sent: dict[int, float] = {}  # user → monotonic time of the last send
         self._lock = asyncio.Lock()
         self._stop = False
+        self.lease = lease  # None: no election (a CLI run); else claims are fenced by it
+
+    @property
+    def leading(self) -> bool:
+        return self.lease is None or self.lease.held
 
     @property
     def busy(self) -> bool:
@@ -135,19 +146,32 @@ class Sender:
         """Ask a running drain to stop after the messages already handed to Telegram."""
         self._stop = True
 
+    async def halt(self, timeout: float | None = None) -> bool:
+        """Stop a running drain and wait until the messages it handed to Telegram are finished (sent and
+        marked). False when that took longer than ``timeout``."""
+        self._stop = True
+        try:
+            await asyncio.wait_for(self._lock.acquire(), timeout)
+        except TimeoutError:
+            return False
+        self._lock.release()
+        return True
+
     # ------------------------------------------------------------------------------------------ the loop
     async def drain(self, limit: int | None = None) -> SenderStats:
         """Send everything due now (or ``limit`` messages), then return. One drain at a time."""
         async with self._lock:
             self._stop = False
             stats = SenderStats()
+            if not self.leading:  # another replica sends
+                return stats
             stats.interrupted = await self._recover_interrupted()
             inflight: set[asyncio.Task[None]] = set()
             inflight_users: set[int] = set()
             sem = asyncio.Semaphore(self.concurrency)
             dispatched = 0
             try:
-                while not self._stop and (limit is None or dispatched < limit):
+                while not self._stop and self.leading and (limit is None or dispatched < limit):
                     rows = await self._due(stats)
                     rows = [r for r in rows if r.user_id not in inflight_users]
                     if not rows:
@@ -158,7 +182,7 @@ class Sender:
                     progressed = False
                     wake_at: float | None = None
                     for row in rows:
-                        if self._stop or (limit is not None and dispatched >= limit):
+                        if self._stop or not self.leading or (limit is not None and dispatched >= limit):
                             break
                         if row.user_id in inflight_users:
                             continue
@@ -168,6 +192,9 @@ class Sender:
                             continue
                         await sem.acquire()
                         await self._pace()
+                        if self._stop or not self.leading:  # told to stop while waiting for a free slot
+                            sem.release()
+                            break
                         if not await self._claim(row.id):
                             sem.release()
                             continue
@@ -268,10 +295,12 @@ class Sender:
         return out
 
     async def _claim(self, notification_id: int) -> bool:
+        """pending → sending, in one statement that also checks, in the database, that we still hold the lease."""
+        fence = () if self.lease is None else (self.lease.fence(),)
         async with self.sessions.begin() as s:
             result = await s.execute(
                 update(Notification)
-                .where(Notification.id == notification_id, Notification.status == "pending")
+                .where(Notification.id == notification_id, Notification.status == "pending", *fence)
                 .values(status="sending", not_before=self.clock.utcnow())
             )
         return result.rowcount == 1
