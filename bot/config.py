@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     web_port: int = 8080
     run_scheduler: bool = True  # reminders and the push sender; keep it on in exactly one replica
     send_rate: float = 25  # pushes per second, all chats together (Telegram allows about 30)
+    # urgent outage pushes (emergencies) as Telegram's paid broadcast: up to 1 000 a second, 0.1 Star each from the
+    # bot's balance; ordinary pushes keep SEND_RATE
+    paid_broadcast: bool = False
+    paid_send_rate: float = 950  # messages per second in all while paid broadcast is on (Telegram allows 1 000)
     quiet_hours: str = "22:00-09:00"  # when ordinary pushes wait («с 23 до 8»); empty or «off»: never
     reading_window_from: int = 20
     reading_window_to: int = 25
@@ -177,6 +181,13 @@ class Settings(BaseSettings):
     def _send_rate(cls, v: float) -> float:
         if not 0 < v <= 30:
             raise ValueError("от 0 до 30 сообщений в секунду (предел Telegram — около 30)")
+        return v
+
+    @field_validator("paid_send_rate")
+    @classmethod
+    def _paid_send_rate(cls, v: float) -> float:
+        if not 0 < v <= 1000:
+            raise ValueError("от 0 до 1000 сообщений в секунду (предел платной рассылки Telegram — 1000)")
         return v
 
     @field_validator("quiet_hours")

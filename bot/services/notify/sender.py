@@ -2,6 +2,9 @@
 
 * at most ``rate`` messages per second in all (a pacing slot every 1/rate s), at most one per chat per
   ``per_chat`` seconds;
+* paid broadcast (``paid_rate`` set, PAID_BROADCAST=true): urgent outage pushes go out as paid messages (Telegram's
+  ``allow_paid_broadcast``: up to 1 000 a second, paid in Stars) at ``paid_rate`` a second; ordinary ones keep
+  ``rate``, and every message, paid or not, takes a slot of ``paid_rate``, so the two together never pass it;
 * ``RetryAfter`` (Telegram's 429): everything waits that long, the row is retried, the attempt is not counted;
 * ``RecipientGone`` (the user blocked the bot, deleted the account): the user becomes inactive, this and every
   other pending push of theirs is skipped, nothing is retried;
@@ -28,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
@@ -39,11 +42,22 @@ from storage.models import Notification, User
 log = logging.getLogger(__name__)
 
 INTERRUPTED_AFTER = dt.timedelta(minutes=2)  # a claim older than this belongs to a process that died
+# what may go as paid broadcast when it is urgent: outages (an emergency, or a planned one starting within hours);
+# a clerk's news sent at night («Отправить сейчас») is urgent for the quiet hours only and is not paid for
+PAID_KINDS = frozenset({"outage"})
+CATCH_UP = 0.005  # seconds of missed pacing slots that may still be used (see _pace)
+CLAIM_AHEAD = 0.05  # seconds of sending claimed in one statement (at 25/s: one row; paid, at 950/s: 47)
+FLUSH_ROWS, FLUSH_EVERY = 100, 0.05  # sent rows are marked sent in one statement per 100 rows or 50 ms
 BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
 # why a row was not sent, as the outbox log keeps it (for the operator, not the resident)
 INTERRUPTED = "interrupted while sending (the process stopped); not repeated, so it cannot arrive twice"
 SKIPPED = "the user turned this kind of push off or blocked the bot"
 BLOCKED = "the user blocked the bot"
+
+
+def _resume(next_slot: float, now: float) -> float:
+    """The next pacing slot: the schedule's own while it is at most CATCH_UP behind, else now."""
+    return next_slot if next_slot >= now - CATCH_UP else now
 
 
 class RetryAfter(Exception):
@@ -73,6 +87,7 @@ class Outgoing:
     media: dict[str, Any] | None = None
     text: str | None = None
     buttons: list[list[dict[str, str]]] | None = None
+    paid: bool = False  # send with allow_paid_broadcast (an urgent push while paid broadcast is on)
 
 
 # sends one push; returns the text as delivered (kept in the row) or None
@@ -105,6 +120,7 @@ class Sender:
         clock: Clock,
         *,
         rate: float = 25.0,
+        paid_rate: float | None = None,
         per_chat: float = 1.0,
         quiet_hours: str = DEFAULT_QUIET,
         max_attempts: int = 5,
@@ -115,16 +131,24 @@ class Sender:
     ) -> None:
         self.sessions, self.send, self.clock = sessions, send, clock
         self.interval = 1.0 / rate
+        self.paid_rate = paid_rate
+        self.paid_interval = 1.0 / paid_rate if paid_rate else 0.0
         self.per_chat = per_chat
         self.quiet = parse_quiet_hours(quiet_hours)
         self.max_attempts = max_attempts
-        self.concurrency = concurrency or max(1, int(rate))
+        self.concurrency = concurrency or max(1, int(max(rate, paid_rate or 0)))
         self.batch = batch
         self.monotonic, self.sleep = monotonic, sleep
-        self._next_slot = 0.0
+        self._next_slot = 0.0  # the next free-rate slot
+        self._next_any = 0.0  # the next slot of any message (paid_rate apart; the free slot when not paid)
         self._paused_until = 0.0
         self._last_sent: dict[int, float] = {}  # user → monotonic time of the last send
+        self._done: list[dict[str, Any]] = []  # sent, to be marked sent (``_flush``)
+        self._done_since = 0.0
         self._lock = asyncio.Lock()
+        # the sender's own claims and marks, one at a time: on SQLite two of them at once would make one sleep in
+        # the busy handler (one writer at a time) instead of waiting here
+        self._writes = asyncio.Lock()
         self._stop = False
 
     @property
@@ -145,40 +169,59 @@ class Sender:
             inflight: set[asyncio.Task[None]] = set()
             inflight_users: set[int] = set()
             sem = asyncio.Semaphore(self.concurrency)
+            held: list[int] = []  # claimed, not yet handed to send: given back if we stop or are cancelled
+            claiming: asyncio.Task[set[int]] | None = None  # the next group's claim, under way
             dispatched = 0
             try:
                 while not self._stop and (limit is None or dispatched < limit):
                     rows = await self._due(stats)
-                    rows = [r for r in rows if r.user_id not in inflight_users]
-                    if not rows:
-                        if inflight:
-                            await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
-                            continue
-                        break
                     progressed = False
                     wake_at: float | None = None
-                    for row in rows:
-                        if self._stop or (limit is not None and dispatched >= limit):
+                    ready: list[Outgoing] = []
+                    chats: set[int] = set()
+                    now = self.monotonic()
+                    for row in rows:  # one message per chat at a time, and one per ``per_chat`` seconds
+                        if row.user_id in inflight_users or row.user_id in chats:
+                            continue
+                        at = self._last_sent.get(row.user_id, -1e18) + self.per_chat
+                        if at > now:
+                            wake_at = at if wake_at is None else min(wake_at, at)
+                            continue
+                        chats.add(row.user_id)
+                        ready.append(row)
+                    # claimed in groups of what the next ~CLAIM_AHEAD seconds send (one row at the free rate), so
+                    # a paid broadcast is not a transaction per message; the next group is claimed while this one
+                    # is paced, and waits for its slots 'sending'
+                    groups = self._groups(ready, None if limit is None else limit - dispatched)
+                    claiming = self._claim_soon(groups[0]) if groups else None
+                    for k, group in enumerate(groups):
+                        assert claiming is not None
+                        claimed = await claiming
+                        claiming = None
+                        held = [r.id for r in group if r.id in claimed]
+                        if k + 1 < len(groups) and not self._stop:
+                            claiming = self._claim_soon(groups[k + 1])
+                        for row in group:
+                            if row.id not in claimed:
+                                continue
+                            if self._stop:
+                                break
+                            await sem.acquire()
+                            await self._pace(row.paid)
+                            held.remove(row.id)
+                            progressed = True
+                            dispatched += 1
+                            inflight_users.add(row.user_id)
+                            self._last_sent[row.user_id] = self.monotonic()
+                            task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users))
+                            inflight.add(task)
+                            task.add_done_callback(inflight.discard)
+                        if self._stop:
                             break
-                        if row.user_id in inflight_users:
-                            continue
-                        ready = self._last_sent.get(row.user_id, -1e18) + self.per_chat
-                        if ready > self.monotonic():
-                            wake_at = ready if wake_at is None else min(wake_at, ready)
-                            continue
-                        await sem.acquire()
-                        await self._pace()
-                        if not await self._claim(row.id):
-                            sem.release()
-                            continue
-                        progressed = True
-                        dispatched += 1
-                        inflight_users.add(row.user_id)
-                        self._last_sent[row.user_id] = self.monotonic()
-                        task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users))
-                        inflight.add(task)
-                        task.add_done_callback(inflight.discard)
+                    if self._stop:
+                        break
                     if not progressed:
+                        await self._flush()  # nothing to send right now: what was sent is marked at once
                         if inflight:
                             await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
                         elif wake_at is not None:
@@ -186,10 +229,38 @@ class Sender:
                         else:
                             break
             finally:
-                if inflight:
-                    # the messages already claimed are finished (sent and marked) even when we are cancelled
-                    await asyncio.shield(asyncio.gather(*inflight, return_exceptions=True))
+                # the messages already claimed are finished (sent and marked) even when we are cancelled
+                await asyncio.shield(self._settle(inflight, held, claiming))
             return stats
+
+    async def _settle(self, inflight: set[asyncio.Task[None]], held: list[int],
+                      claiming: asyncio.Task[set[int]] | None) -> None:
+        if inflight:
+            await asyncio.gather(*inflight, return_exceptions=True)
+        await self._flush()
+        if claiming is not None:
+            try:
+                held = held + sorted(await claiming)
+            except Exception:  # the claim itself failed: nothing was claimed
+                log.exception("claiming pushes failed")
+        if held:
+            await self._release(held)
+
+    def _groups(self, ready: list[Outgoing], limit: int | None) -> list[list[Outgoing]]:
+        """``ready`` cut into claim groups: consecutive rows of one rate (paid or not), ``_claim_size`` each."""
+        groups: list[list[Outgoing]] = []
+        for row in ready[:limit] if limit is not None else ready:
+            if not groups or len(groups[-1]) >= self._claim_size(row.paid) or groups[-1][0].paid != row.paid:
+                groups.append([])
+            groups[-1].append(row)
+        return groups
+
+    def _claim_soon(self, group: list[Outgoing]) -> asyncio.Task[set[int]]:
+        async def claim() -> set[int]:
+            await self._wait_pause()
+            return await self._claim([r.id for r in group])
+
+        return asyncio.create_task(claim())
 
     async def run_forever(self, poll: float = 1.0) -> None:
         while True:
@@ -202,10 +273,17 @@ class Sender:
             await self.sleep(poll)
 
     # ------------------------------------------------------------------------------------------ pieces
-    async def _pace(self) -> None:
+    async def _pace(self, paid: bool = False) -> None:
+        """Wait for this message's slot. A paid message needs a slot of ``paid_rate``; an ordinary one a slot of
+        ``rate`` as well. A schedule at most ``CATCH_UP`` seconds behind goes on (a sleep wakes a millisecond
+        late, which at 1 000/s is a whole slot); one further behind starts again from now, so a sender that fell
+        behind or was idle does not burst: in any second at most ``rate`` × (1 + CATCH_UP) + 1 messages go."""
         now = self.monotonic()
-        slot = max(self._next_slot, now, self._paused_until)
-        self._next_slot = slot + self.interval
+        slot = max(_resume(self._next_any, now), self._paused_until)
+        if not paid:
+            slot = max(slot, _resume(self._next_slot, now))
+            self._next_slot = slot + self.interval
+        self._next_any = slot + self.paid_interval
         if slot > now:
             await self.sleep(slot - now)
 
@@ -257,7 +335,8 @@ class Sender:
                     if until is not None:
                         defer.setdefault(self.clock.to_utc(until), []).append(r.id)
                         continue
-                out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons))
+                out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons,
+                                    paid=bool(r.urgent) and r.kind in PAID_KINDS and self.paid_rate is not None))
             if skip:
                 await s.execute(update(Notification).where(Notification.id.in_(skip))
                                 .values(status="skipped", error=SKIPPED))
@@ -267,14 +346,55 @@ class Sender:
                 stats.deferred += len(ids)
         return out
 
-    async def _claim(self, notification_id: int) -> bool:
-        async with self.sessions.begin() as s:
+    def _claim_size(self, paid: bool) -> int:
+        return max(1, int((self.paid_rate if paid and self.paid_rate else 1 / self.interval) * CLAIM_AHEAD))
+
+    async def _wait_pause(self) -> None:
+        """After a 429 nothing is claimed until the pause is over (a claimed row must not wait long)."""
+        now = self.monotonic()
+        if self._paused_until > now:
+            await self.sleep(self._paused_until - now)
+
+    async def _claim(self, ids: list[int]) -> set[int]:
+        """Mark these rows 'sending' (those still pending); the ones this sender now owns."""
+        async with self._writes, self.sessions.begin() as s:
             result = await s.execute(
                 update(Notification)
-                .where(Notification.id == notification_id, Notification.status == "pending")
+                .where(Notification.id.in_(ids), Notification.status == "pending")
                 .values(status="sending", not_before=self.clock.utcnow())
+                .returning(Notification.id)
             )
-        return result.rowcount == 1
+            return set(result.scalars())
+
+    async def _release(self, ids: list[int]) -> None:
+        """Claimed rows that were never handed to Telegram (the drain stopped): pending again."""
+        async with self.sessions.begin() as s:
+            await s.execute(update(Notification).where(Notification.id.in_(ids), Notification.status == "sending")
+                            .values(status="pending"))
+
+    def _mark_sent(self, notification_id: int, delivered: str | None) -> bool:
+        """Keep a sent row for the next batch that marks it (one statement for many). True when it is time."""
+        if not self._done:
+            self._done_since = self.monotonic()
+        self._done.append({"_id": notification_id, "_text": delivered, "_sent_at": self.clock.utcnow()})
+        return len(self._done) >= FLUSH_ROWS or self.monotonic() - self._done_since >= FLUSH_EVERY
+
+    async def _flush(self) -> None:
+        """Mark the sent rows sent. Until then they stay 'sending': a process killed before this repeats none
+        of them (they are marked failed as interrupted, like a message in flight)."""
+        done, self._done = self._done, []
+        if not done:
+            return
+        t = Notification.__table__  # Core executemany, one statement for all of them
+        stmt = (update(t).where(t.c.id == bindparam("_id"))
+                .values(status="sent", error=None, sent_at=bindparam("_sent_at"),
+                        text=func.coalesce(bindparam("_text", type_=t.c.text.type), t.c.text)))
+        try:
+            async with self._writes, self.sessions.begin() as s:
+                await s.execute(stmt, done)
+        except Exception:
+            log.exception("could not mark %d sent push(es) sent; they stay 'sending' and are not repeated",
+                          len(done))
 
     async def _deliver(self, row: Outgoing, stats: SenderStats, sem: asyncio.Semaphore,
                        inflight_users: set[int]) -> None:
@@ -301,8 +421,8 @@ class Sender:
                 await self._transient(row, exc, stats)
             else:
                 stats.sent += 1
-                extra = {"text": delivered} if isinstance(delivered, str) else {}
-                await self._finish(row.id, status="sent", error=None, sent_at=self.clock.utcnow(), **extra)
+                if self._mark_sent(row.id, delivered if isinstance(delivered, str) else None):
+                    await self._flush()
         finally:
             self._last_sent[row.user_id] = self.monotonic()
             inflight_users.discard(row.user_id)
