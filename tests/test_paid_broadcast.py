@@ -15,7 +15,7 @@ from bot.config import SettingsError, load_settings
 from bot.notify_adapter import telegram_sender
 from bot.scheduler import build_sender
 from bot.services.notify.outbox import enqueue
-from bot.services.notify.sender import CATCH_UP, Outgoing, Sender
+from bot.services.notify.sender import CATCH_UP, Outgoing, RetryAfter, Sender
 from bot.web import Metrics
 from storage.models import Notification
 from tests.harness import RecordingSession
@@ -155,6 +155,38 @@ async def test_a_stop_mid_paid_broadcast_repeats_nothing_and_gives_back_what_it_
     assert not set(again) & set(delivered)
     assert sorted(again + delivered) == list(range(1, 301))
     assert stats.interrupted == 1 and all(p for *_, p in send.calls)
+
+
+async def test_a_429_mid_paid_broadcast_pauses_everything_and_holds_nothing_claimed(sessions, clock):
+    await users(sessions, *range(1, 201))
+    await enqueue(sessions, [push(u, "emergency", urgent=True) for u in range(1, 201)], clock)
+    ft = YieldingTime(clock)
+    calls: list[tuple[float, int]] = []
+    sending_during_pause: list[int] = []
+
+    async def send(msg: Outgoing) -> None:
+        calls.append((ft.t, msg.user_id))
+        if msg.user_id == 10 and sum(1 for _, u in calls if u == 10) == 1:
+            raise RetryAfter(3)
+
+    sender = sender_for(sessions, clock, send, ft, rate=25, paid_rate=1000)
+    real_sleep = ft.sleep
+
+    async def sleep(seconds: float) -> None:
+        if seconds >= 1:  # the 429 pause: what is 'sending' now waits through it
+            async with sessions() as s:
+                sending_during_pause.append(len((await s.execute(
+                    select(Notification.id).where(Notification.status == "sending"))).all()))
+        await real_sleep(seconds)
+
+    sender.sleep = sleep
+    stats = await sender.drain()
+    assert stats.flood_waits == 1 and stats.sent == 200
+    assert sorted(u for _, u in calls) == sorted([*range(1, 201), 10])  # the refused one again, nothing else
+    first_after = min(t for t, u in calls[calls.index(next(c for c in calls if c[1] == 10)) + 1:])
+    assert first_after - calls[9][0] >= 3 - 1e-9  # nothing went during the pause
+    # only messages already handed to Telegram were 'sending' while the sender waited; nothing claimed ahead
+    assert sending_during_pause and max(sending_during_pause) <= 10
 
 
 async def test_paid_pacing_keeps_no_credit_beyond_the_catch_up(sessions, clock):

@@ -207,7 +207,9 @@ class Sender:
                             if self._stop:
                                 break
                             await sem.acquire()
-                            await self._pace(row.paid)
+                            if not await self._pace(row.paid):
+                                sem.release()
+                                break  # a 429 came: what is claimed is given back below
                             held.remove(row.id)
                             progressed = True
                             dispatched += 1
@@ -216,10 +218,13 @@ class Sender:
                             task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users))
                             inflight.add(task)
                             task.add_done_callback(inflight.discard)
-                        if self._stop:
+                        if self._stop or held:
                             break
                     if self._stop:
                         break
+                    if held or claiming is not None:  # a 429 pause: nothing waits in 'sending' meanwhile
+                        await self._give_back(held, claiming)
+                        held, claiming = [], None
                     if not progressed:
                         await self._flush()  # nothing to send right now: what was sent is marked at once
                         if inflight:
@@ -238,6 +243,10 @@ class Sender:
         if inflight:
             await asyncio.gather(*inflight, return_exceptions=True)
         await self._flush()
+        await self._give_back(held, claiming)
+
+    async def _give_back(self, held: list[int], claiming: asyncio.Task[set[int]] | None) -> None:
+        """Rows claimed but not handed to Telegram (and those the claim under way gets) are pending again."""
         if claiming is not None:
             try:
                 held = held + sorted(await claiming)
@@ -273,19 +282,26 @@ class Sender:
             await self.sleep(poll)
 
     # ------------------------------------------------------------------------------------------ pieces
-    async def _pace(self, paid: bool = False) -> None:
-        """Wait for this message's slot. A paid message needs a slot of ``paid_rate``; an ordinary one a slot of
-        ``rate`` as well. A schedule at most ``CATCH_UP`` seconds behind goes on (a sleep wakes a millisecond
-        late, which at 1 000/s is a whole slot); one further behind starts again from now, so a sender that fell
-        behind or was idle does not burst: in any second at most ``rate`` × (1 + CATCH_UP) + 1 messages go."""
+    async def _pace(self, paid: bool = False) -> bool:
+        """Wait for this message's slot; False (at once, or after the wait) when a 429 pause is on: the caller
+        gives the row back rather than keep it claimed through the pause. A paid message needs a slot of
+        ``paid_rate``; an ordinary one a slot of ``rate`` as well. A schedule at most ``CATCH_UP`` seconds behind
+        goes on (a sleep wakes a millisecond late, which at 1 000/s is a whole slot); one further behind starts
+        again from now, so a sender that fell behind or was idle does not burst: in any second at most
+        ``rate`` × (1 + CATCH_UP) + 1 messages go."""
         now = self.monotonic()
-        slot = max(_resume(self._next_any, now), self._paused_until)
+        if self._paused_until > now:
+            return False
+        slot = _resume(self._next_any, now)
         if not paid:
             slot = max(slot, _resume(self._next_slot, now))
             self._next_slot = slot + self.interval
         self._next_any = slot + self.paid_interval
+        if slot - now >= FLUSH_EVERY:  # a long wait (the free rate): mark what was sent first
+            await self._flush()
         if slot > now:
             await self.sleep(slot - now)
+        return self._paused_until <= self.monotonic()
 
     async def _recover_interrupted(self) -> int:
         cutoff = self.clock.utcnow() - INTERRUPTED_AFTER
@@ -353,7 +369,8 @@ class Sender:
         """After a 429 nothing is claimed until the pause is over (a claimed row must not wait long)."""
         now = self.monotonic()
         if self._paused_until > now:
-            await self.sleep(self._paused_until - now)
+            await self._flush()
+            await self.sleep(self._paused_until - self.monotonic())
 
     async def _claim(self, ids: list[int]) -> set[int]:
         """Mark these rows 'sending' (those still pending); the ones this sender now owns."""
