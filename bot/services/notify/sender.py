@@ -139,7 +139,9 @@ class Sender:
         self.quiet = parse_quiet_hours(quiet_hours)
         self.max_attempts = max_attempts
         self.concurrency = concurrency or max(1, int(max(rate, paid_rate or 0)))
-        self.batch = batch
+        # rows read per pass: with paid broadcast a second's worth, since each read sorts the due rows (urgent
+        # first) and a big outbox makes that the cost per pass
+        self.batch = max(batch, int(paid_rate)) if paid_rate else batch
         self.monotonic, self.sleep = monotonic, sleep
         self._next_slot = 0.0  # the next free-rate slot
         self._next_any = 0.0  # the next slot of any message (paid_rate apart; the free slot when not paid)
