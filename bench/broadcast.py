@@ -1,10 +1,20 @@
-"""Broadcast bench: 100k recipients into the outbox, then the sender against a local Bot API session that enforces a
-30 messages/s ceiling (answering 429 above it), with a simulated crash and restart mid-broadcast.
+"""Broadcast bench: 100k recipients into the outbox, then the sender at both of Telegram's rates against a local Bot
+API session that enforces them (answering 429 above them), each with a simulated crash and restart mid-broadcast.
 
-    .venv/bin/python -m bench.broadcast [--recipients 100000] [--send 3000] [--rate 29.5] [--db URL]
+    .venv/bin/python -m bench.broadcast [--recipients 100000] [--send 3000] [--rate 29.5]
+                                        [--paid-send 20000] [--paid-rate 990] [--db URL]
 
-Enqueueing is measured on all recipients. Sending is measured on a scaled-down run (``--send`` messages, 3000 by
-default: about 100 s at the ceiling) — sending all 100k would take almost an hour at Telegram's rate.
+1. Enqueueing is measured on all recipients (ordinary news).
+2. Free rate: ``--send`` ordinary pushes (3000 by default: about 100 s) at ``--rate`` against Telegram's ~30
+   messages a second for a bot in all chats together.
+3. Paid broadcast (PAID_BROADCAST=true): ``--paid-send`` emergency-outage pushes (urgent; 20 000 by default: about
+   20 s) at ``--paid-rate`` with ``allow_paid_broadcast``, against the 1 000 messages a second Telegram allows paid
+   messages — every message, paid or not, counts against that; an unpaid one also against the 30.
+
+Each sending phase "dies" after half of its messages (the message in flight was delivered by Telegram but never
+marked sent) and a fresh sender (nothing kept in memory) finishes it. Targets: ≥ 95 % of each ceiling, 0 × 429,
+0 duplicates. Sending all 100k would take almost an hour at the free rate and ~2 minutes paid; the last lines
+extrapolate from the measured rates.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,40 +39,45 @@ from sqlalchemy import func, insert, select
 from bot.local_session import LocalSession
 from bot.notify_adapter import telegram_sender
 from bot.services.clock import Clock
-from bot.services.notify.notices import NewsNotice
+from bot.services.notify.notices import NewsNotice, OutageData, OutageEvent, OutageNotice
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.notify.sender import Outgoing, Sender
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Notification, User
 
-CEILING = 30  # messages per second, as Telegram allows a bot in all chats together
+FREE_CEILING = 30  # messages per second, as Telegram allows a bot in all chats together
+PAID_CEILING = 1000  # messages per second with allow_paid_broadcast (0.1 Star each)
 TOKEN = "42:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz"
 
 
 class CeilingSession(LocalSession):
-    """Answers sendMessage like Telegram would, but 429 (retry after 1 s) above CEILING messages in any second."""
+    """Answers sendMessage like Telegram would, but 429 (retry after 1 s) when the message would be the 31st
+    unpaid one in the last second, or the 1001st of all."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.window: deque[float] = deque()
+        self.free: deque[float] = deque()
+        self.every: deque[float] = deque()
         self.delivered: Counter[int] = Counter()
+        self.paid = 0
         self.too_many = 0
-        self.first: float | None = None
-        self.last: float | None = None
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         if isinstance(method, SendMessage):
             now = time.monotonic()
-            while self.window and now - self.window[0] >= 1.0:
-                self.window.popleft()
-            if len(self.window) >= CEILING:
+            for window in (self.free, self.every):
+                while window and now - window[0] >= 1.0:
+                    window.popleft()
+            paid = bool(method.allow_paid_broadcast)
+            if len(self.every) >= PAID_CEILING or (not paid and len(self.free) >= FREE_CEILING):
                 self.too_many += 1
                 raise TelegramRetryAfter(method=method, message="Too Many Requests: retry after 1", retry_after=1)
-            self.window.append(now)
+            self.every.append(now)
+            if not paid:
+                self.free.append(now)
+            self.paid += paid
             self.delivered[int(method.chat_id)] += 1
-            self.first = self.first if self.first is not None else now
-            self.last = now
         return self.default_result(bot, method)
 
 
@@ -79,6 +95,79 @@ class NoonClock(Clock):
 
 class Crash(BaseException):
     """The process is killed: nothing after this point of the send runs (no 'sent' mark)."""
+
+
+@dataclass
+class Phase:
+    label: str
+    ceiling: int
+    delivered: int
+    seconds: float
+    too_many: int
+    flood_waits: int
+    duplicates: int
+    paid: int
+    cpu: float  # seconds of this process's CPU time the phase took
+
+    @property
+    def rate(self) -> float:
+        return self.delivered / self.seconds
+
+    @property
+    def ok(self) -> bool:
+        return self.rate / self.ceiling >= 0.95 and self.too_many == 0 and self.duplicates == 0
+
+    def report(self) -> None:
+        share = 100 * self.rate / self.ceiling
+        print(f"  delivered {self.delivered} in {self.seconds:.1f} s: {self.rate:.1f} msg/s = {share:.1f} % of "
+              f"the {self.ceiling}/s ceiling (target >= 95 %) {'OK' if share >= 95 else 'LOW'}")
+        print(f"  429 answers: {self.too_many} (sender saw {self.flood_waits}) (target 0) "
+              f"{'OK' if self.too_many == 0 else 'FAIL'}; sent as paid broadcast: {self.paid}")
+        print(f"  duplicates after the crash and restart: {self.duplicates} (target 0) "
+              f"{'OK' if self.duplicates == 0 else 'FAIL'}")
+        per = self.cpu / max(self.delivered, 1)
+        print(f"  CPU: {1000 * per:.2f} ms per message ({100 * self.cpu / self.seconds:.0f} % of a core); "
+              f"one free core would allow about {1 / per:,.0f} msg/s")
+
+
+async def send_phase(label: str, sessions, clock: Clock, count: int, rate: float, paid_rate: float | None,
+                     ceiling: int) -> Phase:
+    """Send ``count`` due pushes at ``rate`` (``paid_rate``: paid broadcast on), dying after half of them."""
+    session = CeilingSession()
+    bot = Bot(token=TOKEN, session=session)
+    adapter = telegram_sender(bot)
+    crash_at = count // 2
+    calls = 0
+
+    async def dying(msg: Outgoing) -> str:
+        nonlocal calls
+        calls += 1
+        delivered = await adapter(msg)
+        if calls == crash_at:
+            first.stop()
+            raise Crash  # delivered by Telegram, never marked sent
+        return delivered
+
+    print(f"{label}: {count} messages at {paid_rate or rate}/s, paid broadcast "
+          f"{'on' if paid_rate else 'off'}, against a {ceiling}/s ceiling; the process 'dies' after message "
+          f"{crash_at} and restarts")
+    first = Sender(sessions, dying, clock, rate=rate, paid_rate=paid_rate)
+    t0, cpu0 = time.monotonic(), time.process_time()
+    st1 = await first.drain(limit=crash_at)
+    second = Sender(sessions, adapter, clock, rate=rate, paid_rate=paid_rate)  # a fresh process
+    st2 = await second.drain(limit=count - crash_at)
+    took, cpu = time.monotonic() - t0, time.process_time() - cpu0
+    await bot.session.close()
+    delivered = sum(session.delivered.values())
+    return Phase(label, ceiling, delivered, took, session.too_many, st1.flood_waits + st2.flood_waits,
+                 sum(c - 1 for c in session.delivered.values() if c > 1), session.paid, cpu)
+
+
+def emergency(i: int) -> OutageNotice:
+    now = dt.datetime.now(ZoneInfo("Europe/Moscow"))
+    return OutageNotice(event=OutageEvent.new, outage=OutageData(
+        id=1, address=f"ул. Ленина, д. {i // 100 + 1}", resource="cold_water", starts=now,
+        ends=now + dt.timedelta(hours=6), kind="emergency", reason="Авария на водоводе"))
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -107,55 +196,37 @@ async def main(args: argparse.Namespace) -> int:
     print(f"outbox: {written} recipients enqueued in {enqueue_s:.2f} s (target < 2 s) "
           f"{'OK' if enqueue_s < 2 else 'SLOW'}; enqueue again: {again} new rows in {again_s:.2f} s")
 
-    # ---- sending: scaled down, with a crash in the middle and a restart
-    session = CeilingSession()
-    bot = Bot(token=TOKEN, session=session)
-    adapter = telegram_sender(bot)
-    to_send = min(args.send, n)
-    crash_at = to_send // 2
-    calls = 0
+    free = await send_phase("free rate (ordinary news)", sessions, clock, min(args.send, n), args.rate, None,
+                            FREE_CEILING)
+    free.report()
 
-    async def dying(msg: Outgoing) -> None:
-        nonlocal calls
-        calls += 1
-        await adapter(msg)
-        if calls == crash_at:
-            first.stop()
-            raise Crash  # delivered by Telegram, never marked sent
+    # an emergency outage for part of the district: urgent pushes, sent first, as paid broadcast
+    paid_n = min(args.paid_send, n)
+    urgent = [Push(base + n - 1 - i, "outage", "bench-emergency", "r1", emergency(i), urgent=True)
+              for i in range(paid_n)]
+    await enqueue(sessions, urgent, clock)
+    paid = await send_phase("paid broadcast (emergency outage)", sessions, clock, paid_n, args.rate, args.paid_rate,
+                            PAID_CEILING)
+    paid.report()
 
-    print(f"sending (scaled down): {to_send} of {n} messages at {args.rate}/s through a local session with a "
-          f"{CEILING}/s ceiling; the process 'dies' after message {crash_at} and restarts")
-    first = Sender(sessions, dying, clock, rate=args.rate)
-    t0 = time.monotonic()
-    st1 = await first.drain(limit=crash_at)
-    phase1 = time.monotonic() - t0
-    second = Sender(sessions, adapter, clock, rate=args.rate)  # a fresh process: nothing kept in memory
-    t0 = time.monotonic()
-    st2 = await second.drain(limit=to_send - crash_at)
-    phase2 = time.monotonic() - t0
-    await bot.session.close()
-
-    delivered = sum(session.delivered.values())
-    duplicates = sum(c - 1 for c in session.delivered.values() if c > 1)
-    rate = delivered / (phase1 + phase2)
     async with sessions() as s:
         status = dict((await s.execute(select(Notification.status, func.count()).group_by(Notification.status))).all())
-    print(f"delivered {delivered} in {phase1 + phase2:.1f} s: {rate:.2f} msg/s = {100 * rate / CEILING:.1f} % of the "
-          f"ceiling (target >= 95 %) {'OK' if rate / CEILING >= 0.95 else 'LOW'}")
-    print(f"429 answers: {session.too_many} (sender saw {st1.flood_waits + st2.flood_waits})")
-    print(f"duplicates after the crash and restart: {duplicates} (target 0) {'OK' if duplicates == 0 else 'FAIL'}")
-    print(f"outbox now: {status}; the message in flight at the crash stays 'sending' and is not repeated "
-          f"(marked failed after {2} min)")
+    print(f"outbox now: {status}; the message in flight at each crash stays 'sending' and is not repeated "
+          f"(marked failed after 2 min)")
+    print(f"an emergency for {n:,} residents: {n / free.rate / 60:.0f} min at the free rate, "
+          f"{n / paid.rate / 60:.1f} min as paid broadcast ({n * 0.1:,.0f} Stars)")
     await engine.dispose()
     tmp.cleanup()
-    return 0 if enqueue_s < 2 and duplicates == 0 and rate / CEILING >= 0.95 else 1
+    return 0 if enqueue_s < 2 and free.ok and paid.ok and paid.paid == paid.delivered and free.paid == 0 else 1
 
 
 def parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--recipients", type=int, default=100_000)
-    p.add_argument("--send", type=int, default=3000, help="messages in the scaled-down send phase")
-    p.add_argument("--rate", type=float, default=29.5, help="sender rate, messages/s (SEND_RATE)")
+    p.add_argument("--send", type=int, default=3000, help="ordinary messages in the free-rate phase")
+    p.add_argument("--rate", type=float, default=29.5, help="sender free rate, messages/s (SEND_RATE)")
+    p.add_argument("--paid-send", type=int, default=20_000, help="urgent messages in the paid-broadcast phase")
+    p.add_argument("--paid-rate", type=float, default=990, help="paid broadcast rate, messages/s (PAID_SEND_RATE)")
     p.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     return p.parse_args()
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     leader_heartbeat: float = 5.0  # seconds between a standby's tries of the lease and the leader's renewals
     leader_timeout: float = 30.0  # a leader silent this long loses the lease (the server ends its session)
     send_rate: float = 25  # pushes per second, all chats together (Telegram allows about 30)
+    # urgent outage pushes (emergencies) as Telegram's paid broadcast: up to 1 000 a second, 0.1 Star each from the
+    # bot's balance; ordinary pushes keep SEND_RATE
+    paid_broadcast: bool = False
+    paid_send_rate: float = 950  # messages per second in all while paid broadcast is on (Telegram allows 1 000)
     quiet_hours: str = "22:00-09:00"  # when ordinary pushes wait («с 23 до 8»); empty or «off»: never
     reading_window_from: int = 20
     reading_window_to: int = 25
@@ -245,6 +249,13 @@ class Settings(BaseSettings):
     def _leader_heartbeat(cls, v: float) -> float:
         if not 0 < v <= 20:
             raise ValueError("от 0 до 20 секунд")
+        return v
+
+    @field_validator("paid_send_rate")
+    @classmethod
+    def _paid_send_rate(cls, v: float) -> float:
+        if not 0 < v <= 1000:
+            raise ValueError("от 0 до 1000 сообщений в секунду (предел платной рассылки Telegram — 1000)")
         return v
 
     @field_validator("quiet_hours")

@@ -45,17 +45,19 @@ def _file(media: Media) -> str | FSInputFile:
     raise PermanentFailure("push media has neither a file_id nor a path")
 
 
-async def _deliver(bot: Bot, user_id: int, push: RenderedPush, media: Media | None) -> None:
+async def _deliver(bot: Bot, user_id: int, push: RenderedPush, media: Media | None, paid: bool = False) -> None:
     markup: InlineKeyboardMarkup | None = push.markup
+    # a paid message (Telegram's paid broadcast, 0.1 Star each) is not limited to ~30 a second
+    extra = {"allow_paid_broadcast": True} if paid else {}
     if media is None:
-        await bot.send_message(user_id, push.text, reply_markup=markup)
+        await bot.send_message(user_id, push.text, reply_markup=markup, **extra)
         return
     caption_fits = len(push.text) <= CAPTION_LIMIT
     caption = push.text if caption_fits else None
     send = bot.send_photo if media.type == MediaType.photo else bot.send_document
-    await send(user_id, _file(media), caption=caption, reply_markup=markup if caption_fits else None)
+    await send(user_id, _file(media), caption=caption, reply_markup=markup if caption_fits else None, **extra)
     if not caption_fits:  # a long text follows the file, with the buttons
-        await bot.send_message(user_id, push.text, reply_markup=markup)
+        await bot.send_message(user_id, push.text, reply_markup=markup, **extra)
 
 
 def telegram_sender(bot: Bot) -> SendFn:
@@ -66,7 +68,7 @@ def telegram_sender(bot: Bot) -> SendFn:
         except ValidationError as exc:
             raise PermanentFailure(f"push media is not valid: {exc}") from exc
         try:
-            await _deliver(bot, msg.user_id, push, media)
+            await _deliver(bot, msg.user_id, push, media, paid=msg.paid)
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramForbiddenError as exc:

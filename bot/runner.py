@@ -62,18 +62,16 @@ async def run_polling(settings: Settings) -> None:
 
 
 async def run_webhook(settings: Settings) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
+
+    from bot.web import Metrics, build_web_app
 
     app = build_app(settings)
     bot: Bot = build_bot(settings)
     dp = app.dispatcher
     path = urlparse(settings.webhook_url).path or "/"
-    web_app = web.Application()
-    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token=settings.webhook_token).register(
-        web_app, path=path)
-    web_app.router.add_get("/healthz", _healthz)
-    setup_application(web_app, dp, bot=bot)
+    metrics = Metrics()
+    web_app = build_web_app(app, bot, path, settings.webhook_token, metrics)  # the webhook, /healthz, /metrics
     runner = web.AppRunner(web_app)
     leader = push_bot = None
     try:
@@ -86,6 +84,7 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         await web.TCPSite(runner, settings.web_host, settings.web_port, shutdown_timeout=DRAIN_TIMEOUT).start()
         push_bot = build_bot(settings, retry=False)
+        metrics.watch_pushes(push_bot)
         leader = start_scheduler(app, push_bot)
         await _until_signal()
         log.info("stopping: finishing requests in flight")
@@ -123,12 +122,6 @@ async def _prepare(bot: Bot, settings: Settings) -> None:
         log.warning("%s", problem)
     else:
         log.info("staff chat %s: the bot can post there and sees its messages", settings.staff_chat_id)
-
-
-async def _healthz(_request):
-    from aiohttp import web
-
-    return web.Response(text="ok")
 
 
 async def _until_signal() -> None:

@@ -136,7 +136,7 @@ def build_sender(sessions: async_sessionmaker[AsyncSession], settings: Settings,
     from bot.notify_adapter import telegram_sender
 
     return Sender(sessions, telegram_sender(bot), clock, rate=settings.send_rate, quiet_hours=settings.quiet_hours,
-                  lease=lease)
+                  lease=lease, paid_rate=settings.paid_send_rate if settings.paid_broadcast else None)
 
 
 def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,

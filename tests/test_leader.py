@@ -242,9 +242,12 @@ async def test_the_leader_killed_in_the_middle_of_a_send(db_url, sessions, clock
         release.set()
         await a.close()
         await b.close()
-    assert [u for who, u in api.got if who == "A"] == ids[:3] and st_a.sent == 3
-    assert sorted(u for who, u in api.got if who == "B") == ids[3:] and st_b.sent == 5
-    assert sorted(u for _, u in api.got) == ids  # each once
+    # A finishes what it had claimed before the kill (the claim is fenced; the sender claims the next small group
+    # while it paces the current one), B sends all the rest: nobody's push is lost or sent twice
+    by_a = [u for who, u in api.got if who == "A"]
+    by_b = [u for who, u in api.got if who == "B"]
+    assert by_a[:3] == ids[:3] and len(by_a) <= 5 and st_a.sent == len(by_a)
+    assert sorted(by_a + by_b) == ids and not set(by_a) & set(by_b) and st_b.sent == len(by_b) >= 3
     assert set((await statuses(sessions)).values()) == {"sent"}
 
 

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.services.address import house_search_text
@@ -351,9 +352,7 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
             updates.append(merged | {"id": old["id"]})
             counts.updated += 1
         if inserts:
-            stmt = insert(t)
-            for chunk in progress(_chunks(inserts), len(inserts), f"{pf.label}: запись", chunked=True):
-                await conn.execute(stmt, chunk)
+            await _insert(conn, t, inserts, progress, f"{pf.label}: запись")
         if updates:
             cols = sorted({c for u in updates for c in u} - {"id"}) + ["updated_at"]
             stmt = (update(t).where(t.c.id == bindparam("_id"))
@@ -398,6 +397,41 @@ def _bot_payment_of(by_charge: dict[str, Any], new: dict[str, Any]) -> Any | Non
     for charge_id in (bot["provider_charge_id"], bot["telegram_charge_id"]):
         by_charge.pop(charge_id, None)
     return bot
+
+
+class _Column(ARRAY):  # type: ignore[type-arg]
+    """A column's values as one PostgreSQL array parameter, already converted (see ``_insert``): the cast
+    (``$1::NUMERIC(12, 2)[]``) tells asyncpg how to encode it."""
+
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
+async def _insert(conn: AsyncConnection, t: Table, rows: list[dict[str, Any]], progress: Progress,
+                  label: str) -> None:
+    """New rows in chunks. PostgreSQL: one ``INSERT … SELECT * FROM unnest(<one array per column>)`` per chunk —
+    a statement of a dozen parameters instead of executemany's round trip per row (100k accounts: ~1 s, not
+    ~4 s); SQLite (in-process, no round trips): executemany."""
+    cols = list(dict.fromkeys(c for r in rows[:1] for c in r))
+    cols += sorted({c for r in rows for c in r} - set(cols))
+    dialect = conn.dialect
+    if dialect.name == "postgresql":
+        arrays = [bindparam(f"a{i}", type_=_Column(t.c[c].type)) for i, c in enumerate(cols)]
+        stmt = t.insert().from_select(cols, select(literal_column("*")).select_from(func.unnest(*arrays)))
+        # each column's own bind conversion, applied here once per value (ARRAY's would check every element)
+        procs = [t.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+        for chunk in progress(_chunks(rows), len(rows), label, chunked=True):
+            params = {}
+            for i, (c, proc) in enumerate(zip(cols, procs, strict=True)):
+                values = [r.get(c) for r in chunk]
+                params[f"a{i}"] = [proc(v) for v in values] if proc is not None else values
+            await conn.execute(stmt, params)
+        return
+    stmt = insert(t)
+    for chunk in progress(_chunks(rows), len(rows), label, chunked=True):
+        await conn.execute(stmt, chunk)
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

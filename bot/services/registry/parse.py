@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import itertools
@@ -128,6 +129,8 @@ def is_blank(raw: Any) -> bool:
 
 def as_text(raw: Any) -> str:
     """A cell as text: XLSX cells may come typed (1234567890.0, a date)."""
+    if type(raw) is str:  # every CSV cell: the common case first
+        return raw.strip()
     if isinstance(raw, bool):
         return "1" if raw else "0"
     if isinstance(raw, int):
@@ -159,7 +162,7 @@ def _cell(raw: Any) -> Any:
 
 def text(max_len: int | None = None) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
-        value = re.sub(r"\s+", " ", as_text(raw))
+        value = _SPACES.sub(" ", as_text(raw))
         if max_len is not None and len(value) > max_len:
             raise Invalid(f"не длиннее {max_len} символов (здесь {len(value)})")
         return value
@@ -194,30 +197,45 @@ def aliased(words: dict[str, Any]) -> Callable[[Any], str]:
 
 
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+# patterns compiled once: a 100 000-row registry calls each parser hundreds of thousands of times
+_SPACES = re.compile(r"\s+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d+)?")
+_GROUPED_POINTS = re.compile(r"[+-]?\d{1,3}(?:[.,]\d{3})+[.,]\d+")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DATETIME = re.compile(r"(\S+)[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_PERIOD_ISO, _PERIOD_RU = re.compile(r"(\d{4})-(\d{1,2})"), re.compile(r"(\d{1,2})\.(\d{4})")
+_PHONE_CHARS, _NON_DIGITS = re.compile(r"\+?[\d\s().\-\u00a0]+"), re.compile(r"\D")
+_UUID_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_GUID_LIKE = re.compile(r"[0-9A-Za-z-]{1,36}")
+_FRACTION = re.compile(r"(\d+)/(\d+)")
 
 
 def decimal(places: int, *, positive: bool = False, nonnegative: bool = False,
             maximum: Decimal | None = None) -> Callable[[Any], Decimal]:
+    quantum = Decimal(1).scaleb(-places)
+
     def parse(raw: Any) -> Decimal:
         if isinstance(raw, bool):
             raise Invalid("нужно число")
         if isinstance(raw, int | float):
             value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+            exact = _places(value) <= places
         else:
             s = as_text(raw)
-            if re.fullmatch(r"[+-]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d+)?", s) or (
-                re.fullmatch(r"[+-]?\d{1,3}(?:[.,]\d{3})+[.,]\d+", s)
-            ):
+            if _GROUPED.fullmatch(s) or _GROUPED_POINTS.fullmatch(s):
                 raise Invalid(f"«{s}»: разделители разрядов не допускаются")
             if not _NUMBER.fullmatch(s):
                 raise Invalid(f"«{s}» — не число")
             value = Decimal(s.replace(",", "."))
+            # the places that count, read off the text (trailing zeros do not: 1,500 has one)
+            sep = max(s.find(","), s.find("."))
+            exact = sep < 0 or len(s[sep + 1:].rstrip("0")) <= places
+        if not exact:
+            raise Invalid(f"«{as_text(raw)}»: не больше {places} знаков после запятой")
         try:
-            value = value.quantize(Decimal(1).scaleb(-places)) if _places(value) <= places else value
+            value = value.quantize(quantum)
         except InvalidOperation as exc:  # pragma: no cover - absurdly long numbers
             raise Invalid("слишком большое число") from exc
-        if _places(value) > places:
-            raise Invalid(f"«{as_text(raw)}»: не больше {places} знаков после запятой")
         if positive and value <= 0:
             raise Invalid(f"должно быть больше нуля (здесь {as_text(raw)})")
         if nonnegative and value < 0:
@@ -245,7 +263,7 @@ def area() -> Callable[[Any], Decimal]:
 def integer(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(raw: Any) -> int:
         s = as_text(raw)
-        if not re.fullmatch(r"[+-]?\d+", s):
+        if not _INTEGER.fullmatch(s):
             raise Invalid(f"«{_clip(s)}» — нужно целое число")
         if len(s) > 18:
             raise Invalid(t.NUMBER_TOO_LONG.format(value=_clip(s)))
@@ -302,7 +320,7 @@ def local_datetime(raw: Any) -> dt.datetime:
         value = raw.replace(second=0, microsecond=0, tzinfo=None)
     else:
         s = as_text(raw)
-        m = re.fullmatch(r"(\S+)[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?", s)
+        m = _DATETIME.fullmatch(s)
         day = _date_from(m.group(1)) if m else None
         if day is None or m is None:
             raise Invalid(f"«{_clip(s)}» — дата и время нужны в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ")
@@ -318,7 +336,7 @@ def period(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return f"{raw.year:04d}-{raw.month:02d}"
     s = as_text(raw)
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", s) or re.fullmatch(r"(\d{1,2})\.(\d{4})", s)
+    m = _PERIOD_ISO.fullmatch(s) or _PERIOD_RU.fullmatch(s)
     if not m:
         raise Invalid(f"«{_clip(s)}» — период нужен в виде ГГГГ-ММ")
     y, mo = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
@@ -333,9 +351,9 @@ def period(raw: Any) -> str:
 def phone(raw: Any) -> str:
     """+7XXXXXXXXXX from 8 916 123-45-67, +7 (916) 123-45-67, 9161234567, 79161234567 …"""
     s = as_text(raw)
-    if not re.fullmatch(r"\+?[\d\s().\-\u00a0]+", s):
+    if not _PHONE_CHARS.fullmatch(s):
         raise Invalid(f"«{s}» — не номер телефона (один номер, только цифры, пробелы, скобки, дефисы)")
-    digits = re.sub(r"\D", "", s)
+    digits = _NON_DIGITS.sub("", s)
     if len(digits) == 11 and digits[0] in "78" and not (s.startswith("+") and digits[0] == "8"):
         return "+7" + digits[1:]
     if len(digits) == 10 and not s.startswith("+"):
@@ -344,7 +362,11 @@ def phone(raw: Any) -> str:
 
 
 def inn(raw: Any) -> str:
-    s = as_text(raw)
+    return _inn(as_text(raw))
+
+
+@functools.lru_cache(maxsize=4096)  # a provider's ИНН/ОГРН repeats on every one of its accounts and meters
+def _inn(s: str) -> str:
     try:
         return stdnum_inn.validate(s)
     except InvalidChecksum as exc:
@@ -356,7 +378,11 @@ def inn(raw: Any) -> str:
 def ogrn(raw: Any) -> str:
     """ОГРН (13) or ОГРНИП (15). stdnum checks the 13-digit form; for 15 digits it takes the remainder mod 13
     whole, whereas the rule (ФНС) takes its last digit when the remainder is 10–12, so we check that ourselves."""
-    s = as_text(raw)
+    return _ogrn(as_text(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ogrn(s: str) -> str:
     if not s.isdigit() or len(s) not in (13, 15):
         raise Invalid(f"«{s}» — ОГРН состоит из 13 цифр, ОГРНИП из 15")
     if len(s) == 13:
@@ -399,11 +425,13 @@ email = _pattern(r"(?=.{3,254}$)[^@\s]+@[^@\s]+\.[^@\s]+", "не адрес эл
 
 def guid(raw: Any) -> str:
     s = as_text(raw)
+    if _UUID_CANONICAL.fullmatch(s):  # what str(uuid.UUID(s)) would give back anyway
+        return s
     try:
         return str(uuid.UUID(s))
     except ValueError:
         pass
-    if not re.fullmatch(r"[0-9A-Za-z-]{1,36}", s):
+    if not _GUID_LIKE.fullmatch(s):
         raise Invalid(f"«{s}» — GUID дома из ФИАС/ГАР, например 0c5b2444-70a0-4932-980c-b4dc0d3f02b5")
     return s
 
@@ -414,7 +442,7 @@ def share(raw: Any) -> tuple[int, int]:
         raise Invalid("Excel превратил долю в дату — задайте ячейке текстовый формат и впишите, например, 1/2")
     s = as_text(raw).replace(" ", "")
     try:
-        if m := re.fullmatch(r"(\d+)/(\d+)", s):
+        if m := _FRACTION.fullmatch(s):
             if int(m.group(2)) == 0:
                 raise Invalid(f"«{s}»: знаменатель не может быть нулём")
             value = Fraction(int(m.group(1)), int(m.group(2)))
@@ -628,7 +656,8 @@ class Table:
 
 
 def _nonblank(rows: Rows) -> Rows:
-    return ((line, r) for line, r in rows if any(not is_blank(c) for c in r))
+    """CSV rows (lists of text) with a cell that is not blank."""
+    return ((line, r) for line, r in rows if "".join(r).strip())
 
 
 def _too_long(line: int, where: str) -> str:
@@ -872,16 +901,18 @@ def parse_table(table: Table, tz: ZoneInfo, problems: Problems,
 
     parsed = ParsedFile(spec, table.label, header, table.name, table.sheet)
     columns = [spec.column(name) for name in header]
+    width = len(header)
     for line, cells in progress(table.rows, table.size, table.label):
         values: dict[str, Any] = {}
         ok = True
-        if len(cells) > len(header) and any(not is_blank(c) for c in cells[len(header):]):
-            problem(line, "—", f"в строке {len(cells)} значений, а столбцов {len(header)} (лишний разделитель?)")
+        if len(cells) > width and any(not is_blank(c) for c in cells[width:]):
+            problem(line, "—", f"в строке {len(cells)} значений, а столбцов {width} (лишний разделитель?)")
             ok = False
-        for i, col in enumerate(columns):
+        if len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        for col, raw in zip(columns, cells, strict=False):
             assert col is not None
-            raw = cells[i] if i < len(cells) else None
-            if is_blank(raw):
+            if raw is None or (isinstance(raw, str) and not raw.strip()):  # is_blank, inline: 2M calls
                 values[col.name] = None
                 if col.required:
                     problem(line, col.name, "обязательное поле не заполнено")

@@ -207,8 +207,10 @@ async def _ballots(s: AsyncSession, meeting: Meeting) -> list[Ballot]:
     weights: dict[int, Fraction] = {}
     choices: dict[int, dict[int, Choice]] = {}
     for owner_id, item_id, choice, num, den, area in rows:
-        weights[owner_id] = area_votes(area, num, den)
-        choices.setdefault(owner_id, {})[item_id] = Choice(choice)
+        if owner_id not in weights:  # one row per item voted: the owner's weight once
+            weights[owner_id] = area_votes(area, num, den)
+            choices[owner_id] = {}
+        choices[owner_id][item_id] = Choice(choice)
     return [Ballot(o, weights[o], choices[o]) for o in weights]
 
 

@@ -1,0 +1,242 @@
+"""PAID_BROADCAST: urgent pushes go as Telegram's paid broadcast (allow_paid_broadcast, up to 1 000 a second) at
+PAID_SEND_RATE; ordinary ones keep SEND_RATE and never carry the flag; together they never pass PAID_SEND_RATE;
+a stop mid-broadcast repeats nothing and leaves no claimed row behind but the one in flight."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+
+from bot.app import build_bot
+from bot.config import SettingsError, load_settings
+from bot.notify_adapter import telegram_sender
+from bot.scheduler import build_sender
+from bot.services.notify.outbox import enqueue
+from bot.services.notify.sender import CATCH_UP, Outgoing, RetryAfter, Sender
+from bot.web import Metrics
+from storage.models import Notification
+from tests.harness import RecordingSession
+from tests.test_notify_sender import FakeTime, push, users
+from tests.test_web import metric
+
+
+class YieldingTime(FakeTime):
+    """FakeTime whose sleep lets the other tasks run first (the message just handed over is sent at its slot's
+    time, not after the next slot's sleep)."""
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(0)
+        await super().sleep(seconds)
+
+
+def sender_for(sessions, clock, send, ft: FakeTime, **kw) -> Sender:
+    return Sender(sessions, send, clock, monotonic=ft.monotonic, sleep=ft.sleep, quiet_hours="off", **kw)
+
+
+class Recorder:
+    def __init__(self, ft: FakeTime) -> None:
+        self.ft = ft
+        self.calls: list[tuple[float, int, bool, bool]] = []  # time, user, urgent, paid
+
+    async def __call__(self, msg: Outgoing) -> None:
+        self.calls.append((self.ft.t, msg.user_id, msg.urgent, msg.paid))
+
+
+def most_in_a_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, j = 0, 0
+    for i, t in enumerate(times):
+        while times[j] <= t - 1.0 + 1e-9:  # a window of one second, float sums aside
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+async def test_urgent_pushes_go_paid_at_the_paid_rate_ordinary_ones_at_the_free_rate(sessions, clock):
+    await users(sessions, *range(1, 401))
+    urgent = [push(u, "emergency", urgent=True) for u in range(1, 301)]
+    ordinary = [push(u, "news", kind="news") for u in range(301, 401)]
+    assert await enqueue(sessions, urgent + ordinary, clock) == 400
+    ft = YieldingTime(clock)
+    send = Recorder(ft)
+    stats = await sender_for(sessions, clock, send, ft, rate=25, paid_rate=100).drain()
+    assert stats.sent == 400 and stats.flood_waits == 0
+    paid = [t for t, _, urgent, p in send.calls if p]
+    free = [t for t, _, urgent, p in send.calls if not p]
+    assert len(paid) == 300 and all(u for _, _, u, p in send.calls if p)  # exactly the urgent ones are paid
+    assert len(free) == 100 and not any(u for _, _, u, p in send.calls if not p)
+    # urgent first, at 100/s: 300 in about 3 s; then the ordinary ones at 25/s
+    assert max(paid) < min(free)
+    assert max(paid) - min(paid) == pytest.approx(299 / 100, abs=CATCH_UP + 1e-6)
+    assert max(free) - min(free) == pytest.approx(99 / 25, abs=CATCH_UP + 1e-6)
+    assert most_in_a_second(paid) <= 100 and most_in_a_second(free) <= 25
+    assert most_in_a_second(paid + free) <= 100
+
+
+async def test_mixed_traffic_never_passes_the_paid_rate_in_all(sessions, clock):
+    """Ordinary pushes at the free rate take slots of the paid rate too: both kinds together stay under it."""
+    await users(sessions, *range(1, 601))
+    # interleaved in the outbox: the sender still takes the urgent ones first, batch by batch
+    pushes = [push(u, "x", urgent=u % 2 == 0) if u % 2 == 0 else push(u, "x", kind="news") for u in range(1, 601)]
+    await enqueue(sessions, pushes, clock)
+    ft = YieldingTime(clock)
+    send = Recorder(ft)
+    await sender_for(sessions, clock, send, ft, rate=30, paid_rate=60, batch=50).drain()
+    times = [t for t, *_ in send.calls]
+    assert len(times) == 600
+    assert most_in_a_second(times) <= 60
+    assert most_in_a_second([t for t, _, _, p in send.calls if not p]) <= 30
+
+
+async def test_without_paid_broadcast_urgent_pushes_keep_the_free_rate_and_no_flag(sessions, clock):
+    await users(sessions, *range(1, 61))
+    await enqueue(sessions, [push(u, "emergency", urgent=True) for u in range(1, 61)], clock)
+    ft = YieldingTime(clock)
+    send = Recorder(ft)
+    await sender_for(sessions, clock, send, ft, rate=25).drain()
+    assert len(send.calls) == 60 and not any(p for *_, p in send.calls)
+    times = [t for t, *_ in send.calls]
+    assert max(times) - min(times) == pytest.approx(59 / 25, abs=CATCH_UP + 1e-6)
+    assert most_in_a_second(times) <= 25
+
+
+async def test_the_telegram_call_carries_allow_paid_broadcast_only_when_paid(sessions, clock, settings):
+    await users(sessions, 1, 2, 3)
+    await enqueue(sessions, [push(1, "e", urgent=True), push(2, "e", urgent=True), push(3, "n", kind="news")], clock)
+    session = RecordingSession()
+    bot = build_bot(settings, session=session, retry=False)
+    metrics = Metrics()
+    metrics.watch_pushes(bot)
+    ft = YieldingTime(clock)
+    stats = await sender_for(sessions, clock, telegram_sender(bot), ft, rate=25, paid_rate=1000).drain()
+    assert stats.sent == 3
+    sent = {r.chat_id: r for r in session.requests if isinstance(r, SendMessage)}
+    assert sent[1].allow_paid_broadcast is True and sent[2].allow_paid_broadcast is True
+    assert sent[3].allow_paid_broadcast is None  # an ordinary push is never paid for
+    page = metrics.render().decode()
+    assert metric(page, "bot_pushes_sent_total", paid="true") == 2
+    assert metric(page, "bot_pushes_sent_total", paid="false") == 1
+    async with sessions() as s:
+        rows = (await s.execute(select(Notification).order_by(Notification.id))).scalars().all()
+    assert [r.status for r in rows] == ["sent"] * 3 and all(r.sent_at is not None and r.text for r in rows)
+
+
+async def test_a_stop_mid_paid_broadcast_repeats_nothing_and_gives_back_what_it_claimed(sessions, clock):
+    await users(sessions, *range(1, 301))
+    await enqueue(sessions, [push(u, "emergency", urgent=True) for u in range(1, 301)], clock)
+    ft = YieldingTime(clock)
+    delivered: list[int] = []
+
+    class Crash(BaseException):
+        pass
+
+    async def dying(msg: Outgoing) -> None:
+        delivered.append(msg.user_id)
+        if len(delivered) == 70:  # Telegram took message 70; the process stops before marking it
+            first.stop()
+            raise Crash
+
+    first = sender_for(sessions, clock, dying, ft, rate=25, paid_rate=1000)  # claims 50 at a time
+    await first.drain()
+    async with sessions() as s:
+        status = [r for r in (await s.execute(select(Notification.status))).scalars()]
+    # the one in flight stays 'sending' (never repeated); the rest of its group and the next group, claimed
+    # ahead, are pending again; everything before it is marked sent
+    # (a message or two more may have gone before the stop was seen: Telegram took them, they are marked sent)
+    assert status.count("sending") == 1 and status.count("sent") == len(delivered) - 1
+    assert status.count("pending") == 300 - len(delivered) and len(delivered) <= 72
+    clock.advance(minutes=5)
+    send = Recorder(ft)
+    stats = await sender_for(sessions, clock, send, ft, rate=25, paid_rate=1000).drain()
+    again = [u for _, u, _, _ in send.calls]
+    assert not set(again) & set(delivered)
+    assert sorted(again + delivered) == list(range(1, 301))
+    assert stats.interrupted == 1 and all(p for *_, p in send.calls)
+
+
+async def test_a_429_mid_paid_broadcast_pauses_everything_and_holds_nothing_claimed(sessions, clock):
+    await users(sessions, *range(1, 201))
+    await enqueue(sessions, [push(u, "emergency", urgent=True) for u in range(1, 201)], clock)
+    ft = YieldingTime(clock)
+    calls: list[tuple[float, int]] = []
+    sending_during_pause: list[int] = []
+
+    async def send(msg: Outgoing) -> None:
+        calls.append((ft.t, msg.user_id))
+        if msg.user_id == 10 and sum(1 for _, u in calls if u == 10) == 1:
+            raise RetryAfter(3)
+
+    sender = sender_for(sessions, clock, send, ft, rate=25, paid_rate=1000)
+    real_sleep = ft.sleep
+
+    async def sleep(seconds: float) -> None:
+        if seconds >= 1:  # the 429 pause: what is 'sending' now waits through it
+            async with sessions() as s:
+                sending_during_pause.append(len((await s.execute(
+                    select(Notification.id).where(Notification.status == "sending"))).all()))
+        await real_sleep(seconds)
+
+    sender.sleep = sleep
+    stats = await sender.drain()
+    assert stats.flood_waits == 1 and stats.sent == 200
+    assert sorted(u for _, u in calls) == sorted([*range(1, 201), 10])  # the refused one again, nothing else
+    first_after = min(t for t, u in calls[calls.index(next(c for c in calls if c[1] == 10)) + 1:])
+    assert first_after - calls[9][0] >= 3 - 1e-9  # nothing went during the pause
+    # only messages already handed to Telegram were 'sending' while the sender waited; nothing claimed ahead
+    assert sending_during_pause and max(sending_during_pause) <= 10
+
+
+async def test_paid_pacing_keeps_no_credit_beyond_the_catch_up(sessions, clock):
+    """A sender that was idle or fell far behind does not burst; one a little behind catches up."""
+    ft = YieldingTime(clock)
+    sender = sender_for(sessions, clock, Recorder(ft), ft, rate=25, paid_rate=1000)
+    await sender._pace(True)
+    ft.t += 0.5  # half a second with nothing sent
+    start = ft.t
+    for _ in range(100):
+        await sender._pace(True)
+    # idle for longer than CATCH_UP: the schedule starts again from now, 100 slots of 1 ms take 99 ms
+    assert ft.t - start == pytest.approx(0.099)
+    # a loop that fell behind by less than CATCH_UP (a late wake-up) goes on with its schedule
+    ft.t += CATCH_UP / 2
+    start = ft.t
+    for _ in range(10):
+        await sender._pace(True)
+    assert ft.t - start == pytest.approx(0.01 - CATCH_UP / 2)
+
+
+async def test_urgent_news_is_not_paid_for(sessions, clock):
+    """A clerk's news sent at night («Отправить сейчас») is urgent for the quiet hours only: the free rate."""
+    await users(sessions, 1, 2)
+    await enqueue(sessions, [push(1, "n", kind="news", urgent=True), push(2, "e", urgent=True)], clock)
+    ft = YieldingTime(clock)
+    send = Recorder(ft)
+    await sender_for(sessions, clock, send, ft, rate=25, paid_rate=1000).drain()
+    assert sorted((u, urgent, p) for _, u, urgent, p in send.calls) == [(1, True, False), (2, True, True)]
+
+
+def test_settings_paid_broadcast(monkeypatch):
+    s = load_settings(_env_file=None)
+    assert s.paid_broadcast is False and s.paid_send_rate == 950
+    monkeypatch.setenv("PAID_BROADCAST", "true")
+    monkeypatch.setenv("PAID_SEND_RATE", "990")
+    s = load_settings(_env_file=None)
+    assert s.paid_broadcast is True and s.paid_send_rate == 990
+    monkeypatch.setenv("PAID_SEND_RATE", "1500")
+    with pytest.raises(SettingsError, match="PAID_SEND_RATE"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("PAID_SEND_RATE", "950")
+    monkeypatch.setenv("PAID_BROADCAST", "может быть")
+    with pytest.raises(SettingsError, match="PAID_BROADCAST"):
+        load_settings(_env_file=None)
+
+
+def test_the_scheduler_builds_the_sender_from_the_settings(sessions, settings, clock):
+    bot = build_bot(settings, session=RecordingSession(), retry=False)
+    assert build_sender(sessions, settings, clock, bot).paid_rate is None
+    paid = settings.model_copy(update={"paid_broadcast": True, "paid_send_rate": 990.0})
+    sender = build_sender(sessions, paid, clock, bot)
+    assert sender.paid_rate == 990 and sender.interval == pytest.approx(1 / settings.send_rate)
