@@ -12,17 +12,18 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand, BotCommandScopeChat
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.handlers import setup_routers
-from bot.middlewares import InFlightTracker, RetryAfterMiddleware, on_error
+from bot.middlewares import InFlightTracker, RetryAfterMiddleware, UnitOfWorkMiddleware, on_error
 from bot.services.clock import Clock
 from bot.texts import common as t
 from storage.db import create_engine, session_factory
-from storage.fsm import LocalEventIsolation, RedisKeyBuilder, SqlStorage
+from storage.fsm import BufferedStorage, LocalEventIsolation, RedisKeyBuilder, SqlStorage
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +80,37 @@ def build_dispatcher(
     # lock is enough
     create_isolation = getattr(storage, "create_isolation", None)
     isolation = create_isolation() if create_isolation else LocalEventIsolation()
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings, sessions=sessions, clock=clock)
+    # the dialog read once and written at most once per update (the real storage underneath)
+    buffered = storage if isinstance(storage, BufferedStorage) else BufferedStorage(storage)
+    dp = Dispatcher(storage=buffered, events_isolation=isolation, settings=settings, sessions=sessions, clock=clock)
     tracker = InFlightTracker()
     dp.update.outer_middleware(tracker)
+    # after aiogram's FSM middleware (inside the per-user lock): one database session per update
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, buffered))
     dp.errors.register(on_error)
     dp.include_router(setup_routers(settings))
+    inline_pure_filters(dp)
     return dp, tracker
+
+
+def inline_pure_filters(dp: Dispatcher) -> None:
+    """aiogram runs every filter that is not a coroutine function in a thread (``asyncio.to_thread``): magic
+    filters (``F.text == …``) and states (``SubmitReading.value``) too — dozens of trips to a thread and back per
+    update, each for a comparison. They are pure and take microseconds: run them where they are called."""
+    for router in dp.chain_tail:
+        for observer in router.observers.values():
+            for handler in [observer._handler, *observer.handlers]:
+                for f in handler.filters or ():
+                    if not f.awaitable and (f.magic is not None or isinstance(f.callback, State)):
+                        f.callback = _inline(f.callback)
+                        f.awaitable = True
+
+
+def _inline(fn):
+    async def run(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return run
 
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
