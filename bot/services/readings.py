@@ -37,6 +37,7 @@ from sqlalchemy.orm import aliased
 
 from bot.services.houses import house_address, premises_label
 from bot.services.numbers import ungroup_digits
+from storage.db import holds_write_lock
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
 from storage.vocab import ReadingSource, Resource
 
@@ -346,21 +347,44 @@ def _order(info: MeterInfo) -> tuple:
     return (info.address, info.premises, info.account_number, rank, info.serial)
 
 
+def _with_readings(stmt):
+    """The meter rows with the meter's readings that count (not superseded) joined in: one statement, a row per
+    reading (or one row with None for a meter without any)."""
+    return stmt.add_columns(Reading).outerjoin(
+        Reading, (Reading.meter_id == Meter.id) & Reading.superseded_by_id.is_(None))
+
+
+def _grouped(rows) -> list[tuple[tuple, list[Reading]]]:
+    """(meter row, its readings) per meter, in the order the meters came."""
+    out: dict[int, tuple[tuple, list[Reading]]] = {}
+    for row in rows:
+        m = row[0]
+        entry = out.get(m.id)
+        if entry is None:
+            entry = out[m.id] = (tuple(row[:6]), [])
+        if row[6] is not None:
+            entry[1].append(row[6])
+    return list(out.values())
+
+
+_managers_stmt = (
+    select(Organization).join(House, House.manager_id == Organization.id)
+    .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
+    .join(AccountLink, AccountLink.account_id == Account.id)
+)
+
+
 async def list_meters(sessions: Sessions, user_id: int, today: dt.date, default: Window) -> MeterList:
     """The meters of every account linked to the user."""
     async with sessions() as s:
-        links = (await s.execute(select(AccountLink.id).where(AccountLink.user_id == user_id).limit(1))).first()
-        rows = (await s.execute(_meters_stmt(user_id))).all()
-        eff = await _effective(s, [row[0].id for row in rows])
+        rows = _grouped((await s.execute(_with_readings(_meters_stmt(user_id)))).all())
+        # every link has its account, premises, house and УК (foreign keys): a user with links has managers
         managers = (await s.execute(
-            select(Organization).join(House, House.manager_id == Organization.id)
-            .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
-            .join(AccountLink, AccountLink.account_id == Account.id).where(AccountLink.user_id == user_id)
-            .order_by(AccountLink.id)
+            _managers_stmt.where(AccountLink.user_id == user_id).order_by(AccountLink.id)
         )).scalars().all()
-    infos = [_info(*row, eff.get(row[0].id, []), today, default) for row in rows]
+    infos = [_info(*row, eff, today, default) for row, eff in rows]
     contacts = list(dict.fromkeys(contact(o) for o in managers))
-    return MeterList(has_accounts=links is not None, meters=sorted(infos, key=_order), contacts=contacts)
+    return MeterList(has_accounts=bool(managers), meters=sorted(infos, key=_order), contacts=contacts)
 
 
 async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.date,
@@ -372,16 +396,17 @@ async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.d
 
 async def _get_meter(s: AsyncSession, user_id: int, meter_id: int, today: dt.date, default: Window,
                      lock: bool = False) -> MeterInfo | None:
+    """One statement: the meter, its account, provider, premises, house, УК and the readings that count."""
     if not 0 < meter_id <= ROW_ID_MAX:
         return None
-    stmt = _meters_stmt(user_id).where(Meter.id == meter_id)
+    stmt = _with_readings(_meters_stmt(user_id).where(Meter.id == meter_id))
     if lock:
         stmt = stmt.with_for_update(of=Meter)
-    row = (await s.execute(stmt)).first()
-    if row is None:
+    rows = _grouped((await s.execute(stmt)).all())
+    if not rows:
         return None
-    eff = await _effective(s, [meter_id])
-    return _info(*row, eff.get(meter_id, []), today, default)
+    row, eff = rows[0]
+    return _info(*row, eff, today, default)
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -545,8 +570,10 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
         raise ReadingRefused(Refusal.not_yours)
     async with sessions.begin() as s:
         # take the meter's row lock before reading: concurrent saves of one meter run one after the other
-        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
-        await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
+        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it — unless the
+        # transaction began with BEGIN IMMEDIATE and holds it already)
+        if not holds_write_lock(s):
+            await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
         info = await _get_meter(s, user_id, meter_id, today, default, lock=True)
         if info is None:
             raise ReadingRefused(Refusal.not_yours)
@@ -562,12 +589,13 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
                     prev_taken_on=a.base.taken_on if a.base else None)
         s.add(r)
         await s.flush()
-        await s.execute(
-            update(Reading)
-            .where(Reading.meter_id == meter_id, Reading.period == info.period.period, Reading.id != r.id,
-                   Reading.superseded_by_id.is_(None))
-            .values(superseded_by_id=r.id)
-        )
+        if info.current is not None:  # read under the lock: without one, no reading of the period counts yet
+            await s.execute(
+                update(Reading)
+                .where(Reading.meter_id == meter_id, Reading.period == info.period.period, Reading.id != r.id,
+                       Reading.superseded_by_id.is_(None))
+                .values(superseded_by_id=r.id)
+            )
         return Saved(r.id, a, info.period)
 
 
