@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.state import State
@@ -97,21 +99,20 @@ def build_dispatcher(
 def inline_pure_filters(dp: Dispatcher) -> None:
     """aiogram runs every filter that is not a coroutine function in a thread (``asyncio.to_thread``): magic
     filters (``F.text == …``) and states (``SubmitReading.value``) too — dozens of trips to a thread and back per
-    update, each for a comparison. They are pure and take microseconds: run them where they are called."""
+    update, each for a comparison. They are pure and take microseconds: run them where they are called (the filter
+    itself stays as it is, for whatever reads the routers)."""
     for router in dp.chain_tail:
         for observer in router.observers.values():
             for handler in [observer._handler, *observer.handlers]:
                 for f in handler.filters or ():
-                    if not f.awaitable and (f.magic is not None or isinstance(f.callback, State)):
-                        f.callback = _inline(f.callback)
-                        f.awaitable = True
+                    if type(f) is FilterObject and not f.awaitable and (
+                            f.magic is not None or isinstance(f.callback, State)):
+                        f.__class__ = _InlineFilter
 
 
-def _inline(fn):
-    async def run(*args, **kwargs):
-        return fn(*args, **kwargs)
-
-    return run
+class _InlineFilter(FilterObject):
+    async def call(self, *args: Any, **kwargs: Any) -> Any:
+        return self.callback(*args, **self._prepare_kwargs(kwargs))
 
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
