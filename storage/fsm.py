@@ -25,7 +25,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import current_sessions, upsert_stmt
@@ -104,7 +104,8 @@ class SqlStorage(BaseStorage):
         self._cache_size = cache_size
         self._writes = 0  # bumped by every write: a read that overlapped one is not remembered
         self._upserts: dict[str, Any] = {}
-        self._select = select(FsmRecord.state, FsmRecord.data)
+        self._select = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("k"))
+        self._delete = delete(FsmRecord).where(FsmRecord.key == bindparam("k"))
         self.reads = 0  # SELECTs issued (for tests)
 
     def _remember(self, k: str, rec: tuple[str | None, str]) -> None:
@@ -134,12 +135,12 @@ class SqlStorage(BaseStorage):
         sessions = current_sessions(self._sessions)
         if sessions is not self._sessions:  # the update's own session
             async with sessions() as s:
-                return (await s.execute(self._select.where(FsmRecord.key == k))).first()
+                return (await s.execute(self._select, {"k": k})).first()
         # aiogram reads the state before the update's session opens. Closed by hand: ``async with`` would close
         # it in a task of its own, and the update waited a turn of the loop, holding its connection, for that
         s = self._sessions()
         try:
-            return (await s.execute(self._select.where(FsmRecord.key == k))).first()
+            return (await s.execute(self._select, {"k": k})).first()
         finally:
             await s.close()
 
@@ -153,7 +154,7 @@ class SqlStorage(BaseStorage):
         self._cache.pop(k, None)
         async with self._sessions.begin() as s:
             if state is None and data == EMPTY:
-                await s.execute(delete(FsmRecord).where(FsmRecord.key == k))
+                await s.execute(self._delete, {"k": k})
             else:
                 await s.execute(self._upsert(s.bind.dialect.name),
                                 {"key": k, "state": state, "data": json.loads(data), "updated_at": utcnow()})
