@@ -11,6 +11,7 @@ Telegram API call.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.dml import Insert
 
@@ -91,16 +93,48 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 # --------------------------------------------------------------------------------------------- writers
 
-_writers: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
 WRITE_LOCK = "write_lock"  # AsyncSession.info key: the session's transaction holds SQLite's write lock
 
 
-def _writer(engine: AsyncEngine) -> asyncio.Lock:
-    """The one-writer lock of a SQLite engine in this process."""
-    lock = _writers.get(engine.sync_engine)
-    if lock is None:
-        lock = _writers[engine.sync_engine] = asyncio.Lock()
-    return lock
+class _Writer:
+    """The one-writer lock of a SQLite engine in this process. Waiting is bounded as SQLite's busy timeout is
+    («database is locked» after it), and a task that holds it and opens a second write session (another
+    connection) is not made to wait for itself: that one goes on to SQLite's own lock, as before."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.owner: asyncio.Task | None = None
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        me = asyncio.current_task()
+        if self.owner is not None and self.owner is me:
+            yield
+            return
+        if self.lock.locked():
+            try:
+                await asyncio.wait_for(self.lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+            except TimeoutError:
+                raise OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked")) from None
+        else:
+            await self.lock.acquire()
+        self.owner = me
+        try:
+            yield
+        finally:
+            self.owner = None
+            self.lock.release()
+
+
+_writers: weakref.WeakKeyDictionary[Any, _Writer] = weakref.WeakKeyDictionary()
+
+
+def _writer(engine: AsyncEngine) -> _Writer:
+    writer = _writers.get(engine.sync_engine)
+    if writer is None:
+        writer = _writers[engine.sync_engine] = _Writer()
+    return writer
 
 
 def holds_write_lock(s: AsyncSession) -> bool:
@@ -121,12 +155,15 @@ async def write_transaction(s: AsyncSession) -> AsyncIterator[AsyncSession]:
         return
     if s.in_transaction():
         await s.rollback()  # reads only so far (free: sqlite3 has no transaction open)
-    async with _writer(bind):
+    async with _writer(bind).hold():
         conn = await s.connection()
         driver = (await conn.get_raw_connection()).driver_connection
         if not driver.in_transaction:
             # the driver-level BEGIN, where sqlite3 would have put its own (DEFERRED) before the first write
-            await driver.execute("BEGIN IMMEDIATE")
+            try:
+                await driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # locked by another connection past the busy timeout
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
         s.info[WRITE_LOCK] = True
         try:
             yield s

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
 
+import storage.sqlite as sq
 from bot.texts import readings as t
-from storage.db import UnitOfWork, unit_of_work
+from storage.db import UnitOfWork, unit_of_work, write_transaction
 from storage.fsm import BufferedStorage, SqlStorage
 from storage.models import FsmRecord, Organization, Reading
 from tests.factories import UK_OGRN, link, world
@@ -203,3 +205,27 @@ async def test_a_lock_of_another_process_is_waited_for_without_blocking_the_loop
     async with sessions() as s:
         assert (await s.execute(text("SELECT phone FROM organizations WHERE ogrn = :o"),
                                 {"o": UK_OGRN})).scalar() == "+74950000000"
+
+
+async def test_a_second_write_session_inside_a_write_does_not_wait_for_itself(sessions, backend):
+    """A writer that opens another write session meanwhile (another connection) is not queued behind itself: it
+    meets SQLite's own lock (waited for, then «database is locked»), as it did before the in-process lock."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's one writer")
+    await world(sessions)
+    old = sq.Connection.__init__
+
+    def short(self, conn, busy_timeout):  # a short wait, for the test
+        old(self, conn, 0.2)
+
+    sq.Connection.__init__ = short
+    try:
+        async with sessions() as outer, write_transaction(outer):
+            await outer.execute(text("UPDATE organizations SET phone = '+74950000001' WHERE ogrn = :o"),
+                                {"o": UK_OGRN})
+            with pytest.raises(OperationalError, match="locked"):
+                async with asyncio.timeout(5), sessions.begin() as inner:  # a second connection
+                    await inner.execute(text("UPDATE organizations SET email = 'x@example.ru' WHERE ogrn = :o"),
+                                        {"o": UK_OGRN})
+    finally:
+        sq.Connection.__init__ = old
