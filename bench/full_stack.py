@@ -108,14 +108,17 @@ async def fill(sessions, n: int) -> None:
     print(file=sys.stderr)
 
 
-async def meter_ids(sessions) -> dict[int, int]:
+async def meter_ids(sessions, last: int | None = None) -> dict[int, int]:
+    """user → meter id (of the ``last`` users only, when given: the RSS process holds no list of them all)."""
     from sqlalchemy import select
 
     from storage.models import AccountLink, Meter
 
+    stmt = select(AccountLink.user_id, Meter.id).join(Meter, Meter.account_id == AccountLink.account_id)
+    if last is not None:
+        stmt = stmt.order_by(AccountLink.user_id.desc()).limit(last)
     async with sessions() as s:
-        rows = (await s.execute(select(AccountLink.user_id, Meter.id)
-                                .join(Meter, Meter.account_id == AccountLink.account_id))).all()
+        rows = (await s.execute(stmt)).all()
     return dict(rows)
 
 
@@ -485,11 +488,11 @@ async def rss_child(kind: str, url: str | None, redis: str | None, users: int) -
         engine = create_engine(url)
         sessions = session_factory(engine)
         settings = settings_for(url, redis)
-        meters = await meter_ids(sessions)
+        meters = await meter_ids(sessions, last=users)
         storage = build_storage(settings, sessions)
         dp, _ = build_dispatcher(settings, sessions, storage, FixedClock(settings.tz, NOW))
         stack = Stack("ours", dp, build_bot(settings, session=BenchSession()), meters, engine)
-        uids = sorted(meters)[-users:]
+        uids = sorted(meters)
         freeze_startup()  # as bot.runner does once started
     start = rss_mb()
     times: dict[str, list[float]] = defaultdict(list)
