@@ -9,11 +9,15 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import ErrorEvent, TelegramObject, Update
 
 from bot.texts import common as t
+from storage.db import Sessions, unit_of_work
+from storage.fsm import BufferedStorage
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,34 @@ class InFlightTracker(BaseMiddleware):
             self.count -= 1
             if self.count == 0:
                 self.idle.set()
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """One database session per update: handlers and services get ``sessions`` as a ``UnitOfWork`` — the same
+    ``sessions()`` / ``sessions.begin()`` — over the update's one ``AsyncSession``; and the dialog (FSM) is read at
+    most once and written at most once, at the end of the update (``BufferedStorage.batch``).
+
+    Registered after aiogram's FSM middleware, so it runs inside the update's event-isolation lock: the dialog is
+    written before the next update of the same user may read it."""
+
+    def __init__(self, sessions: Sessions, storage: BaseStorage | None = None) -> None:
+        self.sessions = sessions
+        self.storage = storage if isinstance(storage, BufferedStorage) else None
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        async with unit_of_work(self.sessions) as uow:
+            data["sessions"] = uow
+            if self.storage is None:
+                return await handler(event, data)
+            state: FSMContext | None = data.get("state")
+            own = state is not None and state.storage is self.storage
+            async with self.storage.batch(state.key if own else None, data.get("raw_state") if own else None):
+                return await handler(event, data)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from aiogram import Bot
 
-from bot.app import App, build_app, build_bot, check_staff_chat, set_commands
+from bot.app import App, build_app, build_bot, check_staff_chat, freeze_startup, set_commands
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ async def run_polling(settings: Settings) -> None:
         push_bot = build_bot(settings, retry=False)
         leader = start_scheduler(app, push_bot)
         dp = app.dispatcher
+        freeze_startup()
         await dp.start_polling(bot, handle_signals=True, close_bot_session=False,
                                allowed_updates=dp.resolve_used_update_types())
         await drain(app)
@@ -86,6 +87,7 @@ async def run_webhook(settings: Settings) -> None:
         push_bot = build_bot(settings, retry=False)
         metrics.watch_pushes(push_bot)
         leader = start_scheduler(app, push_bot)
+        freeze_startup()
         await _until_signal()
         log.info("stopping: finishing requests in flight")
     finally:

@@ -1,26 +1,70 @@
-"""Engine and session factory. SQLite gets WAL, synchronous=NORMAL, a busy timeout and foreign keys."""
+"""Engine and session factory. SQLite gets WAL, synchronous=NORMAL, a busy timeout and foreign keys; its writes are
+serialised in the process (one writer at a time, ``BEGIN IMMEDIATE``), so a burst never sleeps in the busy handler.
+
+``session_factory`` gives a ``Sessions`` (an ``async_sessionmaker``: ``async with sessions() as s`` reads,
+``async with sessions.begin() as s`` writes and commits). Inside an update the bot hands its handlers and services
+a ``UnitOfWork`` instead — the same two calls, one ``AsyncSession`` for the whole update (see
+``bot.middlewares.UnitOfWorkMiddleware``). Each block still ends its own transaction: nothing is held across a
+Telegram API call.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import sqlite3
+import weakref
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.dml import Insert
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# connections kept open: as many as updates are handled at once (a burst of 50 does not open and close
+# connections), a few more for the scheduler and the push sender
+POOL_SIZE = 20
+POOL_OVERFLOW = 40
+# SQLite: a few connections are enough (reads take microseconds; one writer at a time); each has a thread
+SQLITE_POOL_SIZE = 8
+SQLITE_POOL_OVERFLOW = 8
+POOL_RECYCLE_S = 1800  # PostgreSQL: a connection is replaced after half an hour instead of pinged at every checkout
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # another process's lock: waited in aiosqlite's thread
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    if type(dbapi_conn) is AsyncAdapt_aiosqlite_connection:
+        dbapi_conn.__class__ = _SqliteConnection
+
+
+class _SqliteConnection(AsyncAdapt_aiosqlite_connection):
+    """aiosqlite's adapter, with COMMIT/ROLLBACK skipped when SQLite has no transaction open (after reads only):
+    sqlite3 itself does nothing then, but each call was a hand-off to the connection's thread and back."""
+
+    __slots__ = ()
+
+    def _idle(self) -> bool:
+        conn = self._connection
+        return conn._connection is not None and not conn.in_transaction
+
+    def rollback(self) -> None:
+        if not self._idle():
+            super().rollback()
+
+    def commit(self) -> None:
+        if not self._idle():
+            super().commit()
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -29,16 +73,210 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         db = parsed.database
         if db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+            kwargs.setdefault("max_overflow", SQLITE_POOL_OVERFLOW)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+    kwargs.setdefault("pool_recycle", POOL_RECYCLE_S)
     return create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+# --------------------------------------------------------------------------------------------- writers
+
+WRITE_LOCK = "write_lock"  # AsyncSession.info key: the session's transaction holds SQLite's write lock
+
+
+class _Writer:
+    """The one-writer lock of a SQLite engine in this process. Waiting is bounded as SQLite's busy timeout is
+    («database is locked» after it), and a task that holds it and opens a second write session (another
+    connection) is not made to wait for itself: that one goes on to SQLite's own lock, as before."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.owner: asyncio.Task | None = None
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        me = asyncio.current_task()
+        if self.owner is not None and self.owner is me:
+            yield
+            return
+        if self.lock.locked():
+            try:
+                await asyncio.wait_for(self.lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+            except TimeoutError:
+                raise OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked")) from None
+        else:
+            await self.lock.acquire()
+        self.owner = me
+        try:
+            yield
+        finally:
+            self.owner = None
+            self.lock.release()
+
+
+_writers: weakref.WeakKeyDictionary[Any, _Writer] = weakref.WeakKeyDictionary()
+
+
+def _writer(engine: AsyncEngine) -> _Writer:
+    writer = _writers.get(engine.sync_engine)
+    if writer is None:
+        writer = _writers[engine.sync_engine] = _Writer()
+    return writer
+
+
+def holds_write_lock(s: AsyncSession) -> bool:
+    """The session's transaction began with ``BEGIN IMMEDIATE``: no other writer can change anything before it
+    ends, so what it reads stays true until its commit (on PostgreSQL, lock the rows instead)."""
+    return bool(s.info.get(WRITE_LOCK))
+
+
+@asynccontextmanager
+async def write_transaction(s: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A transaction of ``s`` (not in one yet) that commits at the end and rolls back on an error. On SQLite it
+    first waits for the process's one writer lock, then takes the database's with ``BEGIN IMMEDIATE``: a burst
+    queues here instead of sleeping in SQLite's busy handler (or failing to upgrade a read transaction)."""
+    bind = s.bind
+    if bind is None or bind.dialect.name != "sqlite":
+        async with s.begin():
+            yield s
+        return
+    if s.in_transaction():
+        await s.rollback()  # reads only so far (free: sqlite3 has no transaction open)
+    async with _writer(bind).hold():
+        conn = await s.connection()
+        driver = (await conn.get_raw_connection()).driver_connection
+        if not driver.in_transaction:
+            # the driver-level BEGIN, where sqlite3 would have put its own (DEFERRED) before the first write
+            try:
+                await driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # locked by another connection past the busy timeout
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+        s.info[WRITE_LOCK] = True
+        try:
+            yield s
+        except BaseException:
+            await s.rollback()
+            raise
+        else:
+            await s.commit()
+        finally:
+            s.info.pop(WRITE_LOCK, None)
+
+
+class Sessions(async_sessionmaker[AsyncSession]):
+    """``async_sessionmaker`` whose ``begin()`` writes through ``write_transaction`` (one writer on SQLite)."""
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        uow = _current.get()
+        if uow is not None and uow.maker is self:
+            async with uow.begin() as s:
+                yield s
+            return
+        async with self() as s, write_transaction(s):
+            yield s
+
+
+def session_factory(engine: AsyncEngine) -> Sessions:
+    return Sessions(engine, expire_on_commit=False)
+
+
+# --------------------------------------------------------------------------------------------- one update
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+class UnitOfWork:
+    """The session factory of one update: ``async with uow() as s`` and ``async with uow.begin() as s`` as with
+    ``Sessions``, but every block gets the update's one ``AsyncSession``.
+
+    Each block behaves as a session of its own did: ``begin()`` commits at its end (rolls back on an error), a
+    plain block's unfinished writes are rolled back at its end, and the identity map is emptied (objects loaded
+    stay usable, detached, as after a ``close()``). The connection goes back to the pool between blocks, so no
+    transaction and no connection is held across a Telegram API call. A block inside another joins it; a
+    ``begin()`` inside a plain block commits at its own end, as its own session would have."""
+
+    def __init__(self, maker: Sessions) -> None:
+        self.maker = maker
+        self.kw = maker.kw
+        self._session: AsyncSession | None = None
+        self._stack: list[str] = []  # the kinds of the blocks open: "read" / "write"
+        self.blocks = 0  # blocks served (for tests)
+
+    def _open(self, kind: str) -> AsyncSession:
+        if self._session is None:
+            self._session = self.maker.class_(**self.maker.kw)
+        self._stack.append(kind)
+        self.blocks += 1
+        return self._session
+
+    async def _close(self, s: AsyncSession) -> None:
+        self._stack.pop()
+        if not self._stack:
+            s.expunge_all()  # first: a rollback would expire what the block loaded (close() does not)
+            if s.in_transaction():
+                await s.rollback()
+
+    @asynccontextmanager
+    async def __call__(self, **_kw: Any) -> AsyncIterator[AsyncSession]:
+        s = self._open("read")
+        try:
+            yield s
+        finally:
+            await self._close(s)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        outer = self._stack[-1] if self._stack else None
+        s = self._open("write")
+        try:
+            if outer is None or not s.in_transaction():
+                async with write_transaction(s):
+                    yield s
+            elif outer == "write":
+                yield s  # the outer block commits
+            else:
+                try:
+                    yield s
+                except BaseException:
+                    await s.rollback()
+                    raise
+                await s.commit()
+        finally:
+            await self._close(s)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+@asynccontextmanager
+async def unit_of_work(maker: Sessions) -> AsyncIterator[UnitOfWork]:
+    """One update's ``UnitOfWork``; code that asks ``maker`` for a session inside it gets the update's one."""
+    uow = UnitOfWork(maker)
+    token = _current.set(uow)
+    try:
+        yield uow
+    finally:
+        _current.reset(token)
+        await uow.close()
+
+
+def current_sessions(maker: Any) -> Any:
+    """The update's ``UnitOfWork`` if one is open over ``maker``, else ``maker`` itself."""
+    uow = _current.get()
+    return uow if uow is not None and uow.maker is maker else maker
+
+
+# --------------------------------------------------------------------------------------------- SQL helpers
 
 
 def dialect_insert(dialect_name: str, table: Any) -> Insert:
@@ -66,3 +304,10 @@ def upsert(
     if not cols:
         return stmt.on_conflict_do_nothing(index_elements=key)
     return stmt.on_conflict_do_update(index_elements=key, set_={c: stmt.excluded[c] for c in cols})
+
+
+def upsert_stmt(dialect_name: str, table: Any, key: Iterable[str], update: Iterable[str]) -> Insert:
+    """The same upsert without values: executed with a dict of parameters, it is compiled once and cached
+    (``.values([row])`` is compiled anew every time)."""
+    stmt = dialect_insert(dialect_name, table)
+    return stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})

@@ -1,14 +1,19 @@
-"""aiogram FSM storage on our own database, so dialogs survive restarts without Redis.
+"""aiogram FSM storage on our own database, so dialogs survive restarts without Redis; and ``BufferedStorage``,
+which reads a dialog once per update and writes it at most once, at the end of the update.
 
-Each StorageKey is one row; every call is its own short transaction, never held across a Telegram API call.
+Each StorageKey is one row (state and data together); a write is its own short transaction, never held across a
+Telegram API call. A cleared dialog is one DELETE.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Mapping
+import json
+from collections import OrderedDict
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from aiogram.fsm.state import State
@@ -20,11 +25,14 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import upsert
+from storage.db import current_sessions, upsert_stmt
 from storage.models import FsmRecord, utcnow
+
+EMPTY = "{}"
+CACHE_SIZE = 20_000  # dialogs SqlStorage keeps in memory (state and data as JSON text: about 10 MB at most)
 
 
 def storage_key(key: StorageKey) -> str:
@@ -83,35 +91,233 @@ class LocalEventIsolation(BaseEventIsolation):
 
 
 class SqlStorage(BaseStorage):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Dialogs in the ``fsm_records`` table, state and data in one row: one SELECT reads both, one upsert writes
+    both, ``clear()`` is one DELETE, and nothing is written when nothing changed.
+
+    The rows this process read or wrote last (``cache_size`` of them) are remembered, so a dialog is read from the
+    database once, not on every update: this storage is the engine of the one-process deployment (several
+    replicas share dialogs through Redis), so no one else writes these rows while it runs."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cache_size: int = CACHE_SIZE) -> None:
         self._sessions = sessions
+        self._cache: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
+        self._cache_size = cache_size
+        self._writes = 0  # bumped by every write: a read that overlapped one is not remembered
+        self._upserts: dict[str, Any] = {}
+        self._select = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("k"))
+        self._delete = delete(FsmRecord).where(FsmRecord.key == bindparam("k"))
+        self.reads = 0  # SELECTs issued (for tests)
 
-    async def _write(self, key: StorageKey, values: dict[str, Any]) -> None:
-        row = {"key": storage_key(key), "updated_at": utcnow(), **values}
+    def _remember(self, k: str, rec: tuple[str | None, str]) -> None:
+        if not self._cache_size:
+            return
+        self._cache[k] = rec
+        self._cache.move_to_end(k)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    async def read(self, key: StorageKey) -> tuple[str | None, str]:
+        """(state, data as JSON text) of ``key``."""
+        k = storage_key(key)
+        rec = self._cache.get(k)
+        if rec is not None:
+            self._cache.move_to_end(k)
+            return rec
+        writes = self._writes
+        self.reads += 1
+        row = await self._select_row(k)
+        rec = (row.state, json.dumps(row.data) if row.data else EMPTY) if row else (None, EMPTY)
+        if writes == self._writes:
+            self._remember(k, rec)
+        return rec
+
+    async def _select_row(self, k: str) -> Any:
+        sessions = current_sessions(self._sessions)
+        if sessions is not self._sessions:  # the update's own session
+            async with sessions() as s:
+                return (await s.execute(self._select, {"k": k})).first()
+        # aiogram reads the state before the update's session opens. Closed by hand: ``async with`` would close
+        # it in a task of its own, and the update waited a turn of the loop, holding its connection, for that
+        s = self._sessions()
+        try:
+            return (await s.execute(self._select, {"k": k})).first()
+        finally:
+            await s.close()
+
+    async def write(self, key: StorageKey, state: str | None, data: str) -> None:
+        """Store state and data (JSON text) of ``key`` in one statement; none when they are what is stored."""
+        k = storage_key(key)
+        if self._cache.get(k) == (state, data):
+            self._cache.move_to_end(k)
+            return
+        self._writes += 1
+        self._cache.pop(k, None)
         async with self._sessions.begin() as s:
-            dialect = s.bind.dialect.name
-            await s.execute(upsert(dialect, FsmRecord.__table__, [row], ["key"], update=[*values, "updated_at"]))
+            if state is None and data == EMPTY:
+                await s.execute(self._delete, {"k": k})
+            else:
+                await s.execute(self._upsert(s.bind.dialect.name),
+                                {"key": k, "state": state, "data": json.loads(data), "updated_at": utcnow()})
+        self._remember(k, (state, data))
 
-    async def _read(self, key: StorageKey) -> FsmRecord | None:
-        async with self._sessions() as s:
-            return (await s.execute(select(FsmRecord).where(FsmRecord.key == storage_key(key)))).scalar_one_or_none()
+    def _upsert(self, dialect: str) -> Any:
+        stmt = self._upserts.get(dialect)
+        if stmt is None:
+            stmt = self._upserts[dialect] = upsert_stmt(dialect, FsmRecord.__table__, ["key"],
+                                                        ["state", "data", "updated_at"])
+        return stmt
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._write(key, {"state": value})
+        await self.write(key, value, (await self.read(key))[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
-        rec = await self._read(key)
-        return rec.state if rec else None
+        return (await self.read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        if not isinstance(data, dict):
-            raise TypeError(f"Data must be a dict, got {type(data).__name__}")
-        await self._write(key, {"data": dict(data)})
+        await self.write(key, (await self.read(key))[0], dump_data(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        rec = await self._read(key)
-        return dict(rec.data) if rec and rec.data else {}
+        return json.loads((await self.read(key))[1])
 
     async def close(self) -> None:  # the engine is owned and disposed by the application
         return None
+
+
+def dump_data(data: Mapping[str, Any]) -> str:
+    if not isinstance(data, dict):
+        raise TypeError(f"Data must be a dict, got {type(data).__name__}")
+    return json.dumps(data) if data else EMPTY
+
+
+# --------------------------------------------------------------------------------------------- one update
+
+
+@dataclass
+class _Entry:
+    """A dialog as one update sees it: what the storage holds (``old_*``) and what the update made of it."""
+
+    state: str | None = None
+    data: str = EMPTY
+    old_state: str | None = None
+    old_data: str = EMPTY
+    has_state: bool = False  # state / old_state known
+    has_data: bool = False
+    set_state: bool = False  # the update set it
+    set_data: bool = False
+
+
+_batch: ContextVar[dict[StorageKey, _Entry] | None] = ContextVar("fsm_batch", default=None)
+
+
+class BufferedStorage(BaseStorage):
+    """Wraps the real storage (``SqlStorage``, or aiogram's ``RedisStorage``). Inside ``batch()`` — one update,
+    opened by ``bot.middlewares.UnitOfWorkMiddleware`` — a dialog is read at most once (its state not at all:
+    aiogram read it already and the middleware hands it over), every change stays here, and at the end of the
+    update what changed is written once: state and data in one statement on SQL, a ``clear()`` as one DELETE,
+    nothing when nothing changed. Outside a batch (the scheduler, the CLI, tests) every call goes straight to the
+    real storage."""
+
+    def __init__(self, inner: BaseStorage) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:  # redis, key_builder, create_isolation … of the real storage
+        return getattr(self.inner, name)
+
+    @asynccontextmanager
+    async def batch(self, key: StorageKey | None = None, raw_state: str | None = None) -> AsyncIterator[None]:
+        """One update: ``key`` and ``raw_state`` are the update's own dialog and the state aiogram read for it."""
+        entries: dict[StorageKey, _Entry] = {}
+        if key is not None:
+            entries[key] = _Entry(state=raw_state, old_state=raw_state, has_state=True)
+        token = _batch.set(entries)
+        try:
+            yield
+        finally:
+            _batch.reset(token)
+            await self._flush(entries)
+
+    async def _load(self, key: StorageKey, e: _Entry, need_data: bool) -> None:
+        read = getattr(self.inner, "read", None)
+        if read is not None:
+            state, data = await read(key)
+            if not e.has_state:
+                e.state = e.old_state = state
+                e.has_state = True
+            if not e.has_data:
+                e.data = e.old_data = data
+                e.has_data = True
+            return
+        if not need_data and not e.has_state:
+            e.state = e.old_state = await self.inner.get_state(key)
+            e.has_state = True
+        if need_data and not e.has_data:
+            e.data = e.old_data = dump_data(await self.inner.get_data(key))
+            e.has_data = True
+
+    def _entry(self, key: StorageKey) -> _Entry | None:
+        entries = _batch.get()
+        if entries is None:
+            return None
+        e = entries.get(key)
+        if e is None:
+            e = entries[key] = _Entry()
+        return e
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        e = self._entry(key)
+        if e is None:
+            await self.inner.set_state(key, state)
+            return
+        e.state = state.state if isinstance(state, State) else state
+        e.set_state = True
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        e = self._entry(key)
+        if e is None:
+            return await self.inner.get_state(key)
+        if not (e.has_state or e.set_state):
+            await self._load(key, e, need_data=False)
+        return e.state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        e = self._entry(key)
+        if e is None:
+            await self.inner.set_data(key, data)
+            return
+        e.data = dump_data(data)
+        e.set_data = True
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        e = self._entry(key)
+        if e is None:
+            return await self.inner.get_data(key)
+        if not (e.has_data or e.set_data):
+            await self._load(key, e, need_data=True)
+        return json.loads(e.data)
+
+    async def _flush(self, entries: dict[StorageKey, _Entry]) -> None:
+        for key, e in entries.items():
+            state_changed = e.set_state and not (e.has_state and e.state == e.old_state)
+            data_changed = e.set_data and not (e.has_data and e.data == e.old_data)
+            if not (state_changed or data_changed):
+                continue
+            write = getattr(self.inner, "write", None)
+            if write is not None:
+                if not (e.set_state and e.set_data) and not (e.has_state and e.has_data):
+                    await self._load(key, e, need_data=True)
+                await write(key, e.state if e.set_state else e.old_state, e.data if e.set_data else e.old_data)
+                continue
+            redis = getattr(self.inner, "redis", None)
+            if (redis is not None and state_changed and data_changed and e.state is None and e.data == EMPTY
+                    and hasattr(self.inner, "key_builder")):
+                kb = self.inner.key_builder  # a clear(): both keys in one DEL, as RedisStorage deletes them
+                await redis.delete(kb.build(key, "state"), kb.build(key, "data"))
+                continue
+            if state_changed:
+                await self.inner.set_state(key, e.state)
+            if data_changed:
+                await self.inner.set_data(key, json.loads(e.data))
+
+    async def close(self) -> None:
+        await self.inner.close()

@@ -30,6 +30,7 @@ async def test_sqlite_pragmas(engine, backend):
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
         assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        # a lock held by another process is waited for by SQLite, in aiosqlite's thread (the loop goes on)
         assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() >= 5000
 
 

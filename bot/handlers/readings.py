@@ -145,7 +145,7 @@ async def pick_meter(query: CallbackQuery, callback_data: MeterCD, state: FSMCon
         await query.message.answer(v.overdue(info), reply_markup=appeal_kb.overdue_meter(info.house_id))
         return
     await leave(query, state, announce_own=False)
-    await start_meter(query.message, state, ReadingData(meter_id=info.id), e)
+    await start_meter(query.message, state, ReadingData(meter_id=info.id), e, info)
 
 
 async def pick_all(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,
@@ -160,9 +160,11 @@ async def pick_all(query: CallbackQuery, state: FSMContext, sessions: Sessions, 
     await start_meter(query.message, state, ReadingData(queue=[m.id for m in ml.meters], in_round=True), e)
 
 
-async def start_meter(message: Message, state: FSMContext, data: ReadingData, e: Env) -> None:
+async def start_meter(message: Message, state: FSMContext, data: ReadingData, e: Env,
+                      known: svc.MeterInfo | None = None) -> None:
     """Ask for the value of ``data.meter_id``, or of the next meter in the queue when it is None; a meter past
-    its verification is refused (and skipped in «по очереди»)."""
+    its verification is refused (and skipped in «по очереди»). ``known``: that meter as this update read it
+    already (it is not read twice)."""
     while True:
         if data.meter_id is None:
             if not data.queue:
@@ -171,7 +173,8 @@ async def start_meter(message: Message, state: FSMContext, data: ReadingData, e:
                     await message.answer(v.round_done(len(data.saved)))
                 return
             data.meter_id = data.queue.pop(0)
-        info = await e.meter(data.meter_id)
+        info = known if known is not None and known.id == data.meter_id else await e.meter(data.meter_id)
+        known = None
         if info is None:  # unlinked meanwhile
             data.meter_id = None
             continue

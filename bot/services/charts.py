@@ -9,13 +9,6 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # after choosing the backend
-from matplotlib.ticker import FuncFormatter
-
 from bot.texts.common import number
 
 COLORS = {"cold_water": "#2f7fc1", "hot_water": "#d9534f", "electricity": "#f0ad4e", "gas": "#5cb85c",
@@ -45,6 +38,13 @@ def number_label(y: float) -> str:
 def monthly_bars(panels: list[Panel], title: str = "") -> bytes:
     """One bar chart per resource, stacked vertically; each bar labelled with its value."""
     n = max(len(panels), 1)
+    # matplotlib is imported when the first chart is drawn: at start-up it would add some 85 MB to every process
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure  # after choosing the backend
+    from matplotlib.ticker import FuncFormatter
+
     fig = Figure(figsize=(8, 2.6 * n + 0.6), dpi=100)
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=False):

@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.services.houses import house_address, premises_label
 from bot.services.numbers import ungroup_digits
+from storage.db import holds_write_lock
 from storage.models import Account, AccountLink, House, Meter, Organization, Premises, Reading
 from storage.vocab import ReadingSource, Resource
 
@@ -298,7 +299,7 @@ class MeterList:
 _Manager = aliased(Organization)
 
 
-def _meters_stmt(user_id: int):
+def _meters_stmt(user_id):
     return (
         select(Meter, Account, Organization, Premises, House, _Manager)
         .join(Account, Meter.account_id == Account.id)
@@ -347,21 +348,52 @@ def _order(info: MeterInfo) -> tuple:
     return (info.address, info.premises, info.account_number, rank, info.serial)
 
 
+def _with_readings(stmt):
+    """The meter rows with the meter's readings that count (not superseded) joined in: one statement, a row per
+    reading (or one row with None for a meter without any)."""
+    return stmt.add_columns(Reading).outerjoin(
+        Reading, (Reading.meter_id == Meter.id) & Reading.superseded_by_id.is_(None))
+
+
+def _grouped(rows) -> list[tuple[tuple, list[Reading]]]:
+    """(meter row, its readings) per meter, in the order the meters came."""
+    out: dict[int, tuple[tuple, list[Reading]]] = {}
+    for row in rows:
+        m = row[0]
+        entry = out.get(m.id)
+        if entry is None:
+            entry = out[m.id] = (tuple(row[:6]), [])
+        if row[6] is not None:
+            entry[1].append(row[6])
+    return list(out.values())
+
+
+_managers_stmt = (
+    select(Organization).join(House, House.manager_id == Organization.id)
+    .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
+    .join(AccountLink, AccountLink.account_id == Account.id)
+)
+
+
+# the hot statements, built once (building a select of six entities and six joins costs more than running it):
+# the parameters come at execution
+_USER = bindparam("user_id")
+_METER = bindparam("meter_id")
+_USER_METERS = _with_readings(_meters_stmt(_USER))
+_USER_METER = _with_readings(_meters_stmt(_USER).where(Meter.id == _METER))
+_USER_METER_LOCKED = _USER_METER.with_for_update(of=Meter)
+_USER_MANAGERS = _managers_stmt.where(AccountLink.user_id == _USER).order_by(AccountLink.id)
+
+
 async def list_meters(sessions: Sessions, user_id: int, today: dt.date, default: Window) -> MeterList:
     """The meters of every account linked to the user."""
     async with sessions() as s:
-        links = (await s.execute(select(AccountLink.id).where(AccountLink.user_id == user_id).limit(1))).first()
-        rows = (await s.execute(_meters_stmt(user_id))).all()
-        eff = await _effective(s, [row[0].id for row in rows])
-        managers = (await s.execute(
-            select(Organization).join(House, House.manager_id == Organization.id)
-            .join(Premises, Premises.house_id == House.id).join(Account, Account.premises_id == Premises.id)
-            .join(AccountLink, AccountLink.account_id == Account.id).where(AccountLink.user_id == user_id)
-            .order_by(AccountLink.id)
-        )).scalars().all()
-    infos = [_info(*row, eff.get(row[0].id, []), today, default) for row in rows]
+        rows = _grouped((await s.execute(_USER_METERS, {"user_id": user_id})).all())
+        # every link has its account, premises, house and УК (foreign keys): a user with links has managers
+        managers = (await s.execute(_USER_MANAGERS, {"user_id": user_id})).scalars().all()
+    infos = [_info(*row, eff, today, default) for row, eff in rows]
     contacts = list(dict.fromkeys(contact(o) for o in managers))
-    return MeterList(has_accounts=links is not None, meters=sorted(infos, key=_order), contacts=contacts)
+    return MeterList(has_accounts=bool(managers), meters=sorted(infos, key=_order), contacts=contacts)
 
 
 async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.date,
@@ -373,16 +405,15 @@ async def get_meter(sessions: Sessions, user_id: int, meter_id: int, today: dt.d
 
 async def _get_meter(s: AsyncSession, user_id: int, meter_id: int, today: dt.date, default: Window,
                      lock: bool = False) -> MeterInfo | None:
+    """One statement: the meter, its account, provider, premises, house, УК and the readings that count."""
     if not 0 < meter_id <= ROW_ID_MAX:
         return None
-    stmt = _meters_stmt(user_id).where(Meter.id == meter_id)
-    if lock:
-        stmt = stmt.with_for_update(of=Meter)
-    row = (await s.execute(stmt)).first()
-    if row is None:
+    stmt = _USER_METER_LOCKED if lock else _USER_METER
+    rows = _grouped((await s.execute(stmt, {"user_id": user_id, "meter_id": meter_id})).all())
+    if not rows:
         return None
-    eff = await _effective(s, [meter_id])
-    return _info(*row, eff.get(meter_id, []), today, default)
+    row, eff = rows[0]
+    return _info(*row, eff, today, default)
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -546,8 +577,10 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
         raise ReadingRefused(Refusal.not_yours)
     async with sessions.begin() as s:
         # take the meter's row lock before reading: concurrent saves of one meter run one after the other
-        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it)
-        await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
+        # (PostgreSQL: a row lock; SQLite: the write lock — a plain SELECT would not hold it — unless the
+        # transaction began with BEGIN IMMEDIATE and holds it already)
+        if not holds_write_lock(s):
+            await s.execute(update(Meter).where(Meter.id == meter_id).values(updated_at=Meter.updated_at))
         info = await _get_meter(s, user_id, meter_id, today, default, lock=True)
         if info is None:
             raise ReadingRefused(Refusal.not_yours)
@@ -563,12 +596,13 @@ async def save_reading(sessions: Sessions, user_id: int, meter_id: int, values: 
                     prev_taken_on=a.base.taken_on if a.base else None)
         s.add(r)
         await s.flush()
-        await s.execute(
-            update(Reading)
-            .where(Reading.meter_id == meter_id, Reading.period == info.period.period, Reading.id != r.id,
-                   Reading.superseded_by_id.is_(None))
-            .values(superseded_by_id=r.id)
-        )
+        if info.current is not None:  # read under the lock: without one, no reading of the period counts yet
+            await s.execute(
+                update(Reading)
+                .where(Reading.meter_id == meter_id, Reading.period == info.period.period, Reading.id != r.id,
+                       Reading.superseded_by_id.is_(None))
+                .values(superseded_by_id=r.id)
+            )
         return Saved(r.id, a, info.period)
 
 

@@ -24,10 +24,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet._reader import WorkSheetParser
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
@@ -718,6 +714,8 @@ def _csv_tables(folder: Path, problems: Problems) -> list[Table]:
 
 
 def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter  # openpyxl (and numpy with it) only when a book is read
+
     try:
         return get_column_letter(column)
     except ValueError:
@@ -728,6 +726,9 @@ def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) ->
     """The rows of a sheet straight from its XML (openpyxl's own parser, as its read-only sheets use it), lazily: only the rows and cells the file holds (a declared
     dimension of A1:XFD1048576 costs nothing), no more than ``MAX_COLUMNS`` columns and ``MAX_ROWS`` data rows,
     dates converted here so that a date out of every range is a problem, not a traceback."""
+    from openpyxl.utils.datetime import from_excel
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     date_styles = wb._date_formats
     with wb._archive.open(ws._worksheet_path) as src:
         # numbers stay numbers: this loop turns date-styled ones into dates itself
@@ -782,6 +783,8 @@ def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
         problems.append(Problem(-1, 1, path.name, "файл",
                                 t.BOOK_TOO_BIG.format(size=number(size), limit=number(MAX_BOOK_MB))))
         return [], None
+    from openpyxl import load_workbook  # some 20 MB (numpy with it): only when a book is read
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

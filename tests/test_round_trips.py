@@ -1,0 +1,229 @@
+"""Round trips per update: SQL statements of the reading dialog step by step (so they cannot creep back), the
+dialog read once and written at most once, one database session per update, SQLite's one writer."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
+
+from bot.texts import readings as t
+from storage import db
+from storage.db import UnitOfWork, unit_of_work, write_transaction
+from storage.fsm import BufferedStorage, SqlStorage
+from storage.models import FsmRecord, Organization, Reading
+from tests.factories import UK_OGRN, link, world
+
+COLD = "Холодная вода ХВ-001"
+
+
+@contextmanager
+def counting(engine):
+    """Statements sent to the database (by their first word) while the block runs."""
+    counts: Counter[str] = Counter()
+
+    def on_statement(conn, cursor, statement, params, context, executemany):
+        counts[statement.lstrip().split(None, 1)[0].upper()] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_statement)
+    try:
+        yield counts
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_statement)
+
+
+async def test_the_reading_dialog_in_twelve_statements(client, sessions, engine, fsm_storage, dp):
+    """/menu → «Передать показания» → the meter → the value → «Сегодня» → «Сохранить»: the budget of each step.
+    On SQLite (and on PostgreSQL without Redis) the dialog's own row is part of it; with Redis it is not SQL."""
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    sql_fsm = isinstance(fsm_storage, SqlStorage)
+    pg = engine.dialect.name == "postgresql"
+    # (statements without the dialog's row, the dialog's row: reads + writes)
+    budget = {
+        "menu": (0, 1),  # the dialog read once (a user seen for the first time), nothing to clear
+        "open": (2, 0),  # the meters with their readings; the УК of each linked account
+        "meter": (1, 1),  # the meter read once (not again to ask for its value); state and data in one upsert
+        "value": (1, 1),
+        "today": (1, 1),
+        "save": (3 if pg else 2, 1),  # (PostgreSQL: the row lock) the meter, the INSERT; the dialog's DELETE
+    }
+    steps = [
+        ("menu", lambda: client.send("/menu")),
+        ("open", lambda: client.send(t.TITLE)),
+        ("meter", lambda: client.click(COLD)),
+        ("value", lambda: client.send("110,5")),
+        ("today", lambda: client.click(t.BTN_TODAY)),
+        ("save", lambda: client.click(t.SAVE)),
+    ]
+    total = 0
+    for name, step in steps:
+        with counting(engine) as counts:
+            await step()
+        own, fsm = budget[name]
+        allowed = own + (fsm if sql_fsm else 0)
+        spent = sum(counts.values())
+        assert spent <= allowed, f"{name}: {spent} statements ({dict(counts)}), budget {allowed}"
+        total += spent
+    assert total <= (12 if sql_fsm and not pg else 13 if sql_fsm else 8)
+    async with sessions() as s:
+        (r,) = (await s.execute(select(Reading))).scalars().all()
+        assert r.value == 110.5 and r.meter_id == w.cold.id
+        if sql_fsm:  # the finished dialog leaves no row behind
+            assert (await s.execute(select(FsmRecord))).scalars().all() == []
+
+
+async def test_a_menu_without_a_dialog_costs_no_statement(client, sessions, engine):
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    await client.send("/menu")
+    with counting(engine) as counts:
+        await client.send("/menu")  # no dialog: nothing to clear, the dialog is known — no statement at all
+    assert sum(counts.values()) == 0
+
+
+async def test_buffered_storage_writes_once_per_update(sessions, engine, backend):
+    if backend != "sqlite":
+        pytest.skip("the SQL storage's statements")
+    inner = SqlStorage(sessions)
+    storage = BufferedStorage(inner)
+    key = StorageKey(bot_id=42, chat_id=7, user_id=7)
+    with counting(engine) as counts:
+        async with unit_of_work(sessions), storage.batch(key, None):
+            await storage.set_state(key, "SubmitReading:value")
+            await storage.set_data(key, {"meter_id": 1, "values": []})
+            await storage.update_data(key, {"values": ["1"]})
+            assert await storage.get_state(key) == "SubmitReading:value"
+            assert await storage.get_data(key) == {"meter_id": 1, "values": ["1"]}
+    assert counts == Counter({"INSERT": 1})  # set before read: nothing to read; state and data in one upsert
+    assert await inner.get_data(key) == {"meter_id": 1, "values": ["1"]}
+
+    with counting(engine) as counts:  # the same values set again: no write; a read of a known row: no SELECT
+        async with unit_of_work(sessions), storage.batch(key, "SubmitReading:value"):
+            await storage.set_state(key, "SubmitReading:value")
+            await storage.set_data(key, {"meter_id": 1, "values": ["1"]})
+    assert sum(counts.values()) == 0
+
+    with counting(engine) as counts:  # clear(): one DELETE
+        async with unit_of_work(sessions), storage.batch(key, "SubmitReading:value"):
+            await storage.set_state(key, None)
+            await storage.set_data(key, {})
+    assert counts == Counter({"DELETE": 1})
+    assert await SqlStorage(sessions).get_state(key) is None  # as a new process reads it
+    # the data a caller gets is its own copy: changing it changes nothing stored
+    async with storage.batch(key, None):
+        await storage.set_data(key, {"queue": [1, 2]})
+        got = await storage.get_data(key)
+        got["queue"].append(3)
+        assert await storage.get_data(key) == {"queue": [1, 2]}
+
+
+async def test_one_session_per_update_behaves_as_a_session_per_block(sessions, backend):
+    await world(sessions)
+    async with unit_of_work(sessions) as uow:
+        assert isinstance(uow, UnitOfWork)
+        async with uow() as s:
+            org = (await s.execute(select(Organization).where(Organization.ogrn == UK_OGRN))).scalar_one()
+            s.add(Organization(ogrn="1027700000001", inn="7700000001", name="не записана", kind="uk"))
+            await s.flush()
+        assert org.short_name == "ООО «УК Тестовая»"  # loaded objects stay usable after the block
+        async with uow() as s:  # the plain block's unfinished write was rolled back at its end
+            assert (await s.execute(select(Organization).where(Organization.ogrn == "1027700000001"))).first() is None
+        async with uow.begin() as s:
+            s.add(Organization(ogrn="1027700000002", inn="7700000002", name="записана", kind="uk"))
+        with pytest.raises(RuntimeError):
+            async with uow.begin() as s:
+                s.add(Organization(ogrn="1027700000003", inn="7700000003", name="откачена", kind="uk"))
+                await s.flush()
+                raise RuntimeError("boom")
+        async with sessions.begin() as s:  # the raw factory, inside the update: the update's session
+            assert s is uow._session
+            s.add(Organization(ogrn="1027700000004", inn="7700000004", name="тоже", kind="uk"))
+        assert uow.blocks == 5
+    async with sessions() as s:
+        names = set((await s.execute(select(Organization.name))).scalars())
+    assert {"записана", "тоже"} <= names and not {"не записана", "откачена"} & names
+
+
+async def test_sqlite_writers_queue_in_the_process(sessions, backend):
+    """Fifty writers at once, each pausing inside its transaction: no «database is locked», no busy sleep."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's one writer")
+    await world(sessions)
+
+    async def write(i: int) -> None:
+        async with sessions.begin() as s:
+            await s.execute(text("UPDATE organizations SET phone = :p WHERE ogrn = :o"),
+                            {"p": f"+7495{i:07d}", "o": UK_OGRN})
+            await asyncio.sleep(0)  # another writer gets the loop meanwhile
+            await s.execute(text("UPDATE organizations SET email = :e WHERE ogrn = :o"),
+                            {"e": f"{i}@example.ru", "o": UK_OGRN})
+
+    await asyncio.gather(*(write(i) for i in range(50)))
+    async with sessions() as s:
+        phone, email = (await s.execute(text("SELECT phone, email FROM organizations WHERE ogrn = :o"),
+                                        {"o": UK_OGRN})).one()
+    assert int(phone[5:]) == int(email.split("@")[0])  # both written by the same transaction, none interleaved
+
+
+async def test_a_lock_of_another_process_is_waited_for_without_blocking_the_loop(sessions, engine, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's locks")
+    await world(sessions)
+    other = sqlite3.connect(engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async def write() -> None:
+            async with sessions.begin() as s:
+                await s.execute(text("UPDATE organizations SET phone = '+74950000000' WHERE ogrn = :o"),
+                                {"o": UK_OGRN})
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.2)
+        assert not writer.done()  # it waits …
+        assert ticks >= 10  # … asleep: the loop goes on meanwhile
+        other.execute("COMMIT")
+        await asyncio.wait_for(writer, 5)
+    finally:
+        ticker.cancel()
+        other.close()
+    async with sessions() as s:
+        assert (await s.execute(text("SELECT phone FROM organizations WHERE ogrn = :o"),
+                                {"o": UK_OGRN})).scalar() == "+74950000000"
+
+
+async def test_a_second_write_session_inside_a_write_does_not_wait_for_itself(sessions, engine, backend,
+                                                                             monkeypatch):
+    """A writer that opens another write session meanwhile (another connection) is not queued behind itself: it
+    meets SQLite's own lock (waited for, then «database is locked»), as it did before the in-process lock."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's one writer")
+    await world(sessions)
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)  # a short wait, for the test: a fresh engine takes it
+    short = db.create_engine(engine.url.render_as_string(hide_password=False))
+    maker = db.session_factory(short)
+    try:
+        async with maker() as outer, write_transaction(outer):
+            await outer.execute(text("UPDATE organizations SET phone = '+74950000001' WHERE ogrn = :o"),
+                                {"o": UK_OGRN})
+            with pytest.raises(OperationalError, match="locked"):
+                async with asyncio.timeout(5), maker.begin() as inner:  # a second connection
+                    await inner.execute(text("UPDATE organizations SET email = 'x@example.ru' WHERE ogrn = :o"),
+                                        {"o": UK_OGRN})
+    finally:
+        await short.dispose()
