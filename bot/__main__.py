@@ -178,7 +178,7 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(_migrate(settings))
     for line in asyncio.run(_run_jobs(settings, args.name, at)):
         print(line)
-    if not settings.bot_token:
+    if not settings.bot_token and JOBS[args.name].queues_pushes:
         print("Уведомления поставлены в очередь; чтобы отправить их, задайте BOT_TOKEN.")
     return 0
 

@@ -52,6 +52,7 @@ class Job:
     func: Callable[[JobContext], Awaitable[str]]
     misfire_grace: int = MISFIRE_GRACE
     max_instances: int = 1
+    queues_pushes: bool = True  # its work is pushes in the outbox (the digest posts to the staff chat itself)
 
 
 async def _send(ctx: JobContext) -> str:
@@ -126,7 +127,8 @@ JOBS: dict[str, Job] = {j.name: j for j in (
         _meetings_close, misfire_grace=600),
     Job("payments", tj.SCHEDULES["payments"], _cron("11"), _payments),
     # the digest is a post, not a keyed push: a restart (or a new leader) repeats it only within 15 minutes of 09:00
-    Job("appeals_digest", tj.SCHEDULES["appeals_digest"], _cron("9"), _appeals_digest, misfire_grace=15 * 60),
+    Job("appeals_digest", tj.SCHEDULES["appeals_digest"], _cron("9"), _appeals_digest, misfire_grace=15 * 60,
+        queues_pushes=False),
 )}
 
 

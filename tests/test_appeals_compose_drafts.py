@@ -234,3 +234,17 @@ async def test_menu_counts_drafts(client, sessions):
     assert "Не отправлено: 1 черновик." in menu.text
     async with sessions() as s:
         assert await s.scalar(select(func.count()).select_from(Appeal)) == 1
+
+
+async def test_a_menu_button_mid_appeal_keeps_the_saved_draft(client, sessions, dp, bot):
+    """Another flow's main-menu button pressed inside an appeal whose draft was saved says the draft is kept,
+    not «ничего не сохранено»."""
+    from bot.texts import common as ct
+
+    await resident(client, sessions)
+    await walk_to(client, "topic")
+    await client.click(t.BTN_SAVE)
+    replies = await client.send("Мой дом")
+    said = "\n".join(r.text for r in replies if r.text)
+    assert "черновик остался в «Не отправлено»" in said and "ничего не сохранено" not in said
+    assert ct.CANCELLED_DRAFT_KEPT.format(flow="Обращение") in said

@@ -37,11 +37,16 @@ async def leave_dialog(event: Message | CallbackQuery, state: FSMContext, *, men
                        untitled: bool = True) -> bool:
     """Leave whatever dialog is open (a main-menu button or a new flow started from inside another) and say so:
     «<flow>: отменено …». ``menu``: the notice brings the main menu back; ``untitled``: a dialog without a title
-    is announced too. Returns whether there was a dialog."""
+    is announced too. Returns whether there was a dialog. A dialog that keeps a saved draft (``draft_id`` in its
+    data: an appeal «Не отправлено») says the draft stays as it was saved."""
+    kept = bool((await state.get_data()).get("draft_id"))
     had, title = await drop_dialog(state)
     if not had or (title is None and not untitled):
         return had
-    text = ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC
+    if kept:
+        text = ct.CANCELLED_DRAFT_KEPT.format(flow=title or ct.CANCELLED_GENERIC_FLOW)
+    else:
+        text = ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC
     message = event.message if isinstance(event, CallbackQuery) else event
     if message is not None:
         await message.answer(text, reply_markup=main_menu() if menu else None)
