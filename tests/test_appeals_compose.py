@@ -525,3 +525,13 @@ async def test_a_forged_step_button_shows_the_step_again(client, sessions, dp, b
     replies = await client.click_data(AppealCD(act="ok", token=data.token).pack())
     assert "Обращение — проверьте перед отправкой" in replies[-1].text
     assert await state_of(dp, bot, client) == ComposeAppeal.review.state
+
+
+async def test_a_whole_topic_can_be_chosen(client, sessions, dp, bot):
+    """As the seed's list (a radio button at «6» too): when no sub-topic fits, the topic as a whole."""
+    await resident(client, sessions)
+    await walk_to(client, "topic")
+    await client.click("6. Оказание услуг по содержанию и ремонту")
+    replies = await client.click(t.BTN_TOPIC_WHOLE.format(code="6"))
+    assert await state_of(dp, bot, client) == ComposeAppeal.addressee.state, replies
+    assert (await data_of(dp, bot, client)).f().topic_code == "6"

@@ -499,7 +499,7 @@ async def _emergency(message: Message, e: Env, f: Fields, topic: topics.Topic) -
 
 async def _topic_picked(message: Message, state: FSMContext, data: AppealData, code: str, e: Env) -> None:
     topic = topics.get(code)
-    if topic is None or (not topics.is_leaf(code)):
+    if topic is None:
         await message.answer(ct.STALE_BUTTON)
         return await enter(message, state, data, "topic", e)
     f = data.f()

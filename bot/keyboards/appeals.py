@@ -92,6 +92,8 @@ def topic_roots(token: str, keep: bool) -> InlineKeyboardMarkup:
 
 def topic_children(token: str, parent: topics.Topic) -> InlineKeyboardMarkup:
     rows = [[_b(f"{x.code}. {x.title}", Act.topic, token, code=x.code)] for x in topics.children(parent.code)]
+    # the seed's list lets a whole topic be chosen too (its radio button), when no sub-topic fits
+    rows.append([_b(t.BTN_TOPIC_WHOLE.format(code=parent.code), Act.topic, token, code=parent.code)])
     rows.append([_b(t.BTN_TOPICS, Act.topics, token)])
     return _kb(rows + _nav(token, back=False))
 
