@@ -43,7 +43,7 @@ from bot.services.clock import Clock
 from bot.texts import appeals as t
 from bot.texts import common as ct
 from bot.texts.render import Html, count, fmt
-from storage.vocab import AppealFileKind, OrgKind
+from storage.vocab import AppealFileKind, AppealRoute, OrgKind
 
 log = logging.getLogger(__name__)
 
@@ -767,13 +767,16 @@ async def send(message: Message, state: FSMContext, data: AppealData, e: Env) ->
     state_body = org is not None and org.kind == OrgKind.gzhi.value
     days = (s.due_on - s.sent_on).days if state_body else (f.topic.days if f.topic else topics.DEFAULT_DAYS)
     await message.answer(t.sent(s, org, state_body, days), reply_markup=main_menu())
-    route = s.route
+    route, told = s.route, False
     try:
         delivery = await appeal_delivery.deliver(e.bot, e.settings, e.sessions, e.clock, s.id, s.route)
         route = delivery.route
-    except Exception:  # the appeal is sent and numbered; delivery is retried by the staff side, not here
+        # outside the bot (e-mail, PDF) delivery itself tells the resident where it went, with the contacts
+        told = route is not AppealRoute.staff
+    except Exception:  # the appeal is sent and numbered; the staff's morning digest lists it as new
         log.exception("delivery of appeal %s failed", s.id)
-    await message.answer(t.delivered(route.value, org))
+    if not told:
+        await message.answer(t.delivered(route.value, org))
 
 
 # --------------------------------------------------------------------------------------------- wiring
