@@ -108,9 +108,12 @@ class Leader:
         scheduler, sender = self.scheduler, self.sender
         self.scheduler = self.sender = None
         if scheduler is not None:
-            scheduler.shutdown(wait=False)  # no new job; a running one sees the lease gone and stops
+            scheduler.pause()  # no new job (a new drain would start the sender again)
+        # the drain under way finishes its sends first: shutting the scheduler down would cancel it mid-step
         if sender is not None and not await sender.halt(HALT_TIMEOUT):
             log.warning("leader: pushes still in flight after %.0f s (%s)", HALT_TIMEOUT, why)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await self.lease.release()
 
 
