@@ -14,8 +14,10 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import (
     CallbackQuery,
+    InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
     Message,
@@ -181,32 +183,39 @@ async def send_files(bot: Bot, chat_id: int, files: list[FileRef]) -> None:
 # --------------------------------------------------------------------------------------------- withdraw
 
 
-async def _ask_withdraw(query: CallbackQuery, state: FSMContext, v: views.AppealView) -> None:
-    why = mine.may_withdraw(v)
+async def _ask_note(query: CallbackQuery, state: FSMContext, why: Outcome, step: State, appeal_id: int,
+                    prompt: str, markup: InlineKeyboardMarkup) -> None:
+    """A note the resident types next (the reason of a withdrawal, the comment of a return to work), or the
+    reason it is not allowed now as an alert."""
     if why is not Outcome.ok:
         await query.answer(t.refusal(why), show_alert=True)
         return
     await query.answer()
     await leave_dialog(query, state, menu=False)
-    await state.set_state(MyAppeals.reason)
-    await MyAppealsData(appeal_id=v.id).save(state)
-    await query.message.answer(t.withdraw_ask(v), reply_markup=kb.keep(v.id))
+    await state.set_state(step)
+    await MyAppealsData(appeal_id=appeal_id).save(state)
+    await query.message.answer(prompt, reply_markup=markup)
+
+
+async def _ask_withdraw(query: CallbackQuery, state: FSMContext, v: views.AppealView) -> None:
+    await _ask_note(query, state, mine.may_withdraw(v), MyAppeals.reason, v.id, t.withdraw_ask(v), kb.keep(v.id))
 
 
 async def reason_typed(message: Message, state: FSMContext, bot: Bot, settings: Settings, sessions: Sessions,
                        clock: Clock) -> None:
     data = await MyAppealsData.load(state)
-    if mine.check_note(message.text) is None:
+    reason = mine.check_note(message.text)
+    if reason is None:
         await message.answer(t.note_bad(), reply_markup=kb.keep(data.appeal_id))
         return
-    res = await mine.withdraw(sessions, message.from_user.id, data.appeal_id, message.text, clock.utcnow())
+    res = await mine.withdraw(sessions, message.from_user.id, data.appeal_id, reason, clock.utcnow())
     await state.clear()
     if res.outcome is not Outcome.ok:
         await message.answer(t.refusal(res.outcome), reply_markup=kb.back_to(data.appeal_id))
         return
     await message.answer(t.withdrawn_ok(res.number), reply_markup=kb.back_to(data.appeal_id))
     await _refresh(bot, settings, sessions, clock, data.appeal_id,
-                   t.NOTE_WITHDRAWN.format(reason=mine.check_note(message.text)))
+                   t.NOTE_WITHDRAWN.format(reason=reason))
 
 
 # --------------------------------------------------------------------------------------------- rate, reopen
@@ -234,15 +243,8 @@ async def _rate(query: CallbackQuery, bot: Bot, settings: Settings, sessions: Se
 
 
 async def _ask_reopen(query: CallbackQuery, state: FSMContext, clock: Clock, v: views.AppealView) -> None:
-    why = mine.may_reopen(v, clock.utcnow())
-    if why is not Outcome.ok:
-        await query.answer(t.refusal(why), show_alert=True)
-        return
-    await query.answer()
-    await leave_dialog(query, state, menu=False)
-    await state.set_state(MyAppeals.comment)
-    await MyAppealsData(appeal_id=v.id).save(state)
-    await query.message.answer(t.reopen_ask(v), reply_markup=kb.back_to(v.id))
+    await _ask_note(query, state, mine.may_reopen(v, clock.utcnow()), MyAppeals.comment, v.id, t.reopen_ask(v),
+                    kb.back_to(v.id))
 
 
 async def comment_typed(message: Message, state: FSMContext, bot: Bot, settings: Settings, sessions: Sessions,
