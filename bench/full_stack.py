@@ -106,6 +106,10 @@ async def fill(sessions, n: int) -> None:
                                             for i in range(start, stop)])
         print(f"\r  filled {stop}/{n}", end="", file=sys.stderr)
     print(file=sys.stderr)
+    # as the registry import does after a bulk load (PostgreSQL plans on fresh statistics, not on guesses)
+    from storage.db import refresh_statistics
+
+    await refresh_statistics(sessions.kw["bind"], ["premises", "accounts", "users", "account_links", "meters"])
 
 
 async def meter_ids(sessions, last: int | None = None) -> dict[int, int]:

@@ -311,3 +311,19 @@ def upsert_stmt(dialect_name: str, table: Any, key: Iterable[str], update: Itera
     (``.values([row])`` is compiled anew every time)."""
     stmt = dialect_insert(dialect_name, table)
     return stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
+
+
+async def refresh_statistics(engine: AsyncEngine, tables: Iterable[str]) -> None:
+    """Bring the planner's statistics up to date after a bulk load. PostgreSQL plans a join over tables it has not
+    analysed yet from guesses (a sequential scan of 100k accounts for one user's meters, ~15 ms instead of 0.1 ms)
+    until autovacuum gets round to them, up to a minute later; ``ANALYZE`` of the loaded tables (~0.1 s for 100k
+    rows, sampled) fixes the plans at once. SQLite plans from its indexes without statistics: nothing to do."""
+    names = sorted(set(tables))
+    if engine.dialect.name != "postgresql" or not names:
+        return
+    from sqlalchemy import text
+
+    quoted = ", ".join(engine.dialect.identifier_preparer.quote(n) for n in names)
+    async with engine.connect() as conn:
+        await conn.execute(text(f"ANALYZE {quoted}"))
+        await conn.commit()

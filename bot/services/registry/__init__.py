@@ -15,14 +15,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
-from bot.services.registry.load import Progress, check_references, preload, write
+from bot.services.registry.load import TARGETS, Progress, check_references, preload, write
 from bot.services.registry.parse import ParsedFile, Problem, Problems, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
 from bot.services.voting.guard import check_started_agendas
+from storage.db import refresh_statistics
 
 __all__ = ["Counts", "ImportReport", "import_and_publish", "import_path", "import_registry"]
 
 BIG_FILE = 5_000  # rows; bigger files get a progress bar
+ANALYZE_AFTER_ROWS = 1_000  # rows written to a table, after which its planner statistics are refreshed
 
 def _progress_bar(enabled: bool) -> Progress:
     """Wraps an iteration in a tqdm bar on stderr when enabled and the file is big; ``chunked`` items are lists
@@ -64,6 +66,7 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
         close()
     async with sessions() as session:
         conn = await session.connection()
+        engine = session.bind
         try:
             ids = await preload(conn)
             check_references(files, ids, problems)
@@ -73,6 +76,9 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
                 return _rejected(problems)
             written = await write(conn, files, ids, bar, now=clock.utcnow())
             await session.commit()
+            changed = {name: written.counts.get(pf.name or pf.spec.file) for name, pf in files.items()}
+            bulk = [TARGETS[name].table.name for name, c in changed.items()
+                    if c is not None and c.inserted + c.updated >= ANALYZE_AFTER_ROWS]
         except DBAPIError as exc:
             await session.rollback()
             reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
@@ -82,6 +88,8 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
         except BaseException:
             await session.rollback()
             raise
+    if bulk:  # the bot's next reads plan on the new rows' statistics, not on a guess (PostgreSQL)
+        await refresh_statistics(engine, bulk)
     return ImportReport(ok=True, counts=written.counts, changed_outage_ids=written.changed_outage_ids,
                         changed_meeting_ids=written.changed_meeting_ids)
 
