@@ -11,6 +11,7 @@ Telegram API call.
 from __future__ import annotations
 
 import asyncio
+import collections
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -48,11 +49,91 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.__class__ = _SqliteConnection
 
 
+def _one_trip(conn: Any, operation: str, parameters: Any, many: bool) -> tuple[Any, list[Any], int, Any]:
+    """In the connection's thread: a cursor, the statement, its rows, and the cursor closed — one hand-off."""
+    cur = conn._conn.cursor()
+    try:
+        if many:
+            cur.executemany(operation, parameters)
+        elif parameters is None:
+            cur.execute(operation)
+        else:
+            cur.execute(operation, parameters)
+        description = cur.description
+        rows = cur.fetchall() if description else []
+        return description, rows, cur.rowcount, cur.lastrowid
+    finally:
+        cur.close()
+
+
+class _SqliteCursor(AsyncAdapt_aiosqlite_cursor):
+    """A statement in one trip to aiosqlite's thread instead of four (open a cursor, execute, fetch the rows, close
+    the cursor — each of them a hand-off to the thread and back, with the event loop waiting for the GIL between).
+    The rows come back buffered, as SQLAlchemy's adapter buffers them anyway; server-side cursors are untouched."""
+
+    __slots__ = ("_description", "_rowcount", "_lastrowid")
+
+    def __init__(self, adapt_connection: Any) -> None:  # no aiosqlite cursor: nothing to open here
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None
+        self._soft_closed_memoized = {}
+        self._rows = collections.deque()
+        self._description, self._rowcount, self._lastrowid = None, -1, None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return 1
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        pass
+
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+        async with self._adapt_connection._execute_mutex:
+            conn = self._connection
+            self._description, rows, self._rowcount, self._lastrowid = await conn._execute(
+                _one_trip, conn, operation, parameters, many)
+            self._rows = collections.deque(rows)
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> None:
+        await self._run(operation, parameters, False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
+        await self._run(operation, seq_of_parameters, True)
+
+    async def _async_soft_close(self) -> None:  # the cursor was closed in its trip; the rows stay buffered
+        return None
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        return None
+
+    def nextset(self) -> None:
+        return None
+
+
 class _SqliteConnection(AsyncAdapt_aiosqlite_connection):
-    """aiosqlite's adapter, with COMMIT/ROLLBACK skipped when SQLite has no transaction open (after reads only):
-    sqlite3 itself does nothing then, but each call was a hand-off to the connection's thread and back."""
+    """aiosqlite's adapter, with a statement in one hand-off to the connection's thread (``_SqliteCursor``), and
+    COMMIT/ROLLBACK skipped when SQLite has no transaction open (after reads only): sqlite3 itself does nothing
+    then, but each call was a hand-off to the connection's thread and back."""
 
     __slots__ = ()
+    _cursor_cls = _SqliteCursor
 
     def _idle(self) -> bool:
         conn = self._connection

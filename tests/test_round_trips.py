@@ -227,3 +227,41 @@ async def test_a_second_write_session_inside_a_write_does_not_wait_for_itself(se
                                         {"o": UK_OGRN})
     finally:
         await short.dispose()
+
+
+async def test_a_sqlite_statement_is_one_trip_to_its_thread(engine, backend):
+    """aiosqlite runs sqlite3 in a thread of its own; each hand-off there and back costs the event loop a wake-up
+    and the GIL. A statement — cursor, execute, rows, close — is one trip; the results are the same as sqlite3's:
+    rows, rowcount, lastrowid, an error as the DBAPI error."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite only")
+    import aiosqlite
+
+    trips = []
+    real = aiosqlite.Connection._execute
+
+    async def spy(self, fn, *args, **kwargs):
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await real(self, fn, *args, **kwargs)
+
+    async with engine.connect() as conn:
+        await conn.execute(text("CREATE TEMP TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))
+        aiosqlite.Connection._execute = spy
+        try:
+            ins = await conn.exec_driver_sql("INSERT INTO t (v) VALUES ('a'), ('b'), ('c')")
+            assert (ins.rowcount, ins.lastrowid) == (3, 3)
+            assert trips == ["_one_trip"]
+            del trips[:]
+            rows = (await conn.execute(text("SELECT id, v FROM t WHERE id > :n ORDER BY id"), {"n": 1})).all()
+            assert [tuple(r) for r in rows] == [(2, "b"), (3, "c")]
+            assert trips == ["_one_trip"]
+            upd = await conn.execute(text("UPDATE t SET v = 'z' WHERE id < 3"))
+            assert upd.rowcount == 2
+            await conn.execute(text("INSERT INTO t (id, v) VALUES (:i, :v)"), [{"i": 10, "v": "x"}, {"i": 11, "v": "y"}])
+            assert await conn.scalar(text("SELECT count(*) FROM t")) == 5
+            assert len(trips) == 4  # the SELECT, the UPDATE, the executemany, the count: one trip each
+            with pytest.raises(OperationalError, match="no such table"):
+                await conn.execute(text("SELECT * FROM nowhere"))
+        finally:
+            aiosqlite.Connection._execute = real
+        await conn.rollback()
