@@ -51,9 +51,9 @@ def build_bot(settings: Settings, token: str | None = None, session: BaseSession
 
 def build_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from storage.fsm_redis import RedisFsmStorage
 
-        return RedisStorage.from_url(settings.redis_url, key_builder=RedisKeyBuilder())
+        return RedisFsmStorage.from_url(settings.redis_url, key_builder=RedisKeyBuilder())
     return SqlStorage(sessions)
 
 

@@ -190,6 +190,7 @@ def dump_data(data: Mapping[str, Any]) -> str:
     return json.dumps(data) if data else EMPTY
 
 
+
 # --------------------------------------------------------------------------------------------- one update
 
 
@@ -208,6 +209,10 @@ class _Entry:
 
 
 _batch: ContextVar[dict[StorageKey, _Entry] | None] = ContextVar("fsm_batch", default=None)
+# the dialog aiogram's FSM middleware read for this update (key, (state, data)), handed to the update's batch, so
+# that the state and the data are one read, not two; any write outside a batch drops it
+_prefetched: ContextVar[tuple[StorageKey, tuple[str | None, str]] | None] = ContextVar("fsm_prefetched",
+                                                                                      default=None)
 
 
 class BufferedStorage(BaseStorage):
@@ -229,7 +234,12 @@ class BufferedStorage(BaseStorage):
         """One update: ``key`` and ``raw_state`` are the update's own dialog and the state aiogram read for it."""
         entries: dict[StorageKey, _Entry] = {}
         if key is not None:
-            entries[key] = _Entry(state=raw_state, old_state=raw_state, has_state=True)
+            entries[key] = e = _Entry(state=raw_state, old_state=raw_state, has_state=True)
+            pre = _prefetched.get()
+            if pre is not None and pre[0] == key and pre[1][0] == raw_state:
+                e.data = e.old_data = pre[1][1]
+                e.has_data = True
+        _prefetched.set(None)
         token = _batch.set(entries)
         try:
             yield
@@ -267,6 +277,7 @@ class BufferedStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         e = self._entry(key)
         if e is None:
+            _prefetched.set(None)
             await self.inner.set_state(key, state)
             return
         e.state = state.state if isinstance(state, State) else state
@@ -275,7 +286,12 @@ class BufferedStorage(BaseStorage):
     async def get_state(self, key: StorageKey) -> str | None:
         e = self._entry(key)
         if e is None:
-            return await self.inner.get_state(key)
+            read = getattr(self.inner, "read", None)
+            if read is None:
+                return await self.inner.get_state(key)
+            rec = await read(key)  # the data with it: the update's batch will want it (aiogram reads the state
+            _prefetched.set((key, rec))  # just before the batch opens, under the update's lock)
+            return rec[0]
         if not (e.has_state or e.set_state):
             await self._load(key, e, need_data=False)
         return e.state
@@ -283,6 +299,7 @@ class BufferedStorage(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         e = self._entry(key)
         if e is None:
+            _prefetched.set(None)
             await self.inner.set_data(key, data)
             return
         e.data = dump_data(data)

@@ -147,11 +147,10 @@ def clock(settings: Settings) -> FixedClock:
 @pytest.fixture
 async def fsm_storage(backend: str, sessions):
     if backend == "postgresql" and TEST_REDIS_URL:
-        from aiogram.fsm.storage.redis import RedisStorage
-
         from storage.fsm import RedisKeyBuilder
+        from storage.fsm_redis import RedisFsmStorage
 
-        storage = RedisStorage.from_url(TEST_REDIS_URL, key_builder=RedisKeyBuilder(prefix=f"t{uuid.uuid4().hex}"))
+        storage = RedisFsmStorage.from_url(TEST_REDIS_URL, key_builder=RedisKeyBuilder(prefix=f"t{uuid.uuid4().hex}"))
         yield storage
         await storage.close()
     else:

@@ -4,6 +4,7 @@ dialog read once and written at most once, one database session per update, SQLi
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
@@ -265,3 +266,46 @@ async def test_a_sqlite_statement_is_one_trip_to_its_thread(engine, backend):
         finally:
             aiosqlite.Connection._execute = real
         await conn.rollback()
+
+
+async def test_redis_dialog_is_one_read_and_at_most_one_write_per_update(client, bot, sessions, fsm_storage,
+                                                                        monkeypatch):
+    """With Redis (several replicas) nothing is remembered between updates, so each update reads its dialog: the
+    state and the data in one MGET, under the update's lock, and what changed in one MULTI/EXEC at its end — in
+    aiogram's own keys and format, which RedisStorage reads back."""
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    from storage.fsm_redis import RedisFsmStorage
+
+    if not isinstance(fsm_storage, RedisFsmStorage):
+        pytest.skip("Redis only (TEST_REDIS_URL)")
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    redis = fsm_storage.redis
+    sent: list[str] = []
+    real_command, real_pipeline = redis.execute_command, redis.pipeline
+
+    async def command(*args, **kwargs):
+        sent.append(str(args[0]).upper())
+        return await real_command(*args, **kwargs)
+
+    def pipeline(*args, **kwargs):
+        sent.append("PIPELINE")
+        return real_pipeline(*args, **kwargs)
+
+    monkeypatch.setattr(redis, "execute_command", command)
+    monkeypatch.setattr(redis, "pipeline", pipeline)
+    await client.send("/menu")
+    await client.send(t.TITLE)
+    del sent[:]
+    await client.click(COLD)  # the dialog starts: state and data written together
+    assert sent == ["SET", "MGET", "PIPELINE", "EVALSHA"]  # the lock, the read, the write, the lock's release
+    del sent[:]
+    await client.send("110,5")
+    assert sent == ["SET", "MGET", "PIPELINE", "EVALSHA"]
+    monkeypatch.undo()
+    key = StorageKey(bot_id=bot.id, chat_id=client.user.id, user_id=client.user.id)
+    plain = RedisStorage(redis, key_builder=fsm_storage.key_builder)
+    assert await plain.get_state(key) == "SubmitReading:date"
+    assert (await plain.get_data(key))["values"] == ["110.500"]
+    assert await fsm_storage.read(key) == (await plain.get_state(key), json.dumps(await plain.get_data(key)))
