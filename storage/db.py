@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -148,6 +149,31 @@ class _SqliteConnection(AsyncAdapt_aiosqlite_connection):
             super().commit()
 
 
+# PostgreSQL: a read block of an update runs without BEGIN and ROLLBACK (autocommit), two round trips fewer for
+# each. The same thing as far as anyone can see: each statement of a READ COMMITTED transaction reads its own
+# snapshot anyway. The first statement that is not a plain SELECT (a write, SELECT … FOR UPDATE, a SET) starts a
+# real transaction before it runs, so what a read block writes is still rolled back at its end (or committed by
+# its own commit, or by a write block inside it) — from that statement on, as it would have been all along.
+READ_BLOCK = {"isolation_level": "AUTOCOMMIT", "read_block": True}
+_LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+def _plain_read(statement: str) -> bool:
+    head = statement.lstrip()[:6].upper()
+    return head == "SELECT" and _LOCKING_READ.search(statement) is None
+
+
+def _read_block_writes(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                       executemany: bool) -> None:
+    if not conn.get_execution_options().get("read_block") or _plain_read(statement):
+        return
+    driver = conn.connection.dbapi_connection
+    if getattr(driver, "isolation_level", None) == "autocommit":
+        # the asyncpg adapter sends BEGIN before this statement, as in any transaction; the connection goes back
+        # to the pool at the block's end with its isolation level reset, as SQLAlchemy does for every option
+        driver.isolation_level = "read_committed"
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -163,7 +189,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     kwargs.setdefault("pool_recycle", POOL_RECYCLE_S)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine.sync_engine, "before_cursor_execute", _read_block_writes)
+    return engine
 
 
 # --------------------------------------------------------------------------------------------- writers
@@ -287,6 +316,8 @@ class UnitOfWork:
     def __init__(self, maker: Sessions) -> None:
         self.maker = maker
         self.kw = maker.kw
+        bind = maker.kw.get("bind")
+        self._autocommit_reads = bind is not None and bind.dialect.name == "postgresql"
         self._session: AsyncSession | None = None
         self._stack: list[str] = []  # the kinds of the blocks open: "read" / "write"
         self.blocks = 0  # blocks served (for tests)
@@ -309,6 +340,8 @@ class UnitOfWork:
     async def __call__(self, **_kw: Any) -> AsyncIterator[AsyncSession]:
         s = self._open("read")
         try:
+            if self._autocommit_reads and len(self._stack) == 1 and not s.in_transaction():
+                await s.connection(execution_options=READ_BLOCK)  # see _read_block_writes
             yield s
         finally:
             await self._close(s)

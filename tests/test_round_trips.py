@@ -309,3 +309,46 @@ async def test_redis_dialog_is_one_read_and_at_most_one_write_per_update(client,
     assert await plain.get_state(key) == "SubmitReading:date"
     assert (await plain.get_data(key))["values"] == ["110.500"]
     assert await fsm_storage.read(key) == (await plain.get_state(key), json.dumps(await plain.get_data(key)))
+
+
+async def test_postgresql_read_blocks_run_without_begin_and_rollback(sessions, engine, backend):
+    """An update's read block on PostgreSQL is autocommit (two round trips fewer); the first statement that is not
+    a plain SELECT opens a real transaction, so a read block's writes and row locks behave as before: rolled back
+    and held until the block's end, committed by its own commit or by a write block inside it."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy.exc import DBAPIError
+
+    org = select(Organization.name).where(Organization.ogrn == "1027700000001")
+
+    async def now(s):
+        return await s.scalar(text("SELECT now()"))  # a transaction's start: the same for all its statements
+
+    async with unit_of_work(sessions) as uow:
+        async with uow() as s:
+            first = await now(s)
+            await asyncio.sleep(0.01)
+            assert await now(s) > first  # each SELECT on its own: no transaction around them
+            s.add(Organization(ogrn="1027700000001", inn="7700000001", name="Черновик", kind="uk"))
+            await s.flush()  # a write: from here on a transaction, rolled back at the block's end
+            first = await now(s)
+            await asyncio.sleep(0.01)
+            assert await now(s) == first
+        async with uow() as s:
+            assert await s.scalar(org) is None
+            async with uow.begin() as w:  # a write block inside a read block commits at its own end
+                w.add(Organization(ogrn="1027700000001", inn="7700000001", name="УК", kind="uk"))
+        async with uow() as s:
+            assert await s.scalar(org) == "УК"
+            locked = select(Organization).where(Organization.ogrn == "1027700000001").with_for_update()
+            await s.execute(locked)  # FOR UPDATE: a transaction, the row locked until the block ends
+            async with engine.connect() as other:
+                with pytest.raises(DBAPIError, match="could not obtain lock"):
+                    await other.execute(text("SELECT 1 FROM organizations WHERE ogrn = '1027700000001' "
+                                             "FOR UPDATE NOWAIT"))
+        async with engine.connect() as other:
+            await other.execute(text("SELECT 1 FROM organizations FOR UPDATE NOWAIT"))  # released
+    async with sessions() as s:  # outside an update, and on a connection back from the pool: transactions as ever
+        first = await now(s)
+        await asyncio.sleep(0.01)
+        assert await now(s) == first
