@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-import segno
 from stdnum.exceptions import ValidationError
 from stdnum.ru import inn as stdnum_inn
 
@@ -141,6 +140,8 @@ def _period(period: str | None) -> str:
 
 def render_png(payload: bytes, scale: int = 6) -> bytes:
     """The QR picture (byte mode, error correction M, a quiet zone of 4 modules)."""
+    import segno  # on first use: the resident who pays by QR loads it, the process that never draws one does not
+
     code = segno.make_qr(payload, error="m", boost_error=False)
     out = io.BytesIO()
     code.save(out, kind="png", scale=scale, border=4)

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from bot.services.appeals.topics import DEFAULT_DAYS, Topic
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 STATE_BODY_DAYS = 30
 REGISTRATION_DAYS = 3
 
 
 @lru_cache(maxsize=64)
-def _calendar(year: int) -> holidays.HolidayBase:
+def _calendar(year: int) -> HolidayBase:
+    import holidays  # on first use (~3 MB of calendars): a bot that computes no due date never loads it
+
     return holidays.country_holidays("RU", years=year)
 
 
