@@ -479,6 +479,9 @@ def rss_mb() -> float:
 
 async def rss_child(kind: str, url: str | None, redis: str | None, users: int) -> None:
     """In a fresh process: build the stack as the bot starts, run ``users`` dialogs, print the RSS (MB)."""
+    from bot.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # as `python -m bot run` does first (both processes alike: bare aiogram has no threads)
     if kind == "bare":
         stack = bare_stack()
         uids = [BASE_USER + i for i in range(users)]

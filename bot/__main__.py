@@ -86,8 +86,10 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
                             "без токена попробуйте бота в терминале: python -m bot chat")
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
+    from bot.memory import limit_malloc_arenas
     from bot.runner import run_polling, run_webhook
 
+    limit_malloc_arenas()
     asyncio.run(_migrate(settings))
     asyncio.run(_check_redis(settings))
     try:
