@@ -50,8 +50,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.__class__ = _SqliteConnection
 
 
-def _one_trip(conn: Any, operation: str, parameters: Any, many: bool) -> tuple[Any, list[Any], int, Any]:
-    """In the connection's thread: a cursor, the statement, its rows, and the cursor closed — one hand-off."""
+BEGIN_PENDING = "_begin_immediate"  # on the aiosqlite connection: its next statement opens the write transaction
+
+
+def _one_trip(conn: Any, operation: str, parameters: Any, many: bool,
+              begin: bool = False) -> tuple[Any, list[Any], int, Any]:
+    """In the connection's thread: a cursor, the statement, its rows, and the cursor closed — one hand-off; with
+    ``begin``, the write transaction's ``BEGIN IMMEDIATE`` first, in the same trip."""
+    if begin:
+        conn._conn.execute("BEGIN IMMEDIATE")
     cur = conn._conn.cursor()
     try:
         if many:
@@ -105,8 +112,9 @@ class _SqliteCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
         async with self._adapt_connection._execute_mutex:
             conn = self._connection
+            begin = conn.__dict__.pop(BEGIN_PENDING, False)
             self._description, rows, self._rowcount, self._lastrowid = await conn._execute(
-                _one_trip, conn, operation, parameters, many)
+                _one_trip, conn, operation, parameters, many, begin)
             self._rows = collections.deque(rows)
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
@@ -141,10 +149,12 @@ class _SqliteConnection(AsyncAdapt_aiosqlite_connection):
         return conn._connection is not None and not conn.in_transaction
 
     def rollback(self) -> None:
+        self._connection.__dict__.pop(BEGIN_PENDING, None)  # a write block that ran no statement: nothing began
         if not self._idle():
             super().rollback()
 
     def commit(self) -> None:
+        self._connection.__dict__.pop(BEGIN_PENDING, None)
         if not self._idle():
             super().commit()
 
@@ -263,11 +273,11 @@ async def write_transaction(s: AsyncSession) -> AsyncIterator[AsyncSession]:
         conn = await s.connection()
         driver = (await conn.get_raw_connection()).driver_connection
         if not driver.in_transaction:
-            # the driver-level BEGIN, where sqlite3 would have put its own (DEFERRED) before the first write
-            try:
-                await driver.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:  # locked by another connection past the busy timeout
-                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+            # the driver-level BEGIN, where sqlite3 would have put its own (DEFERRED) before the first write: sent
+            # with the block's first statement, in its trip to the connection's thread (``_one_trip``); a block that
+            # runs no statement begins nothing. Locked by another connection past the busy timeout, that statement
+            # fails with «database is locked» (sqlite3's OperationalError, as SQLAlchemy's)
+            driver.__dict__[BEGIN_PENDING] = True
         s.info[WRITE_LOCK] = True
         try:
             yield s

@@ -352,3 +352,41 @@ async def test_postgresql_read_blocks_run_without_begin_and_rollback(sessions, e
         first = await now(s)
         await asyncio.sleep(0.01)
         assert await now(s) == first
+
+
+async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, backend):
+    """``BEGIN IMMEDIATE`` goes to SQLite's thread with the block's first statement (one trip, not two); a write
+    block that runs no statement begins and commits nothing; the write lock is held from that statement on."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite only")
+    import aiosqlite
+
+    trips: list[str] = []
+    real = aiosqlite.Connection._execute
+
+    async def spy(self, fn, *args, **kwargs):
+        trips.append(getattr(fn, "__name__", repr(fn)) + ("+begin" if fn is db._one_trip and args[-1] else ""))
+        return await real(self, fn, *args, **kwargs)
+
+    async with sessions() as s:  # the pool's connection opened (its PRAGMAs) before counting
+        await s.scalar(select(Organization.id))
+    aiosqlite.Connection._execute = spy
+    try:
+        async with sessions.begin() as s:
+            s.add(Organization(ogrn="1027700000001", inn="7700000001", name="УК", kind="uk"))
+        assert trips == ["_one_trip+begin", "commit"]
+        del trips[:]
+        async with sessions.begin():
+            pass
+        assert trips == []  # nothing to begin, nothing to commit
+        with pytest.raises(RuntimeError):
+            async with sessions.begin() as s:
+                await s.execute(select(Organization.id))
+                raise RuntimeError("the block fails after its first statement")
+        assert trips == ["_one_trip+begin", "rollback"]
+        del trips[:]
+        async with sessions() as s:  # a read after them: no BEGIN left over on the pooled connection
+            assert await s.scalar(select(Organization.name)) == "УК"
+        assert trips == ["_one_trip"]
+    finally:
+        aiosqlite.Connection._execute = real
