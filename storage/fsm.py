@@ -102,7 +102,6 @@ class SqlStorage(BaseStorage):
         self._sessions = sessions
         self._cache: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
         self._cache_size = cache_size
-        self._writes = 0  # bumped by every write: a read that overlapped one is not remembered
         self._upserts: dict[str, Any] = {}
         self._select = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("k"))
         self._delete = delete(FsmRecord).where(FsmRecord.key == bindparam("k"))
@@ -123,11 +122,10 @@ class SqlStorage(BaseStorage):
         if rec is not None:
             self._cache.move_to_end(k)
             return rec
-        writes = self._writes
         self.reads += 1
         row = await self._select_row(k)
         rec = (row.state, json.dumps(row.data) if row.data else EMPTY) if row else (None, EMPTY)
-        if writes == self._writes:
+        if k not in self._cache:  # else a write of this dialog finished meanwhile and remembered what it wrote
             self._remember(k, rec)
         return rec
 
@@ -150,8 +148,8 @@ class SqlStorage(BaseStorage):
         if self._cache.get(k) == (state, data):
             self._cache.move_to_end(k)
             return
-        self._writes += 1
-        self._cache.pop(k, None)
+        self._cache.pop(k, None)  # a read finishing before this write does may remember the old row: the write's
+        # own ``_remember`` below replaces it once the new one is committed
         async with self._sessions.begin() as s:
             if state is None and data == EMPTY:
                 await s.execute(self._delete, {"k": k})

@@ -117,3 +117,43 @@ async def test_check_constraints_of_the_models_are_those_the_migrations_made(eng
     assert stored == expected
     assert expected["ck_meters_resource"] == {str(r) for r in Resource}
     assert expected["ck_outages_resource"] == {str(r) for r in Resource}  # one vocabulary: the outage's heat too
+
+
+async def test_fsm_read_during_writes_is_remembered_unless_its_own_dialog_was_written(sessions):
+    """A burst: one user's dialog read while others' are written is remembered (no second SELECT for it); a read of
+    a dialog that is written meanwhile does not put the old row back over the new one."""
+    import asyncio
+
+    storage = SqlStorage(sessions)
+    mine, other = StorageKey(bot_id=42, chat_id=111, user_id=111), StorageKey(bot_id=42, chat_id=222, user_id=222)
+    await storage.write(mine, "Flow:one", '{"n": 1}')
+    storage._cache.clear()  # as after a restart: the next read goes to the database
+    real = storage._select_row
+    release, selected = asyncio.Event(), asyncio.Event()
+
+    async def slow(k):
+        row = await real(k)
+        selected.set()
+        await release.wait()
+        return row
+
+    storage._select_row = slow
+    reading = asyncio.create_task(storage.read(mine))
+    await asyncio.sleep(0)
+    await storage.write(other, "Flow:two", "{}")  # another user's write while the read is under way
+    release.set()
+    assert await reading == ("Flow:one", '{"n": 1}')
+    reads = storage.reads
+    assert await storage.read(mine) == ("Flow:one", '{"n": 1}') and storage.reads == reads  # remembered
+
+    storage._cache.clear()
+    release.clear()
+    selected.clear()
+    reading = asyncio.create_task(storage.read(mine))
+    await selected.wait()  # the SELECT done, its answer held back
+    await storage.write(mine, "Flow:three", '{"n": 3}')  # this dialog written meanwhile
+    release.set()
+    assert await reading == ("Flow:one", '{"n": 1}')  # what it read
+    storage._select_row = real
+    assert await storage.read(mine) == ("Flow:three", '{"n": 3}')  # the new row stands, from memory
+    assert storage.reads == reads + 1
