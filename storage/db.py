@@ -29,10 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import Insert
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-# connections kept open: as many as updates are handled at once (a burst of 50 does not open and close
-# connections), a few more for the scheduler and the push sender
-POOL_SIZE = 20
-POOL_OVERFLOW = 40
+# PostgreSQL connections kept open: as many as updates are handled at once, so a burst of 50 users does not open
+# and close connections (with 20 kept it opened one per dialog: a PostgreSQL backend forked each time); a few more
+# for the scheduler and the push sender. Each replica holds up to POOL_SIZE + POOL_OVERFLOW: with two replicas the
+# server's max_connections must be above 120 (deploy/compose.yaml sets 200)
+POOL_SIZE = 50
+POOL_OVERFLOW = 10
 # SQLite: a few connections are enough (reads take microseconds; one writer at a time); each has a thread
 SQLITE_POOL_SIZE = 8
 SQLITE_POOL_OVERFLOW = 8
