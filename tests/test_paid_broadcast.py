@@ -324,3 +324,36 @@ def test_the_scheduler_builds_the_sender_from_the_settings(sessions, settings, c
     paid = settings.model_copy(update={"paid_broadcast": True, "paid_send_rate": 990.0})
     sender = build_sender(sessions, paid, clock, bot)
     assert sender.paid_rate == 990 and sender.interval == pytest.approx(1 / settings.send_rate)
+
+
+async def test_a_chat_with_more_urgent_pushes_than_a_pass_gets_them_in_order_without_a_busy_loop(sessions, clock):
+    """Rows held back by the one-a-second rule are not read past: a chat's pushes go in their order (an outage's
+    «restored» never before its «cut off»), and the sender sleeps until the chat may have its next one instead of
+    reading the outbox over and over."""
+    await users(sessions, *range(1, 401))
+    # a pass is 200 rows: chat 1's pushes spread over several, among the others' (one each)
+    pushes = [push(1, f"e{i}", urgent=True) if i % 40 == 0 else push(i, "e", urgent=True) for i in range(1, 401)]
+    await enqueue(sessions, pushes, clock)
+    ft = YieldingTime(clock)
+    order: list[int] = []
+
+    async def send(msg: Outgoing) -> None:
+        order.append(msg.id)
+        await Recorder(ft)(msg)
+
+    sender = sender_for(sessions, clock, send, ft, rate=25, paid_rate=100)
+    reads = 0
+    due = sender._due
+
+    async def counted(stats, after=None):
+        nonlocal reads
+        reads += 1
+        assert reads < 2000, "the sender reads the outbox in a loop"
+        return await due(stats, after=after)
+
+    sender._due = counted
+    stats = await sender.drain()
+    assert stats.sent == 400 and sorted(order) == list(range(1, 401))
+    async with sessions() as s:
+        chat_1 = set((await s.execute(select(Notification.id).where(Notification.user_id == 1))).scalars())
+    assert [i for i in order if i in chat_1] == sorted(chat_1)

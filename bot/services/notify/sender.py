@@ -232,6 +232,9 @@ class Sender:
             # ... and, while this pass's last group is paced, the first group of that next pass is claimed
             ahead: tuple[list[Outgoing], list[Outgoing], set[int], float | None, list[Outgoing]] | None = None
             carried: asyncio.Task[set[int]] | None = None  # that claim
+            # chats with a row left behind the read-ahead (held back one a second, in flight): none of their
+            # later rows goes before it — they wait for the next fresh pass, which takes them in order
+            behind: set[int] = set()
             dispatched = 0
             try:
                 while not self._stop and self.leading and (limit is None or dispatched < limit):
@@ -244,7 +247,8 @@ class Sender:
                             rows, reading = await reading, None
                         else:
                             rows = await self._due(stats)
-                        ready, chats, wake_at = self._ready(rows, inflight_users, set())
+                            behind = set()
+                        ready, chats, wake_at = self._ready(rows, inflight_users, behind, behind)
                     progressed = False
                     # paid broadcast: claimed in groups of what the next ~CLAIM_AHEAD seconds send, so it is not a
                     # transaction per message; the next group is claimed while this one is paced, and waits for its
@@ -258,7 +262,8 @@ class Sender:
                     # a full pass of paid rows: the next one is read now, concurrently, so no slot is lost to the
                     # read; it goes on from this pass's last row (urgent first, by id, as a fresh pass would),
                     # and a fresh pass follows once it comes back short or this pass had anything else in it
-                    if (self.paid_rate is not None and len(rows) >= (self._read_ahead if continued else self.batch)
+                    if (self.paid_rate is not None and ready
+                            and len(rows) >= (self._read_ahead if continued else self.batch)
                             and all(r.paid for r in rows)
                             and (limit is None or dispatched + len(ready) < limit)):
                         reading = asyncio.create_task(self._due(stats, after=max(r.id for r in rows)))
@@ -284,7 +289,8 @@ class Sender:
                             # group claimed while this one is paced, as between two groups of one pass; no chat
                             # of this pass is in it (one message per chat at a time)
                             rows_next, reading = await reading, None
-                            ready_next, chats_next, wake_next = self._ready(rows_next, inflight_users, chats)
+                            ready_next, chats_next, wake_next = self._ready(rows_next, inflight_users,
+                                                                            chats | behind, behind)
                             head = self._groups(ready_next, None)[:1]
                             if head and head[0][0].paid:
                                 ahead = (rows_next, ready_next, chats_next, wake_next, head[0])
@@ -350,21 +356,24 @@ class Sender:
                 await self._drop(reading)
             return stats
 
-    def _ready(self, rows: list[Outgoing], inflight_users: set[int],
-               taken: set[int]) -> tuple[list[Outgoing], set[int], float | None]:
+    def _ready(self, rows: list[Outgoing], inflight_users: set[int], taken: set[int],
+               behind: set[int]) -> tuple[list[Outgoing], set[int], float | None]:
         """The rows of a pass that may go now: one message per chat at a time (none to a chat with one in
-        flight or in ``taken``, the pass before), one per ``per_chat`` seconds; their chats; the earliest time
-        one held back by ``per_chat`` may go."""
+        flight or in ``taken``: the pass before, a row left behind), one per ``per_chat`` seconds; their chats;
+        the earliest time one held back by ``per_chat`` may go. The chats of the rows left are added to
+        ``behind``."""
         ready: list[Outgoing] = []
         chats: set[int] = set()
         wake_at: float | None = None
         now = self.monotonic()
         for row in rows:
             if row.user_id in inflight_users or row.user_id in chats or row.user_id in taken:
+                behind.add(row.user_id)
                 continue
             at = self._last_sent.get(row.user_id, -1e18) + self.per_chat
             if at > now:
                 wake_at = at if wake_at is None else min(wake_at, at)
+                behind.add(row.user_id)
                 continue
             chats.add(row.user_id)
             ready.append(row)
