@@ -13,6 +13,11 @@
 * quiet hours: an ordinary push that comes due at night waits until the user's quiet hours end; urgent ones
   (emergency outages) go at once.
 
+Paid broadcast, the hot path: a pass reads a second's worth of due rows; while it is sent, the next pass (the urgent
+rows after its last one, by id: no sort of the whole outbox) is read, and while its last group is paced the next
+pass's first group is claimed — so no slot waits for a read or a claim. Sends are tasks (many in flight; pacing is
+about when each starts), marked sent in batches (FLUSH_ROWS / FLUSH_EVERY).
+
 Exactly once, as near as Telegram allows: a row is claimed (status ``sending``) in its own short transaction
 just before the API call and marked ``sent`` right after it; no transaction is held across the call. If the process
 dies between the two, the row stays ``sending``; the next start marks it failed ("interrupted") rather than send
@@ -40,6 +45,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.clock import Clock
 from bot.services.leader import Lease
@@ -54,6 +61,11 @@ INTERRUPTED_AFTER = dt.timedelta(minutes=2)  # a claim older than this belongs t
 # a clerk's news sent at night («Отправить сейчас») is urgent for the quiet hours only and is not paid for
 PAID_KINDS = frozenset({"outage"})
 CATCH_UP = 0.005  # seconds of missed pacing slots that may still be used (see _pace)
+# the same for paid messages: a stall of the event loop (a pass's rows decoded, a batch marked sent) costs tens of
+# slots at 1 000/s; they are caught up, as a burst that the one-second window (``_window``, ⌈paid_rate⌉ in any
+# second, below Telegram's 1 000) still bounds
+PAID_CATCH_UP = 0.05
+READ_AHEAD = 0.25  # seconds of paid sending read in one pass after the first (see ``_due(after=…)``)
 CLAIM_AHEAD = 0.05  # seconds of sending claimed in one statement (at 25/s: one row; paid, at 950/s: 47)
 FLUSH_ROWS, FLUSH_EVERY = 100, 0.05  # sent rows are marked sent in one statement per 100 rows or 50 ms
 BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
@@ -63,9 +75,16 @@ SKIPPED = "the user turned this kind of push off or blocked the bot"
 BLOCKED = "the user blocked the bot"
 
 
-def _resume(next_slot: float, now: float) -> float:
-    """The next pacing slot: the schedule's own while it is at most CATCH_UP behind, else now."""
-    return next_slot if next_slot >= now - CATCH_UP else now
+def _resume(next_slot: float, now: float, catch_up: float = CATCH_UP) -> float:
+    """The next pacing slot: the schedule's own while it is at most ``catch_up`` behind, else now."""
+    return next_slot if next_slot >= now - catch_up else now
+
+
+def _status_is(status: str) -> ColumnElement[bool]:
+    """``status = :status`` for statements that name their rows by id: written ``status || '' = …`` so that SQLite
+    looks the ids up by primary key instead of walking ix_notifications_due over every row of that status (a claim
+    of 50 rows took ~27 ms with 100k pending, a pending-row scan each); PostgreSQL plans it by the key either way."""
+    return Notification.status.concat("") == status
 
 
 class RetryAfter(Exception):
@@ -149,6 +168,9 @@ class Sender:
         # rows read per pass: with paid broadcast a second's worth, since each read sorts the due rows (urgent
         # first) and a big outbox makes that the cost per pass
         self.batch = max(batch, int(paid_rate)) if paid_rate else batch
+        # rows of a paid broadcast's next pass, read while this one sends: a quarter of a second's worth, so that
+        # decoding them holds the event loop up for less than PAID_CATCH_UP
+        self._read_ahead = max(1, int((paid_rate or 0) * READ_AHEAD))
         self.monotonic, self.sleep = monotonic, sleep
         self._next_slot = 0.0  # the next free-rate slot
         self._next_any = 0.0  # the next slot of any message (paid_rate apart; the free slot when not paid)
@@ -205,30 +227,50 @@ class Sender:
             sem = asyncio.Semaphore(self.concurrency)
             held: list[int] = []  # claimed, not yet handed to send: given back if we stop or are cancelled
             claiming: asyncio.Task[set[int]] | None = None  # the next group's claim, under way
+            # paid broadcast: the next pass (the urgent rows after this one's, by id) read while this one sends
+            reading: asyncio.Task[list[Outgoing]] | None = None
+            # ... and, while this pass's last group is paced, the first group of that next pass is claimed
+            ahead: tuple[list[Outgoing], list[Outgoing], set[int], float | None, list[Outgoing]] | None = None
+            carried: asyncio.Task[set[int]] | None = None  # that claim
+            # chats with a row left behind the read-ahead (held back one a second, in flight): none of their
+            # later rows goes before it — they wait for the next fresh pass, which takes them in order
+            behind: set[int] = set()
             dispatched = 0
             try:
                 while not self._stop and self.leading and (limit is None or dispatched < limit):
-                    rows = await self._due(stats)
+                    continued = reading is not None or ahead is not None
+                    first: list[Outgoing] = []
+                    if ahead is not None:
+                        (rows, ready, chats, wake_at, first), ahead = ahead, None
+                    else:
+                        if reading is not None:
+                            rows, reading = await reading, None
+                        else:
+                            rows = await self._due(stats)
+                            behind = set()
+                        ready, chats, wake_at = self._ready(rows, inflight_users, behind, behind)
                     progressed = False
-                    wake_at: float | None = None
-                    ready: list[Outgoing] = []
-                    chats: set[int] = set()
-                    now = self.monotonic()
-                    for row in rows:  # one message per chat at a time, and one per ``per_chat`` seconds
-                        if row.user_id in inflight_users or row.user_id in chats:
-                            continue
-                        at = self._last_sent.get(row.user_id, -1e18) + self.per_chat
-                        if at > now:
-                            wake_at = at if wake_at is None else min(wake_at, at)
-                            continue
-                        chats.add(row.user_id)
-                        ready.append(row)
                     # paid broadcast: claimed in groups of what the next ~CLAIM_AHEAD seconds send, so it is not a
                     # transaction per message; the next group is claimed while this one is paced, and waits for its
                     # slots 'sending'. The free rate: each row claimed only once its slot has come, right before
                     # its send — a replica killed meanwhile leaves nothing claimed and unsent
-                    groups = self._groups(ready, None if limit is None else limit - dispatched)
-                    claiming = self._claim_soon(groups[0]) if groups and groups[0][0].paid else None
+                    if first:  # its claim (``carried``) is under way: its group stays as it was claimed
+                        rest = None if limit is None else max(0, limit - dispatched - len(first))
+                        groups = [first, *self._groups(ready[len(first):], rest)]
+                    else:
+                        groups = self._groups(ready, None if limit is None else limit - dispatched)
+                    # a full pass of paid rows: the next one is read now, concurrently, so no slot is lost to the
+                    # read; it goes on from this pass's last row (urgent first, by id, as a fresh pass would),
+                    # and a fresh pass follows once it comes back short or this pass had anything else in it
+                    if (self.paid_rate is not None and ready
+                            and len(rows) >= (self._read_ahead if continued else self.batch)
+                            and all(r.paid for r in rows)
+                            and (limit is None or dispatched + len(ready) < limit)):
+                        reading = asyncio.create_task(self._due(stats, after=max(r.id for r in rows)))
+                    if carried is not None:
+                        claiming, carried = carried, None
+                    else:
+                        claiming = self._claim_soon(groups[0]) if groups and groups[0][0].paid else None
                     for k, group in enumerate(groups):
                         paid = group[0].paid
                         if paid:
@@ -242,10 +284,23 @@ class Sender:
                         nxt = groups[k + 1] if k + 1 < len(groups) else None
                         if paid and nxt is not None and nxt[0].paid and not self._stop and self.leading:
                             claiming = self._claim_soon(nxt)
+                        elif paid and nxt is None and reading is not None and not self._stop and self.leading:
+                            # the last group: the next pass's rows (read meanwhile) are taken now and its first
+                            # group claimed while this one is paced, as between two groups of one pass; no chat
+                            # of this pass is in it (one message per chat at a time)
+                            rows_next, reading = await reading, None
+                            ready_next, chats_next, wake_next = self._ready(rows_next, inflight_users,
+                                                                            chats | behind, behind)
+                            head = self._groups(ready_next, None)[:1]
+                            if head and head[0][0].paid:
+                                ahead = (rows_next, ready_next, chats_next, wake_next, head[0])
+                                carried = self._claim_soon(head[0])
+                            else:
+                                ahead = (rows_next, ready_next, chats_next, wake_next, [])
                         for row in group:
                             if row.id not in claimed:
                                 continue
-                            if self._stop or not self.leading:
+                            if self._stop or not self.leading or (limit is not None and dispatched >= limit):
                                 break
                             await sem.acquire()
                             if not paid:
@@ -261,7 +316,9 @@ class Sender:
                             if paid:
                                 held.remove(row.id)
                             else:
-                                await self._window(False)  # the last check of the rate before the claim, not after
+                                # the rate is checked before the claim (a claimed row does not wait for it)
+                                # and counted again at the call itself (``_deliver``), after the claim's commit
+                                await self._window(False, record=False)
                                 if row.id not in await self._claim([row.id]):
                                     sem.release()  # sent or taken meanwhile
                                     continue
@@ -269,8 +326,7 @@ class Sender:
                             dispatched += 1
                             inflight_users.add(row.user_id)
                             self._last_sent[row.user_id] = self.monotonic()
-                            task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users,
-                                                                     windowed=not paid))
+                            task = asyncio.create_task(self._deliver(row, stats, sem, inflight_users))
                             inflight.add(task)
                             task.add_done_callback(inflight.discard)
                         if self._stop or not self.leading or held:
@@ -279,7 +335,11 @@ class Sender:
                         break
                     if held or claiming is not None:  # a 429 pause: nothing waits in 'sending' meanwhile
                         await self._give_back(held, claiming)
-                        held, claiming = [], None
+                        await self._give_back([], carried)
+                        held, claiming, carried, ahead = [], None, None, None
+                        reading = await self._drop(reading)  # what comes due after the pause: a fresh pass
+                    if not progressed and continued:
+                        continue  # the continuation ran dry: a fresh pass (ordinary rows, retries) next
                     if not progressed:
                         await self._flush()  # nothing to send right now: what was sent is marked at once
                         if inflight:
@@ -292,15 +352,51 @@ class Sender:
                             break
             finally:
                 # the messages already claimed are finished (sent and marked) even when we are cancelled
-                await asyncio.shield(self._settle(inflight, held, claiming))
+                await asyncio.shield(self._settle(inflight, held, claiming, carried))
+                await self._drop(reading)
             return stats
 
+    def _ready(self, rows: list[Outgoing], inflight_users: set[int], taken: set[int],
+               behind: set[int]) -> tuple[list[Outgoing], set[int], float | None]:
+        """The rows of a pass that may go now: one message per chat at a time (none to a chat with one in
+        flight or in ``taken``: the pass before, a row left behind), one per ``per_chat`` seconds; their chats;
+        the earliest time one held back by ``per_chat`` may go. The chats of the rows left are added to
+        ``behind``."""
+        ready: list[Outgoing] = []
+        chats: set[int] = set()
+        wake_at: float | None = None
+        now = self.monotonic()
+        for row in rows:
+            if row.user_id in inflight_users or row.user_id in chats or row.user_id in taken:
+                behind.add(row.user_id)
+                continue
+            at = self._last_sent.get(row.user_id, -1e18) + self.per_chat
+            if at > now:
+                wake_at = at if wake_at is None else min(wake_at, at)
+                behind.add(row.user_id)
+                continue
+            chats.add(row.user_id)
+            ready.append(row)
+        return ready, chats, wake_at
+
+    @staticmethod
+    async def _drop(reading: asyncio.Task[list[Outgoing]] | None) -> None:
+        """A pass read ahead and not needed (a stop, a 429): nothing of it is claimed, it is only dropped."""
+        if reading is not None:
+            reading.cancel()
+            try:
+                await reading
+            except (asyncio.CancelledError, Exception):
+                pass
+        return None
+
     async def _settle(self, inflight: set[asyncio.Task[None]], held: list[int],
-                      claiming: asyncio.Task[set[int]] | None) -> None:
+                      claiming: asyncio.Task[set[int]] | None, carried: asyncio.Task[set[int]] | None) -> None:
         if inflight:
             await asyncio.gather(*inflight, return_exceptions=True)
         await self._flush()
         await self._give_back(held, claiming)
+        await self._give_back([], carried)
 
     async def _give_back(self, held: list[int], claiming: asyncio.Task[set[int]] | None) -> None:
         """Rows claimed but not handed to Telegram (and those the claim under way gets) are pending again."""
@@ -342,14 +438,16 @@ class Sender:
     async def _pace(self, paid: bool = False) -> bool:
         """Wait for this message's slot; False (at once, or after the wait) when a 429 pause is on: the caller
         gives the row back rather than keep it claimed through the pause. A paid message needs a slot of
-        ``paid_rate``; an ordinary one a slot of ``rate`` as well. A schedule at most ``CATCH_UP`` seconds behind
-        goes on (a sleep wakes a millisecond late, which at 1 000/s is a whole slot); one further behind starts
-        again from now, so a sender that fell behind or was idle does not burst: in any second at most
-        ``rate`` × (1 + CATCH_UP) + 1 messages go."""
+        ``paid_rate``; an ordinary one a slot of ``rate`` as well. The slots are absolute times (no drift from the
+        sleeps). A schedule at most ``CATCH_UP`` seconds behind goes on (a sleep wakes a millisecond late); one
+        further behind starts again from now, so a sender that fell behind or was idle does not burst: in any
+        second at most ``rate`` × (1 + CATCH_UP) + 1 messages go. Paid slots catch up to ``PAID_CATCH_UP`` (at
+        1 000/s a stall of the event loop of tens of ms is tens of slots); ``_window`` still caps any second at
+        ⌈paid_rate⌉."""
         now = self.monotonic()
         if self._paused_until > now:
             return False
-        slot = _resume(self._next_any, now)
+        slot = _resume(self._next_any, now, PAID_CATCH_UP if paid else CATCH_UP)
         if not paid:
             slot = max(slot, _resume(self._next_slot, now))
             self._next_slot = slot + self.interval
@@ -360,7 +458,7 @@ class Sender:
             await self.sleep(slot - now)
         return self._paused_until <= self.monotonic()
 
-    async def _window(self, paid: bool) -> None:
+    async def _window(self, paid: bool, record: bool = True) -> None:
         """The last check before the call: at most ⌈rate⌉ ordinary messages (and, with paid broadcast, ⌈paid_rate⌉
         in all) in any second, counted at the moment of sending. Pacing keeps the average; this keeps a task that
         the event loop ran late (a busy machine) from sending right behind the next one."""
@@ -376,8 +474,9 @@ class Sender:
                 if len(window) >= cap:
                     wait = max(wait, 1.0 - (now - window[0]))
             if wait <= 0:
-                for window, _ in windows:
-                    window.append(now)
+                if record:
+                    for window, _ in windows:
+                        window.append(now)
                 return
             await self.sleep(wait)
 
@@ -398,46 +497,57 @@ class Sender:
             log.warning("%d push(es) were being sent when the process stopped; marked failed, not repeated", n)
         return n
 
-    async def _due(self, stats: SenderStats) -> list[Outgoing]:
+    async def _due(self, stats: SenderStats, after: int | None = None) -> list[Outgoing]:
         """Due pending rows, urgent first. Rows of inactive users or turned-off kinds are skipped here; ordinary
-        rows that come due in the user's quiet hours are moved to the end of them."""
+        rows that come due in the user's quiet hours are moved to the end of them. ``after``: the urgent rows
+        after that id only (a paid broadcast's next pass): read along the primary key from there, without sorting
+        the whole outbox again."""
         now_utc = self.clock.utcnow()
         local_now = self.clock.now()
         settings_cols = sorted(set(KIND_SETTING.values()))
-        async with self.sessions.begin() as s:
-            rows = (await s.execute(
-                select(Notification.id, Notification.user_id, Notification.kind, Notification.payload,
-                       Notification.media, Notification.text, Notification.buttons, Notification.urgent,
-                       User.is_active, User.quiet_from, User.quiet_to,
-                       *[getattr(User, c) for c in settings_cols])
-                .join(User, User.id == Notification.user_id)
-                .where(Notification.status == "pending", Notification.not_before <= now_utc)
-                .order_by(Notification.urgent.desc(), Notification.id)
-                .limit(self.batch)
-            )).all()
-            out: list[Outgoing] = []
-            skip: list[int] = []
-            defer: dict[dt.datetime, list[int]] = {}
-            for r in rows:
-                prefs = dict(zip(settings_cols, r[11:], strict=True))
-                setting = KIND_SETTING.get(r.kind)
-                if not r.is_active or (setting is not None and not prefs[setting]):
-                    skip.append(r.id)
+        query = (select(Notification.id, Notification.user_id, Notification.kind, Notification.payload,
+                        Notification.media, Notification.text, Notification.buttons, Notification.urgent,
+                        User.is_active, User.quiet_from, User.quiet_to,
+                        *[getattr(User, c) for c in settings_cols])
+                 .join(User, User.id == Notification.user_id)
+                 .limit(self.batch if after is None else self._read_ahead))
+        if after is None:
+            query = (query.where(Notification.status == "pending", Notification.not_before <= now_utc)
+                     .order_by(Notification.urgent.desc(), Notification.id))
+        else:
+            query = (query.where(Notification.id > after, _status_is("pending"), Notification.urgent.is_(True),
+                                 Notification.not_before <= now_utc)
+                     .order_by(Notification.id))
+        # a read (no write lock: it may run while the pass before it claims and marks); what it skips or defers
+        # is written after it, in a short transaction of its own
+        async with self.sessions() as s:
+            rows = (await s.execute(query)).all()
+        out: list[Outgoing] = []
+        skip: list[int] = []
+        defer: dict[dt.datetime, list[int]] = {}
+        for r in rows:
+            prefs = dict(zip(settings_cols, r[11:], strict=True))
+            setting = KIND_SETTING.get(r.kind)
+            if not r.is_active or (setting is not None and not prefs[setting]):
+                skip.append(r.id)
+                continue
+            if not r.urgent:
+                until = quiet_until(local_now, *effective(r.quiet_from, r.quiet_to, self.quiet))
+                if until is not None:
+                    defer.setdefault(self.clock.to_utc(until), []).append(r.id)
                     continue
-                if not r.urgent:
-                    until = quiet_until(local_now, *effective(r.quiet_from, r.quiet_to, self.quiet))
-                    if until is not None:
-                        defer.setdefault(self.clock.to_utc(until), []).append(r.id)
-                        continue
-                out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons,
-                                    paid=bool(r.urgent) and r.kind in PAID_KINDS and self.paid_rate is not None))
-            if skip:
-                await s.execute(update(Notification).where(Notification.id.in_(skip))
-                                .values(status="skipped", error=SKIPPED))
-                stats.skipped += len(skip)
-            for until, ids in defer.items():
-                await s.execute(update(Notification).where(Notification.id.in_(ids)).values(not_before=until))
-                stats.deferred += len(ids)
+            out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons,
+                                paid=bool(r.urgent) and r.kind in PAID_KINDS and self.paid_rate is not None))
+        if skip or defer:
+            async with self._writes, self.sessions.begin() as s:
+                if skip:
+                    await s.execute(update(Notification).where(Notification.id.in_(skip), _status_is("pending"))
+                                    .values(status="skipped", error=SKIPPED))
+                    stats.skipped += len(skip)
+                for until, ids in defer.items():
+                    await s.execute(update(Notification).where(Notification.id.in_(ids), _status_is("pending"))
+                                    .values(not_before=until))
+                    stats.deferred += len(ids)
         return out
 
     def _claim_size(self, paid: bool) -> int:
@@ -453,15 +563,15 @@ class Sender:
     async def _claim(self, ids: list[int]) -> set[int]:
         """Mark these rows 'sending' (those still pending); the ones this sender now owns. The same statement
         checks, in the database, that we still hold the lease (``fence``): a replica that lost it claims nothing."""
-        fence = () if self.lease is None else (self.lease.fence(),)
         async with self._writes, self.sessions.begin() as s:
-            result = await s.execute(
-                update(Notification)
-                .where(Notification.id.in_(ids), Notification.status == "pending", *fence)
+            return set((await s.execute(self._claim_statement(ids))).scalars())
+
+    def _claim_statement(self, ids: list[int]) -> Update:
+        fence = () if self.lease is None else (self.lease.fence(),)
+        return (update(Notification)
+                .where(Notification.id.in_(ids), _status_is("pending"), *fence)
                 .values(status="sending", not_before=self.clock.utcnow())
-                .returning(Notification.id)
-            )
-            return set(result.scalars())
+                .returning(Notification.id))
 
     async def _release(self, ids: list[int]) -> None:
         """Claimed rows that were never handed to Telegram (the drain stopped): pending again."""
@@ -494,11 +604,10 @@ class Sender:
                           len(done))
 
     async def _deliver(self, row: Outgoing, stats: SenderStats, sem: asyncio.Semaphore,
-                       inflight_users: set[int], windowed: bool = False) -> None:
+                       inflight_users: set[int]) -> None:
         try:
             try:
-                if not windowed:  # a paid row's window is checked here, after its group's claim
-                    await self._window(row.paid)
+                await self._window(row.paid)  # counted at the call, nothing awaited between the two
                 delivered = await self.send(row)
             except RetryAfter as exc:
                 stats.flood_waits += 1
