@@ -76,14 +76,23 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
     due = not_before or now
     written = 0
     table = Notification.__table__
+    # a broadcast gives every recipient the same notice (and picture): each is dumped once, not once per row
+    dumped: dict[int, Any] = {}
+
+    def dump(model: BaseModel, **kw: Any) -> Any:
+        out = dumped.get(id(model))
+        if out is None:
+            out = dumped[id(model)] = model.model_dump(mode="json", **kw)
+        return out
+
     async with sessions.begin() as s:
         dialect = s.bind.dialect.name
         for chunk in _chunks(list(pushes), CHUNK):
             allowed = await _allowed(s, chunk)
             rows = [
                 {"key": p.key, "user_id": p.user_id, "kind": str(p.kind),
-                 "payload": p.notice.model_dump(mode="json"),
-                 "media": p.media.model_dump(mode="json", exclude_none=True) if p.media else None,
+                 "payload": dump(p.notice),
+                 "media": dump(p.media, exclude_none=True) if p.media else None,
                  "text": None, "buttons": None, "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
                 for p in chunk if (p.user_id, p.kind) in allowed
             ]
