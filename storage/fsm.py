@@ -188,7 +188,6 @@ def dump_data(data: Mapping[str, Any]) -> str:
     return json.dumps(data) if data else EMPTY
 
 
-
 # --------------------------------------------------------------------------------------------- one update
 
 

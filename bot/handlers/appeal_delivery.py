@@ -23,7 +23,6 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import (
     BufferedInputFile,
-    InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
 )
@@ -234,15 +233,6 @@ async def refresh_card(bot: Bot, settings: Settings, sessions: Sessions, clock: 
 # --------------------------------------------------------------------------------------------- external
 
 
-async def _tell(bot: Bot, user_id: int, text: Html, markup: InlineKeyboardMarkup | None = None) -> bool:
-    try:
-        await bot.send_message(user_id, text, reply_markup=markup)
-    except TelegramAPIError as exc:
-        log.warning("could not tell user %s about their appeal: %s", user_id, exc)
-        return False
-    return True
-
-
 async def _send_pdf(bot: Bot, v: views.AppealView, sent_on: dt.date | None, addressee: OrgItem | None) -> bool:
     data = pdf.render(v, sent_on, addressee)
     try:
@@ -286,7 +276,7 @@ async def _external(bot: Bot, settings: Settings, sessions: Sessions, clock: Clo
             await drafts.set_route(sessions, v.id, AppealRoute.pdf)
             route = AppealRoute.pdf
     mailed = fmt(t.TOLD_MAILED, email=org.email) if emailed and org else Html(t.TOLD_NOT_MAILED)
-    await _tell(bot, v.user_id, fmt(t.TOLD_EXTERNAL, number=v.number, org=org.name if org else "—",
+    await adapter.tell(bot, v.user_id, fmt(t.TOLD_EXTERNAL, number=v.number, org=org.name if org else "—",
                                     contacts=t.contacts(org) if org else "", mailed=mailed,
                                     due=v.due_on.strftime("%d.%m.%Y") if v.due_on else "—"),
                 kb.resident(v.id))
@@ -315,7 +305,7 @@ async def deliver(bot: Bot, settings: Settings, sessions: Sessions, clock: Clock
 
 
 async def tell_taken(bot: Bot, clock: Clock, v: views.AppealView) -> bool:
-    return await _tell(bot, v.user_id, fmt(t.TOLD_TAKEN, number=v.number,
+    return await adapter.tell(bot, v.user_id, fmt(t.TOLD_TAKEN, number=v.number,
                                            org=v.addressee.name if v.addressee else "—",
                                            due=v.due_on.strftime("%d.%m.%Y") if v.due_on else "—"),
                        kb.resident(v.id))
@@ -332,12 +322,12 @@ async def tell_answer(bot: Bot, settings: Settings, clock: Clock, v: views.Appea
     if first_part:
         head, rest = _split(ans.text or "—", ANSWER_IN_PUSH)
         extra = (t.TOLD_ANSWER_MORE if rest else "") + (t.TOLD_ANSWER_FILES if files else "")
-        told = await _tell(bot, v.user_id, fmt(t.TOLD_ANSWER, number=v.number, topic=v.topic or "", org=org,
+        told = await adapter.tell(bot, v.user_id, fmt(t.TOLD_ANSWER, number=v.number, topic=v.topic or "", org=org,
                                                when=_when(clock, ans.created_at), text=head, files=Html(extra)),
                            kb.resident(v.id) if not rest else None)
         while told and rest:  # a long answer: the rest follows, the button under the last part
             part, rest = _split(rest, ANSWER_PART)
-            told = await _tell(bot, v.user_id, fmt("{text}", text=part), kb.resident(v.id) if not rest else None)
+            told = await adapter.tell(bot, v.user_id, fmt("{text}", text=part), kb.resident(v.id) if not rest else None)
     else:
         told = True
     if files and told:
@@ -361,7 +351,7 @@ async def tell_redirected(bot: Bot, settings: Settings, clock: Clock, v: views.A
     sent_on = _sent_on(clock, v)
     emailed = await email_appeal(bot, settings, v, sent_on, org, redirected_by=by)
     mailed = fmt(t.TOLD_MAILED, email=org.email) if emailed else Html(t.TOLD_NOT_MAILED)
-    await _tell(bot, v.user_id, fmt(t.TOLD_REDIRECTED, number=v.number, org=org.name, contacts=t.contacts(org),
+    await adapter.tell(bot, v.user_id, fmt(t.TOLD_REDIRECTED, number=v.number, org=org.name, contacts=t.contacts(org),
                                     mailed=mailed), kb.resident(v.id))
     await _send_pdf(bot, v, sent_on, org)
     return emailed

@@ -63,11 +63,12 @@ async def ask(bot: Bot, chat_id: int, card_message_id: int | None, text: str) ->
 
 
 async def tell(bot: Bot, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> bool:
-    """The outcome to the resident; a resident who blocked the bot is logged, the decision stands."""
+    """Tell the resident (a staff decision, news of their appeal); a resident who blocked the bot is logged, what
+    was decided stands."""
     try:
         await bot.send_message(user_id, text, reply_markup=reply_markup)
     except TelegramAPIError as exc:
-        log.warning("could not tell user %s about a staff decision: %s", user_id, exc)
+        log.warning("could not tell user %s: %s", user_id, exc)
         return False
     return True
 
