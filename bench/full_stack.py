@@ -40,14 +40,12 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import TelegramMethod
 from aiogram.types import (
     CallbackQuery,
-    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     Update,
-    User,
 )
 
 from bot.local_session import LocalSession
@@ -247,10 +245,13 @@ class Stack:
 _ids = iter(range(1, 10**12))
 
 
-def _message(uid: int, text_: str) -> Message:
-    chat = Chat(id=uid, type="private")
-    return Message(message_id=next(_ids), date=NOW, chat=chat, from_user=User(id=uid, is_bot=False, first_name="b"),
-                   text=text_)
+def _chat(uid: int) -> dict[str, Any]:
+    return {"id": uid, "type": "private"}
+
+
+def _message(uid: int, text_: str) -> dict[str, Any]:
+    return {"message_id": next(_ids), "date": NOW, "chat": _chat(uid),
+            "from": {"id": uid, "is_bot": False, "first_name": "b"}, "text": text_}
 
 
 def _button(session: BenchSession, uid: int, label: str) -> str:
@@ -261,31 +262,37 @@ def _button(session: BenchSession, uid: int, label: str) -> str:
     raise AssertionError(f"user {uid}: no button {label!r} in {session.markups[uid]}")
 
 
-def _callback(uid: int, data: str) -> CallbackQuery:
-    chat = Chat(id=uid, type="private")
-    msg = Message(message_id=next(_ids), date=NOW, chat=chat, from_user=User(id=1, is_bot=True, first_name="bot"),
-                  text="…")
-    return CallbackQuery(id=str(next(_ids)), from_user=User(id=uid, is_bot=False, first_name="b"),
-                         chat_instance="ci", message=msg, data=data)
+def _callback(uid: int, data: str) -> dict[str, Any]:
+    msg = {"message_id": next(_ids), "date": NOW, "chat": _chat(uid),
+           "from": {"id": 1, "is_bot": True, "first_name": "bot"}, "text": "…"}
+    return {"id": str(next(_ids)), "from": {"id": uid, "is_bot": False, "first_name": "b"},
+            "chat_instance": "ci", "message": msg, "data": data}
+
+
+def _update(bot: Bot, **event: Any) -> Update:
+    """An update bound to the bot as the polling loop and the webhook hand it over (validated with the bot in its
+    context): ``feed_update`` does not rebuild it through JSON, as it does an update of no bot."""
+    return Update.model_validate({"update_id": next(_ids), **event}, context={"bot": bot})
 
 
 async def dialog(stack: Stack, uid: int, times: dict[str, list[float]]) -> None:
     """One user's dialog; each update's time goes to its step."""
     session: BenchSession = stack.bot.session  # type: ignore[assignment]
+    bot = stack.bot
     meter_label = "Холодная вода"
     for step in STEPS:
         if step == "menu":
-            upd = Update(update_id=next(_ids), message=_message(uid, "/menu"))
+            upd = _update(bot, message=_message(uid, "/menu"))
         elif step == "open":
-            upd = Update(update_id=next(_ids), message=_message(uid, rt.TITLE))
+            upd = _update(bot, message=_message(uid, rt.TITLE))
         elif step == "meter":
-            upd = Update(update_id=next(_ids), callback_query=_callback(uid, _button(session, uid, meter_label)))
+            upd = _update(bot, callback_query=_callback(uid, _button(session, uid, meter_label)))
         elif step == "value":
-            upd = Update(update_id=next(_ids), message=_message(uid, "110,5"))
+            upd = _update(bot, message=_message(uid, "110,5"))
         elif step == "today":
-            upd = Update(update_id=next(_ids), callback_query=_callback(uid, _button(session, uid, rt.BTN_TODAY)))
+            upd = _update(bot, callback_query=_callback(uid, _button(session, uid, rt.BTN_TODAY)))
         else:
-            upd = Update(update_id=next(_ids), callback_query=_callback(uid, _button(session, uid, ct.BTN_SAVE)))
+            upd = _update(bot, callback_query=_callback(uid, _button(session, uid, ct.BTN_SAVE)))
         t0 = time.perf_counter()
         await stack.dp.feed_update(stack.bot, upd)
         times[step].append(time.perf_counter() - t0)
