@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.handlers import setup_routers
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware, UnitOfWorkMiddleware, on_error
+from bot.routing import gate_routers
 from bot.services.clock import Clock
 from bot.texts import common as t
 from storage.db import create_engine, session_factory
@@ -93,6 +94,7 @@ def build_dispatcher(
     dp.errors.register(on_error)
     dp.include_router(setup_routers(settings))
     inline_pure_filters(dp)
+    gate_routers(dp.sub_routers)  # a handler's filters checked only if its state and callback prefix can match
     return dp, tracker
 
 
