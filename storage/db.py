@@ -53,12 +53,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 BEGIN_PENDING = "_begin_immediate"  # on the aiosqlite connection: its next statement opens the write transaction
+COMMIT_PENDING = "_commit_after"  # … and, a write block of one statement, commits it in the same trip
 
 
 def _one_trip(conn: Any, operation: str, parameters: Any, many: bool,
-              begin: bool = False) -> tuple[Any, list[Any], int, Any]:
+              begin: bool = False, commit: bool = False) -> tuple[Any, list[Any], int, Any]:
     """In the connection's thread: a cursor, the statement, its rows, and the cursor closed — one hand-off; with
-    ``begin``, the write transaction's ``BEGIN IMMEDIATE`` first, in the same trip."""
+    ``begin``, the write transaction's ``BEGIN IMMEDIATE`` first, and with ``commit`` its COMMIT after, in the same
+    trip."""
     if begin:
         conn._conn.execute("BEGIN IMMEDIATE")
     cur = conn._conn.cursor()
@@ -71,9 +73,12 @@ def _one_trip(conn: Any, operation: str, parameters: Any, many: bool,
             cur.execute(operation, parameters)
         description = cur.description
         rows = cur.fetchall() if description else []
-        return description, rows, cur.rowcount, cur.lastrowid
+        result = description, rows, cur.rowcount, cur.lastrowid
     finally:
         cur.close()
+    if commit:
+        conn._conn.commit()
+    return result
 
 
 class _SqliteCursor(AsyncAdapt_aiosqlite_cursor):
@@ -115,8 +120,9 @@ class _SqliteCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             conn = self._connection
             begin = conn.__dict__.pop(BEGIN_PENDING, False)
+            commit = conn.__dict__.pop(COMMIT_PENDING, False) and begin
             self._description, rows, self._rowcount, self._lastrowid = await conn._execute(
-                _one_trip, conn, operation, parameters, many, begin)
+                _one_trip, conn, operation, parameters, many, begin, commit)
             self._rows = collections.deque(rows)
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
@@ -150,13 +156,17 @@ class _SqliteConnection(AsyncAdapt_aiosqlite_connection):
         conn = self._connection
         return conn._connection is not None and not conn.in_transaction
 
+    def _end_block(self) -> None:  # a write block that ran no statement: nothing began, nothing to commit
+        self._connection.__dict__.pop(BEGIN_PENDING, None)
+        self._connection.__dict__.pop(COMMIT_PENDING, None)
+
     def rollback(self) -> None:
-        self._connection.__dict__.pop(BEGIN_PENDING, None)  # a write block that ran no statement: nothing began
+        self._end_block()
         if not self._idle():
             super().rollback()
 
-    def commit(self) -> None:
-        self._connection.__dict__.pop(BEGIN_PENDING, None)
+    def commit(self) -> None:  # after a one-statement write block: committed in its statement's trip already
+        self._end_block()
         if not self._idle():
             super().commit()
 
@@ -260,10 +270,14 @@ def holds_write_lock(s: AsyncSession) -> bool:
 
 
 @asynccontextmanager
-async def write_transaction(s: AsyncSession) -> AsyncIterator[AsyncSession]:
+async def write_transaction(s: AsyncSession, one_statement: bool = False) -> AsyncIterator[AsyncSession]:
     """A transaction of ``s`` (not in one yet) that commits at the end and rolls back on an error. On SQLite it
     first waits for the process's one writer lock, then takes the database's with ``BEGIN IMMEDIATE``: a burst
-    queues here instead of sleeping in SQLite's busy handler (or failing to upgrade a read transaction)."""
+    queues here instead of sleeping in SQLite's busy handler (or failing to upgrade a read transaction).
+
+    ``one_statement``: the block runs one statement (an upsert, a DELETE). On SQLite its BEGIN, the statement and
+    the COMMIT then go to the connection's thread in one trip, so the writer lock is held for one hand-off, not
+    two; a block that runs more statements anyway has them committed at its end as usual."""
     bind = s.bind
     if bind is None or bind.dialect.name != "sqlite":
         async with s.begin():
@@ -280,6 +294,8 @@ async def write_transaction(s: AsyncSession) -> AsyncIterator[AsyncSession]:
             # runs no statement begins nothing. Locked by another connection past the busy timeout, that statement
             # fails with «database is locked» (sqlite3's OperationalError, as SQLAlchemy's)
             driver.__dict__[BEGIN_PENDING] = True
+            if one_statement:
+                driver.__dict__[COMMIT_PENDING] = True
         s.info[WRITE_LOCK] = True
         try:
             yield s
@@ -296,13 +312,13 @@ class Sessions(async_sessionmaker[AsyncSession]):
     """``async_sessionmaker`` whose ``begin()`` writes through ``write_transaction`` (one writer on SQLite)."""
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+    async def begin(self, one_statement: bool = False) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
         uow = _current.get()
         if uow is not None and uow.maker is self:
-            async with uow.begin() as s:
+            async with uow.begin(one_statement) as s:
                 yield s
             return
-        async with self() as s, write_transaction(s):
+        async with self() as s, write_transaction(s, one_statement):
             yield s
 
 
@@ -359,12 +375,12 @@ class UnitOfWork:
             await self._close(s)
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncSession]:
+    async def begin(self, one_statement: bool = False) -> AsyncIterator[AsyncSession]:
         outer = self._stack[-1] if self._stack else None
         s = self._open("write")
         try:
             if outer is None or not s.in_transaction():
-                async with write_transaction(s):
+                async with write_transaction(s, one_statement):
                     yield s
             elif outer == "write":
                 yield s  # the outer block commits

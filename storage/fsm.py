@@ -26,9 +26,8 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import current_sessions, upsert_stmt
+from storage.db import Sessions, current_sessions, upsert_stmt
 from storage.models import FsmRecord, utcnow
 
 EMPTY = "{}"
@@ -98,7 +97,7 @@ class SqlStorage(BaseStorage):
     database once, not on every update: this storage is the engine of the one-process deployment (several
     replicas share dialogs through Redis), so no one else writes these rows while it runs."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, sessions: Sessions, cache_size: int = CACHE_SIZE) -> None:
         self._sessions = sessions
         self._cache: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
         self._cache_size = cache_size
@@ -150,7 +149,7 @@ class SqlStorage(BaseStorage):
             return
         self._cache.pop(k, None)  # a read finishing before this write does may remember the old row: the write's
         # own ``_remember`` below replaces it once the new one is committed
-        async with self._sessions.begin() as s:
+        async with self._sessions.begin(one_statement=True) as s:
             if state is None and data == EMPTY:
                 await s.execute(self._delete, {"k": k})
             else:

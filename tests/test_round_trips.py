@@ -268,11 +268,10 @@ async def test_a_sqlite_statement_is_one_trip_to_its_thread(engine, backend):
         await conn.rollback()
 
 
-async def test_redis_dialog_is_one_read_and_at_most_one_write_per_update(client, bot, sessions, fsm_storage,
-                                                                        monkeypatch):
-    """With Redis (several replicas) nothing is remembered between updates, so each update reads its dialog: the
-    state and the data in one MGET, under the update's lock, and what changed in one MULTI/EXEC at its end — in
-    aiogram's own keys and format, which RedisStorage reads back."""
+async def test_redis_dialog_is_two_round_trips_per_update(client, bot, sessions, fsm_storage, monkeypatch):
+    """With Redis (several replicas) nothing is remembered between updates, so each update reads its dialog. The
+    lock is taken and the dialog read in one script, and what changed is written and the lock released in another:
+    two round trips per update — in aiogram's own keys and format, which RedisStorage reads back."""
     from aiogram.fsm.storage.redis import RedisStorage
 
     from storage.fsm_redis import RedisFsmStorage
@@ -298,17 +297,18 @@ async def test_redis_dialog_is_one_read_and_at_most_one_write_per_update(client,
     await client.send("/menu")
     await client.send(t.TITLE)
     del sent[:]
-    await client.click(COLD)  # the dialog starts: state and data written together
-    assert sent == ["SET", "MGET", "PIPELINE", "EVALSHA"]  # the lock, the read, the write, the lock's release
+    await client.click(COLD)  # the dialog starts: state and data written together, with the release
+    assert sent == ["EVALSHA", "EVALSHA"]  # lock + read, write + release
     del sent[:]
     await client.send("110,5")
-    assert sent == ["SET", "MGET", "PIPELINE", "EVALSHA"]
+    assert sent == ["EVALSHA", "EVALSHA"]
     monkeypatch.undo()
     key = StorageKey(bot_id=bot.id, chat_id=client.user.id, user_id=client.user.id)
     plain = RedisStorage(redis, key_builder=fsm_storage.key_builder)
     assert await plain.get_state(key) == "SubmitReading:date"
     assert (await plain.get_data(key))["values"] == ["110.500"]
     assert await fsm_storage.read(key) == (await plain.get_state(key), json.dumps(await plain.get_data(key)))
+    assert await redis.exists(fsm_storage.key_builder.build(key, "lock")) == 0  # released
 
 
 async def test_postgresql_read_blocks_run_without_begin_and_rollback(sessions, engine, backend):
@@ -365,7 +365,10 @@ async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, ba
     real = aiosqlite.Connection._execute
 
     async def spy(self, fn, *args, **kwargs):
-        trips.append(getattr(fn, "__name__", repr(fn)) + ("+begin" if fn is db._one_trip and args[-1] else ""))
+        name = getattr(fn, "__name__", repr(fn))
+        if fn is db._one_trip:
+            name += ("+begin" if args[4] else "") + ("+commit" if args[5] else "")
+        trips.append(name)
         return await real(self, fn, *args, **kwargs)
 
     async with sessions() as s:  # the pool's connection opened (its PRAGMAs) before counting
@@ -388,5 +391,58 @@ async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, ba
         async with sessions() as s:  # a read after them: no BEGIN left over on the pooled connection
             assert await s.scalar(select(Organization.name)) == "УК"
         assert trips == ["_one_trip"]
+    finally:
+        aiosqlite.Connection._execute = real
+
+
+async def test_a_sqlite_write_of_one_statement_is_one_trip_with_its_commit(sessions, engine, backend):
+    """A write block of one statement (the FSM's upsert): BEGIN IMMEDIATE, the statement and the COMMIT in one
+    trip to SQLite's thread, so the writer lock is held for one hand-off. A failing statement commits nothing; a
+    block nested in another write block never commits the outer one early."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite only")
+    import aiosqlite
+    from sqlalchemy.exc import IntegrityError
+
+    trips: list[str] = []
+    real = aiosqlite.Connection._execute
+
+    async def spy(self, fn, *args, **kwargs):
+        name = getattr(fn, "__name__", repr(fn))
+        if fn is db._one_trip:
+            name += ("+begin" if args[4] else "") + ("+commit" if args[5] else "")
+        trips.append(name)
+        return await real(self, fn, *args, **kwargs)
+
+    org = Organization.__table__
+    add = org.insert().values(ogrn="1027700000001", inn="7700000001", name="УК", kind="uk")
+    async with sessions() as s:
+        await s.scalar(select(Organization.id))
+    aiosqlite.Connection._execute = spy
+    try:
+        async with sessions.begin(one_statement=True) as s:
+            await s.execute(add)
+        assert trips == ["_one_trip+begin+commit"]
+        async with engine.connect() as conn:  # another connection sees it: committed
+            assert await conn.scalar(select(org.c.name)) == "УК"
+        del trips[:]
+        with pytest.raises(IntegrityError):
+            async with sessions.begin(one_statement=True) as s:
+                await s.execute(add)  # the same OGRN again
+        assert trips == ["_one_trip+begin+commit", "rollback"]  # the COMMIT never ran; the rollback ends it
+        del trips[:]
+        async with unit_of_work(sessions) as uow:
+            async with uow.begin() as outer:
+                async with sessions.begin(one_statement=True) as s:  # joins the outer block
+                    assert s is outer
+                    await s.execute(org.update().values(name="УК-2"))
+                async with engine.connect() as conn:
+                    assert await conn.scalar(select(org.c.name)) == "УК"  # not committed yet
+                await s.execute(org.update().values(phone="+74950000000"))
+        assert trips[0] == "_one_trip+begin" and trips[-1] == "commit"
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(org.c.name, org.c.phone))).one() == ("УК-2", "+74950000000")
+        async with sessions.begin(one_statement=True):  # the writer lock was let go each time
+            pass
     finally:
         aiosqlite.Connection._execute = real
