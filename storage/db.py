@@ -350,6 +350,11 @@ class UnitOfWork:
         self._stack: list[str] = []  # the kinds of the blocks open: "read" / "write"
         self.blocks = 0  # blocks served (for tests)
 
+    @property
+    def in_block(self) -> bool:
+        """A block of this unit of work is open (what runs now joins it)."""
+        return bool(self._stack)
+
     def _open(self, kind: str) -> AsyncSession:
         if self._session is None:
             self._session = self.maker.class_(**self.maker.kw)

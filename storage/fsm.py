@@ -8,6 +8,7 @@ Telegram API call. A cleared dialog is one DELETE.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
@@ -27,7 +28,7 @@ from aiogram.fsm.storage.base import (
 )
 from sqlalchemy import bindparam, delete, select
 
-from storage.db import Sessions, current_sessions, upsert_stmt
+from storage.db import Sessions, UnitOfWork, current_sessions, upsert_stmt
 from storage.models import FsmRecord, utcnow
 
 EMPTY = "{}"
@@ -103,7 +104,11 @@ class SqlStorage(BaseStorage):
         self._cache_size = cache_size
         self._upserts: dict[str, Any] = {}
         self._select = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("k"))
-        self._delete = delete(FsmRecord).where(FsmRecord.key == bindparam("k"))
+        table = FsmRecord.__table__
+        self._delete = delete(table).where(table.c.key == bindparam("k"))  # Core: one statement for many keys
+        self._queue: list[tuple[str, str | None, str, asyncio.Future[None]]] = []  # writes waiting for the writer
+        self._writing = False  # a task is writing the queue
+        self._drainer: asyncio.Task[None] | None = None
         self.reads = 0  # SELECTs issued (for tests)
 
     def _remember(self, k: str, rec: tuple[str | None, str]) -> None:
@@ -142,20 +147,88 @@ class SqlStorage(BaseStorage):
             await s.close()
 
     async def write(self, key: StorageKey, state: str | None, data: str) -> None:
-        """Store state and data (JSON text) of ``key`` in one statement; none when they are what is stored."""
+        """Store state and data (JSON text) of ``key`` in one statement; none when they are what is stored.
+
+        Writes that arrive while another is being committed wait and then go together, in one transaction of at
+        most two statements (the upserts, the DELETEs of cleared dialogs), so a burst of users does not queue one
+        by one on SQLite's one writer; each call still returns once its own row is committed."""
         k = storage_key(key)
         if self._cache.get(k) == (state, data):
             self._cache.move_to_end(k)
             return
         self._cache.pop(k, None)  # a read finishing before this write does may remember the old row: the write's
-        # own ``_remember`` below replaces it once the new one is committed
-        async with self._sessions.begin(one_statement=True) as s:
-            if state is None and data == EMPTY:
-                await s.execute(self._delete, {"k": k})
+        # own ``_remember`` replaces it once the new one is committed
+        sessions = current_sessions(self._sessions)
+        if isinstance(sessions, UnitOfWork) and sessions.in_block:
+            # inside a write block of the update (a direct call): this write commits with that block, as before
+            await self._write_rows(sessions, [(k, state, data)])
+            self._remember(k, (state, data))
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._queue.append((k, state, data, done))
+        if not self._writing:  # this write leads: it writes what is queued now, its own included
+            self._writing = True
+            try:
+                await self._write_batch()
+            finally:
+                self._hand_on()
+        await done
+
+    def _hand_on(self) -> None:
+        """After a batch: what queued meanwhile is written by a task of its own, not by the update that led (its
+        answer is not held up by other users' writes)."""
+        if self._queue:
+            self._drainer = asyncio.get_running_loop().create_task(self._drain(), context=contextvars.Context())
+        else:
+            self._writing = False
+
+    async def _drain(self) -> None:
+        try:
+            await self._write_batch()
+        finally:
+            self._hand_on()
+
+    async def _write_batch(self) -> None:
+        batch, self._queue = self._queue, []
+        rows = {k: (k, state, data) for k, state, data, _ in batch}  # a key twice: its last write
+        try:
+            await self._write_rows(current_sessions(self._sessions), list(rows.values()))
+        except asyncio.CancelledError:
+            self._queue[:0] = [b for b in batch if not b[3].done()]
+            raise
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0][3], exc)
             else:
-                await s.execute(self._upsert(s.bind.dialect.name),
-                                {"key": k, "state": state, "data": json.loads(data), "updated_at": utcnow()})
-        self._remember(k, (state, data))
+                await self._write_each(batch)  # one write's failure is not the others': each its own outcome
+            return
+        for k, state, data, done in batch:
+            self._remember(k, (state, data))
+            _settle(done)
+
+    async def _write_each(self, batch: list[tuple[str, str | None, str, asyncio.Future[None]]]) -> None:
+        for i, (k, state, data, done) in enumerate(batch):
+            try:
+                await self._write_rows(current_sessions(self._sessions), [(k, state, data)])
+            except asyncio.CancelledError:
+                self._queue[:0] = [b for b in batch[i:] if not b[3].done()]
+                raise
+            except Exception as exc:
+                _settle(done, exc)
+            else:
+                self._remember(k, (state, data))
+                _settle(done)
+
+    async def _write_rows(self, sessions: Any, rows: list[tuple[str, str | None, str]]) -> None:
+        gone = [{"k": k} for k, state, data in rows if state is None and data == EMPTY]
+        now = utcnow()
+        kept = [{"key": k, "state": state, "data": json.loads(data), "updated_at": now}
+                for k, state, data in rows if not (state is None and data == EMPTY)]
+        async with sessions.begin(one_statement=not (gone and kept)) as s:
+            if kept:
+                await s.execute(self._upsert(s.bind.dialect.name), kept[0] if len(kept) == 1 else kept)
+            if gone:
+                await s.execute(self._delete, gone[0] if len(gone) == 1 else gone)
 
     def _upsert(self, dialect: str) -> Any:
         stmt = self._upserts.get(dialect)
@@ -178,7 +251,18 @@ class SqlStorage(BaseStorage):
         return json.loads((await self.read(key))[1])
 
     async def close(self) -> None:  # the engine is owned and disposed by the application
-        return None
+        while self._drainer is not None and not self._drainer.done():  # the writes still queued are made
+            await self._drainer
+
+
+def _settle(done: asyncio.Future[None], exc: BaseException | None = None) -> None:
+    """The waiting write's outcome (unless its task gave up waiting)."""
+    if done.done():
+        return
+    if exc is None:
+        done.set_result(None)
+    else:
+        done.set_exception(exc)
 
 
 def dump_data(data: Mapping[str, Any]) -> str:

@@ -157,3 +157,79 @@ async def test_fsm_read_during_writes_is_remembered_unless_its_own_dialog_was_wr
     storage._select_row = real
     assert await storage.read(mine) == ("Flow:three", '{"n": 3}')  # the new row stands, from memory
     assert storage.reads == reads + 1
+
+
+async def test_fsm_writes_of_a_burst_go_together_and_each_returns_once_committed(sessions, engine):
+    """Fifty users' dialogs written at once: a few transactions, not fifty, and each write returns only when its
+    row is committed (another connection reads it)."""
+    import asyncio
+    import json
+
+    from sqlalchemy import event, select
+
+    from storage.models import FsmRecord
+
+    storage = SqlStorage(sessions)
+    commits = []
+
+    def on_commit(conn):
+        commits.append(1)
+
+    event.listen(engine.sync_engine, "commit", on_commit)
+    seen: list[bool] = []
+
+    async def one(i: int) -> None:
+        key = StorageKey(bot_id=1, chat_id=i, user_id=i)
+        await storage.write(key, f"Flow:{i}", json.dumps({"i": i}))
+        async with engine.connect() as conn:  # committed by the time the write returns
+            row = (await conn.execute(select(FsmRecord.state).where(FsmRecord.key == f"1:{i}:{i}"))).first()
+            seen.append(row is not None and row.state == f"Flow:{i}")
+
+    try:
+        await asyncio.gather(*(one(i) for i in range(50)))
+    finally:
+        event.remove(engine.sync_engine, "commit", on_commit)
+    assert seen == [True] * 50
+    assert len(commits) < 10
+    await storage.write(StorageKey(bot_id=1, chat_id=3, user_id=3), None, "{}")  # a clear: its row deleted
+    fresh = SqlStorage(sessions)
+    assert await fresh.read(StorageKey(bot_id=1, chat_id=3, user_id=3)) == (None, "{}")
+    assert await fresh.read(StorageKey(bot_id=1, chat_id=4, user_id=4)) == ("Flow:4", json.dumps({"i": 4}))
+
+
+async def test_one_failing_fsm_write_does_not_fail_the_others_written_with_it(sessions, monkeypatch):
+    import asyncio
+
+    storage = SqlStorage(sessions)
+    real = storage._write_rows
+
+    async def write_rows(s, rows):
+        if any(k == "1:13:13" for k, _state, _data in rows):
+            raise RuntimeError("disk full for this one")
+        await real(s, rows)
+
+    monkeypatch.setattr(storage, "_write_rows", write_rows)
+    results = await asyncio.gather(*(storage.write(StorageKey(bot_id=1, chat_id=i, user_id=i), "Flow:x", "{}")
+                                     for i in range(10, 20)), return_exceptions=True)
+    assert [type(r).__name__ for r in results].count("RuntimeError") == 1
+    assert isinstance(results[3], RuntimeError)
+    fresh = SqlStorage(sessions)
+    assert await fresh.read(StorageKey(bot_id=1, chat_id=12, user_id=12)) == ("Flow:x", "{}")
+    assert await fresh.read(StorageKey(bot_id=1, chat_id=13, user_id=13)) == (None, "{}")
+
+
+async def test_fsm_writes_queued_behind_a_cancelled_one_are_still_made(sessions):
+    import asyncio
+
+    storage = SqlStorage(sessions)
+    first = asyncio.ensure_future(storage.write(StorageKey(bot_id=1, chat_id=1, user_id=1), "Flow:a", "{}"))
+    await asyncio.sleep(0)  # it leads: its batch is being written
+    others = [asyncio.ensure_future(storage.write(StorageKey(bot_id=1, chat_id=i, user_id=i), "Flow:b", "{}"))
+              for i in range(2, 6)]
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.gather(*others)
+    await storage.close()  # waits for anything still queued
+    fresh = SqlStorage(sessions)
+    for i in range(2, 6):
+        assert await fresh.read(StorageKey(bot_id=1, chat_id=i, user_id=i)) == ("Flow:b", "{}")
