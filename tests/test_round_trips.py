@@ -354,14 +354,11 @@ async def test_postgresql_read_blocks_run_without_begin_and_rollback(sessions, e
         assert await now(s) == first
 
 
-async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, backend):
-    """``BEGIN IMMEDIATE`` goes to SQLite's thread with the block's first statement (one trip, not two); a write
-    block that runs no statement begins and commits nothing; the write lock is held from that statement on."""
-    if backend != "sqlite":
-        pytest.skip("aiosqlite only")
+def _trip_spy(trips: list[str]):
+    """A stand-in for aiosqlite's hand-off to its thread that notes each trip (``_one_trip`` with its BEGIN and
+    COMMIT, or the driver call's name) in ``trips``; and the real one, to put back."""
     import aiosqlite
 
-    trips: list[str] = []
     real = aiosqlite.Connection._execute
 
     async def spy(self, fn, *args, **kwargs):
@@ -370,6 +367,19 @@ async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, ba
             name += ("+begin" if args[4] else "") + ("+commit" if args[5] else "")
         trips.append(name)
         return await real(self, fn, *args, **kwargs)
+
+    return spy, real
+
+
+async def test_a_sqlite_write_block_begins_with_its_first_statement(sessions, backend):
+    """``BEGIN IMMEDIATE`` goes to SQLite's thread with the block's first statement (one trip, not two); a write
+    block that runs no statement begins and commits nothing; the write lock is held from that statement on."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite only")
+    import aiosqlite
+
+    trips: list[str] = []
+    spy, real = _trip_spy(trips)
 
     async with sessions() as s:  # the pool's connection opened (its PRAGMAs) before counting
         await s.scalar(select(Organization.id))
@@ -405,14 +415,7 @@ async def test_a_sqlite_write_of_one_statement_is_one_trip_with_its_commit(sessi
     from sqlalchemy.exc import IntegrityError
 
     trips: list[str] = []
-    real = aiosqlite.Connection._execute
-
-    async def spy(self, fn, *args, **kwargs):
-        name = getattr(fn, "__name__", repr(fn))
-        if fn is db._one_trip:
-            name += ("+begin" if args[4] else "") + ("+commit" if args[5] else "")
-        trips.append(name)
-        return await real(self, fn, *args, **kwargs)
+    spy, real = _trip_spy(trips)
 
     org = Organization.__table__
     add = org.insert().values(ogrn="1027700000001", inn="7700000001", name="УК", kind="uk")
