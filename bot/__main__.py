@@ -145,14 +145,19 @@ async def _run_jobs(settings: Settings, name: str, at: dt.datetime | None = None
     from bot.app import build_bot
     from bot.scheduler import run_job
     from bot.services.clock import Clock, FixedClock
+    from bot.services.leader import open_lease
     from storage.db import create_engine, session_factory
 
     engine = create_engine(settings.database_url)
     bot = build_bot(settings, retry=False) if settings.bot_token else None  # the push sender paces itself
     clock = FixedClock(settings.tz, at) if at else Clock(settings.tz)
+    # the pushes are sent here only under the scheduler's lease, as a replica's leader sends them
+    lease = open_lease(settings.database_url) if bot is not None else None
     try:
-        return await run_job(name, session_factory(engine), settings, clock, bot)
+        return await run_job(name, session_factory(engine), settings, clock, bot, lease)
     finally:
+        if lease is not None:
+            await lease.close()
         if bot is not None:
             await bot.session.close()
         await engine.dispose()

@@ -183,12 +183,25 @@ def _runner(job: Job, ctx: JobContext) -> Callable[[], Awaitable[None]]:
 
 
 async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock,
-                  bot: Any) -> list[str]:
-    """Run one job now (``jobs run NAME``); then, with a bot, send what it queued. Returns lines for people."""
+                  bot: Any, lease: Lease | None = None) -> list[str]:
+    """Run one job now (``jobs run NAME``); then, with a bot, send what it queued. Returns lines for people.
+
+    ``lease``: the scheduler's (``jobs run`` beside running replicas). The job runs in any case; its pushes are
+    sent here only when the lease can be taken, and then fenced by it, as the leader's are — when a running bot
+    holds it, that bot's sender sends them, so two senders never share the Bot API's rate."""
     if name not in JOBS:
         raise KeyError(name)
-    ctx = JobContext(sessions, settings, clock, build_sender(sessions, settings, clock, bot) if bot else None, bot)
-    lines = [f"{name}: {await JOBS[name].func(ctx)}"]
-    if name != "sender":
-        lines.append(f"sender: {await _send(ctx)}")
+    sender = None
+    if bot and (lease is None or await lease.acquire()):
+        sender = build_sender(sessions, settings, clock, bot, lease=lease)
+    ctx = JobContext(sessions, settings, clock, sender, bot)
+    try:
+        lines = [f"{name}: {await JOBS[name].func(ctx)}"]
+        if name == "sender" and bot and sender is None:
+            lines = [f"sender: {tj.LEADER_SENDS}"]
+        elif name != "sender":
+            lines.append(f"sender: {await _send(ctx) if sender or not bot else tj.LEADER_SENDS}")
+    finally:
+        if lease is not None and lease.held:
+            await lease.release()
     return lines

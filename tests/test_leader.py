@@ -252,6 +252,37 @@ async def test_the_leader_killed_in_the_middle_of_a_send(db_url, sessions, clock
 
 
 @on_pg
+async def test_jobs_run_beside_a_running_leader_leaves_its_pushes_to_the_leader(db_url, sessions, settings, clock,
+                                                                                bot):
+    """``python -m bot jobs run NAME`` while a replica leads: the job runs, but its pushes are sent by the leader
+    (two senders would share one Bot API rate). With the lease free the CLI takes it, sends fenced by it, and gives
+    it back."""
+    from aiogram.methods import SendMessage
+
+    from bot.scheduler import run_job
+    from bot.texts import jobs as tj
+
+    ids = await queue_news(sessions, clock, 3)
+    leader, cli = PgLease(db_url, timeout=6), PgLease(db_url, timeout=6)
+    try:
+        assert await leader.acquire()
+        assert await run_job("sender", sessions, settings, clock, bot, cli) == [f"sender: {tj.LEADER_SENDS}"]
+        lines = await run_job("readings", sessions, settings, clock, bot, cli)
+        assert lines[1] == f"sender: {tj.LEADER_SENDS}"
+        assert set((await statuses(sessions)).values()) == {"pending"}
+        assert not [r for r in bot.session.requests if isinstance(r, SendMessage)]
+        await leader.release()
+        lines = await run_job("sender", sessions, settings, clock, bot, cli)
+        assert "отправлено: 3 сообщения" in lines[0]
+        assert not cli.held and await leader.acquire()  # the CLI gave the lease back
+    finally:
+        await leader.close()
+        await cli.close()
+    assert sorted(r.chat_id for r in bot.session.requests if isinstance(r, SendMessage)) == ids
+    assert set((await statuses(sessions)).values()) == {"sent"}
+
+
+@on_pg
 async def test_a_clean_stop_finishes_its_sends_then_hands_over(db_url, sessions, settings, clock, bot):
     """SIGTERM to the leader mid-broadcast: its sends in flight finish and are marked, the lease is given up, the
     standby takes it at its next heartbeat and sends the rest; nothing is lost, nothing twice."""

@@ -37,6 +37,7 @@ def closed(n: int) -> str:
     return count(n, *MEETINGS_CLOSED)
 NO_SENDER = "отправка не запущена: нужен BOT_TOKEN"
 SENDER_BUSY = "отправка уже идёт"
+LEADER_SENDS = "их отправит запущенный бот (у него аренда планировщика)"
 NO_STAFF_CHAT = "сводка не отправлена: не задан STAFF_CHAT_ID или чат сотрудников недоступен"
 
 
