@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     web_host: str = "0.0.0.0"
     web_port: int = 8080
+    # long polling: where /healthz and /metrics are served (on WEB_HOST); unset, polling opens no port. In webhook
+    # mode they are on WEB_PORT with the webhook
+    metrics_port: int | None = None
     # reminders and the push sender run in the one replica holding the lease (a PostgreSQL advisory lock; on SQLite
     # the one process); false: this replica never leads
     run_scheduler: bool = True
@@ -144,7 +147,7 @@ class Settings(BaseSettings):
     reading_ceiling_heat: Decimal = Field(default=Decimal(3), gt=0)  # Гкал
 
     @field_validator("bot_token", "telegram_api_url", "redis_url", "webhook_url", "webhook_secret",
-                     "payment_provider_token", mode="before")
+                     "payment_provider_token", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip():
@@ -294,10 +297,10 @@ class Settings(BaseSettings):
             raise ValueError("1–256 символов: латинские буквы, цифры, _ и -")
         return v
 
-    @field_validator("web_port")
+    @field_validator("web_port", "metrics_port")
     @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
+    def _port(cls, v: int | None) -> int | None:
+        if v is not None and not 1 <= v <= 65535:
             raise ValueError("порт от 1 до 65535")
         return v
 

@@ -39,7 +39,7 @@ async def drain(app: App) -> None:
 async def run_polling(settings: Settings) -> None:
     app = build_app(settings)
     bot: Bot = build_bot(settings)
-    leader = push_bot = None
+    leader = push_bot = monitor = None
     try:
         me = await bot.get_me()
         log.info("bot @%s (id %s) starting, database %s", me.username, me.id,
@@ -47,6 +47,8 @@ async def run_polling(settings: Settings) -> None:
         await _prepare(bot, app.settings)
         await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
         push_bot = build_bot(settings, retry=False)
+        if settings.metrics_port is not None:
+            monitor = await serve_monitor(app, push_bot, settings)
         leader = start_scheduler(app, push_bot)
         dp = app.dispatcher
         freeze_startup()
@@ -55,6 +57,8 @@ async def run_polling(settings: Settings) -> None:
         await drain(app)
     finally:
         await stop_scheduler(leader)
+        if monitor is not None:
+            await monitor.cleanup()
         if push_bot is not None:
             await push_bot.session.close()
         await bot.session.close()
@@ -99,6 +103,21 @@ async def run_webhook(settings: Settings) -> None:
         await bot.session.close()
         await app.close()
         log.info("stopped")
+
+
+async def serve_monitor(app: App, push_bot: Bot, settings: Settings):
+    """Long polling with METRICS_PORT: ``/healthz`` and ``/metrics`` on WEB_HOST:METRICS_PORT (the runner)."""
+    from aiohttp import web
+
+    from bot.web import Metrics, build_monitor_app
+
+    metrics = Metrics()
+    runner = web.AppRunner(build_monitor_app(app, metrics))
+    await runner.setup()
+    await web.TCPSite(runner, settings.web_host, settings.metrics_port).start()
+    metrics.watch_pushes(push_bot)
+    log.info("/healthz and /metrics on %s:%s", settings.web_host, settings.metrics_port)
+    return runner
 
 
 async def finish_requests(runner, app: App) -> None:

@@ -223,6 +223,14 @@ async def outbox_queue(app: App) -> dict[str, int]:
 
 def build_web_app(app: App, bot: Bot, path: str, secret: str, metrics: Metrics) -> web.Application:
     """The aiohttp application of one replica: the webhook at ``path``, ``/healthz`` and ``/metrics``."""
+    web_app = build_monitor_app(app, metrics)
+    UpdateHandler(app, bot, secret, metrics).register(web_app, path=path)
+    setup_application(web_app, app.dispatcher, bot=bot)
+    return web_app
+
+
+def build_monitor_app(app: App, metrics: Metrics) -> web.Application:
+    """``/healthz`` and ``/metrics`` alone: what a long-polling bot serves on METRICS_PORT."""
     health = Health(app)
     metrics.watch_updates(app)
 
@@ -242,8 +250,6 @@ def build_web_app(app: App, bot: Bot, path: str, secret: str, metrics: Metrics) 
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_PLAIN_0_0_4})
 
     web_app = web.Application()
-    UpdateHandler(app, bot, secret, metrics).register(web_app, path=path)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_page)
-    setup_application(web_app, app.dispatcher, bot=bot)
     return web_app

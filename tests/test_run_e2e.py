@@ -112,6 +112,33 @@ async def test_webhook_mode_checks_the_secret_and_answers(api, tmp_path, monkeyp
     assert code == 0, err
 
 
+async def test_polling_with_metrics_port_serves_healthz_and_metrics(api, tmp_path, monkeypatch):
+    """Long polling opens no port, unless METRICS_PORT is set: then /healthz and /metrics answer there, and the
+    updates polled are counted."""
+    import aiohttp
+
+    from tests.fake_bot_api import _free_port
+
+    port = _free_port()
+    monkeypatch.setenv("WEB_HOST", "127.0.0.1")
+    monkeypatch.setenv("METRICS_PORT", str(port))
+    proc = await start_bot(api, tmp_path / "bot.db")
+    try:
+        api.push_message(USER, "/start")
+        await api.wait_for(lambda c: c.method == "sendMessage" and "Здравствуйте" in c.text)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                assert r.status == 200 and (await r.json())["database"] == "ok"
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                body = await r.text()
+        assert r.status == 200 and 'bot_updates_total{type="message"} 1.0' in body
+        assert 'bot_outbox_pushes{state="due"}' in body
+    finally:
+        code, err = await stop(proc, tmp_path / "bot.log")
+    assert code == 0, err
+    assert f"/healthz and /metrics on 127.0.0.1:{port}" in err
+
+
 async def test_sigkill_mid_dialog_then_restart_continues_it(api, tmp_path):
     db = tmp_path / "bot.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
