@@ -90,14 +90,16 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
         for chunk in _chunks(list(pushes), CHUNK):
             allowed = await _allowed(s, chunk)
             rows = [
-                {"key": p.key, "user_id": p.user_id, "kind": str(p.kind),
-                 "payload": dump(p.notice),
-                 "media": dump(p.media, exclude_none=True) if p.media else None,
-                 "text": None, "buttons": None, "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
-                for p in chunk if (p.user_id, p.kind) in allowed
+                {"key": p.key, "user_id": p.user_id, "kind": str(p.kind), "payload": dump(p.notice),
+                 "media": dump(p.media, exclude_none=True) if p.media else None, "urgent": p.urgent,
+                 "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
+                for p in chunk if (p.user_id, str(p.kind)) in allowed
             ]
             if not rows:
                 continue
+            if all(r["media"] is None for r in rows):  # the column left out: NULL, with no JSON encoding per row
+                for r in rows:
+                    del r["media"]
             stmt = (dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=["key"])
                     .returning(table.c.id))
             # executemany ("insertmanyvalues"): RETURNING gives back only the rows really inserted
@@ -106,19 +108,14 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
 
 
 async def _allowed(s: AsyncSession, pushes: Sequence[Push]) -> set[tuple[int, str]]:
-    """(user, kind) pairs that may be sent: the user exists, has not blocked the bot and wants this kind."""
-    ids = sorted({p.user_id for p in pushes})
-    cols = sorted(set(KIND_SETTING.values()))
-    rows = (await s.execute(
-        select(User.id, User.is_active, *[getattr(User, c) for c in cols]).where(User.id.in_(ids))
-    )).all()
-    prefs = {r[0]: (r[1], dict(zip(cols, r[2:], strict=True))) for r in rows}
-    out: set[tuple[int, str]] = set()
+    """(user, kind) pairs that may be sent: the user exists, has not blocked the bot and wants this kind. The
+    database filters (one SELECT of ids per kind in the chunk; a broadcast has one kind)."""
+    by_kind: dict[str, set[int]] = {}
     for p in pushes:
-        pref = prefs.get(p.user_id)
-        if pref is None or not pref[0]:
-            continue
-        setting = KIND_SETTING.get(p.kind)
-        if setting is None or pref[1][setting]:
-            out.add((p.user_id, p.kind))
+        by_kind.setdefault(str(p.kind), set()).add(p.user_id)
+    out: set[tuple[int, str]] = set()
+    for kind, ids in by_kind.items():
+        wants = [getattr(User, KIND_SETTING[kind]).is_(True)] if kind in KIND_SETTING else []
+        rows = await s.execute(select(User.id).where(User.id.in_(sorted(ids)), User.is_active.is_(True), *wants))
+        out.update((uid, kind) for uid in rows.scalars())
     return out
