@@ -35,9 +35,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # server's max_connections must be above 120 (deploy/compose.yaml sets 200)
 POOL_SIZE = 50
 POOL_OVERFLOW = 10
-# SQLite: a few connections are enough (reads take microseconds; one writer at a time); each has a thread
-SQLITE_POOL_SIZE = 8
-SQLITE_POOL_OVERFLOW = 8
+# SQLite: four connections, all kept, none opened beyond them. Reads take microseconds and a writer waits for the
+# process's writer lock before it takes a connection, so a block waits for one only briefly. Each connection is a
+# thread and its SQLite caches (about 1.3 MB resident); beyond the pool SQLAlchemy opened an overflow connection and
+# closed it on return: with 8 + 8, a burst of 50 users opened one per three dialogs (a thread, the pragmas, the
+# schema read again). Measured in one burst of 50 users: 4 + 0 handles about 12 % more updates a second than 8 + 8,
+# opens 4 connections instead of ~350 per 700 dialogs, and the process is 8 MB smaller
+SQLITE_POOL_SIZE = 4
+SQLITE_POOL_OVERFLOW = 0
 POOL_RECYCLE_S = 1800  # PostgreSQL: a connection is replaced after half an hour instead of pinged at every checkout
 
 
