@@ -620,6 +620,7 @@ class Notification(Base):
         # 'sending': claimed by the sender just before the API call (a crash there must not repeat the push)
         CheckConstraint(sql_in("status", PushStatus), name="status"),
         Index("ix_notifications_due", "status", "not_before"),
+        Index("ix_notifications_next", "status", "urgent", "id"),  # the sender's pass: urgent first, by id
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
