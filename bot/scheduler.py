@@ -196,11 +196,8 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], setting
         sender = build_sender(sessions, settings, clock, bot, lease=lease)
     ctx = JobContext(sessions, settings, clock, sender, bot)
     try:
-        lines = [f"{name}: {await JOBS[name].func(ctx)}"]
-        if name == "sender" and bot and sender is None:
-            lines = [f"sender: {tj.LEADER_SENDS}"]
-        elif name != "sender":
-            lines.append(f"sender: {await _send(ctx) if sender or not bot else tj.LEADER_SENDS}")
+        lines = [] if name == "sender" else [f"{name}: {await JOBS[name].func(ctx)}"]
+        lines.append(f"sender: {tj.LEADER_SENDS if bot and sender is None else await _send(ctx)}")
     finally:
         if lease is not None and lease.held:
             await lease.release()

@@ -89,17 +89,15 @@ async def enqueue(sessions: async_sessionmaker[AsyncSession], pushes: Sequence[P
         dialect = s.bind.dialect.name
         for chunk in _chunks(list(pushes), CHUNK):
             allowed = await _allowed(s, chunk)
-            rows = [
-                {"key": p.key, "user_id": p.user_id, "kind": str(p.kind), "payload": dump(p.notice),
-                 "media": dump(p.media, exclude_none=True) if p.media else None, "urgent": p.urgent,
-                 "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
-                for p in chunk if (p.user_id, str(p.kind)) in allowed
-            ]
-            if not rows:
+            kept = [p for p in chunk if (p.user_id, str(p.kind)) in allowed]
+            if not kept:
                 continue
-            if all(r["media"] is None for r in rows):  # the column left out: NULL, with no JSON encoding per row
-                for r in rows:
-                    del r["media"]
+            rows = [{"key": p.key, "user_id": p.user_id, "kind": str(p.kind), "payload": dump(p.notice),
+                     "urgent": p.urgent, "status": "pending", "attempts": 0, "not_before": due, "created_at": now}
+                    for p in kept]
+            if any(p.media for p in kept):  # else the column is left out: NULL, with no JSON encoding per row
+                for r, p in zip(rows, kept, strict=True):
+                    r["media"] = dump(p.media, exclude_none=True) if p.media else None
             stmt = (dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=["key"])
                     .returning(table.c.id))
             # executemany ("insertmanyvalues"): RETURNING gives back only the rows really inserted

@@ -513,24 +513,23 @@ class Sender:
                  .limit(self.batch if after is None else self._read_ahead))
         # a read (no write lock: it may run while the pass before it claims and marks); what it skips or defers
         # is written after it, in a short transaction of its own
-        if after is None:
-            # urgent first, then the others, each by id: two reads that can go along ix_notifications_next (status,
-            # urgent, id) and stop at the pass's size, the second only when the urgent rows do not fill the pass.
-            # One ORDER BY urgent DESC, id sorted every due row: 57 ms a pass with 100 000 pending on PostgreSQL,
-            # 4 ms this way. SQLite (no statistics) keeps ix_notifications_due and sorts, as before (about 60 ms)
-            due = (query.where(Notification.status == "pending", Notification.not_before <= now_utc)
-                   .order_by(Notification.id))
-            async with self.sessions() as s:
+        async with self.sessions() as s:
+            if after is None:
+                # urgent first, then the others, each by id: two reads that can go along ix_notifications_next
+                # (status, urgent, id) and stop at the pass's size, the second only when the urgent rows do not fill
+                # the pass. One ORDER BY urgent DESC, id sorted every due row: 57 ms a pass with 100 000 pending on
+                # PostgreSQL, 4 ms this way. SQLite (no statistics) keeps ix_notifications_due and sorts, as before.
+                # ``== true()``, not IS TRUE: PostgreSQL reads an index by = only
+                due = (query.where(Notification.status == "pending", Notification.not_before <= now_utc)
+                       .order_by(Notification.id))
                 rows = list((await s.execute(due.where(Notification.urgent == true()))).all())
                 if len(rows) < self.batch:
                     rows += (await s.execute(due.where(Notification.urgent == false())
                                              .limit(self.batch - len(rows)))).all()
-        else:
-            query = (query.where(Notification.id > after, _status_is("pending"), Notification.urgent.is_(True),
-                                 Notification.not_before <= now_utc)
-                     .order_by(Notification.id))
-            async with self.sessions() as s:
-                rows = (await s.execute(query)).all()
+            else:
+                rows = (await s.execute(query.where(Notification.id > after, _status_is("pending"),
+                                                    Notification.urgent.is_(True), Notification.not_before <= now_utc)
+                                        .order_by(Notification.id))).all()
         out: list[Outgoing] = []
         skip: list[int] = []
         defer: dict[dt.datetime, list[int]] = {}
