@@ -373,30 +373,26 @@ def _spans(entities) -> list[tuple[tuple[str, ...], int, int]]:
 
 
 _METER_ROW = (Meter, Account, Organization, Premises, House, _Manager, Reading)
-_METER_SPANS = _spans(_METER_ROW)
+*_HEAD_SPANS, _READING_SPAN = _spans(_METER_ROW)  # the meter's id is the row's first column
 
 
-def _copies(row) -> list[RowCopy | None]:
-    """The entities of a flat row of ``_with_readings(_meters_stmt(…))``; None for a meter without readings."""
-    out: list[RowCopy | None] = []
-    for keys, a, b in _METER_SPANS:
-        values = row[a:b]
-        out.append(RowCopy(**dict(zip(keys, values, strict=True))) if values[0] is not None else None)
-    return out
+def _copy(row, span: tuple[tuple[str, ...], int, int]) -> RowCopy:
+    keys, a, b = span
+    return RowCopy(**dict(zip(keys, row[a:b], strict=True)))
 
 
 async def _meter_rows(s: AsyncSession, stmt, params: dict) -> list[tuple[tuple, list]]:
     """(meter, account, provider, premises, house, УК) and the meter's readings that count, per meter in the order
-    the meters came: the select run as plain columns on the session's connection (its transaction, its locks)."""
+    the meters came: a flat row of ``_with_readings(_meters_stmt(…))`` per reading, run as plain columns on the
+    session's connection (its transaction, its locks); the meter's entities are copied once, from its first row."""
     conn = await s.connection()
     out: dict[int, tuple[tuple, list]] = {}
     for row in await conn.execute(stmt, params):
-        *head, reading = _copies(row)
-        entry = out.get(head[0].id)
+        entry = out.get(row[0])
         if entry is None:
-            entry = out[head[0].id] = (tuple(head), [])
-        if reading is not None:
-            entry[1].append(reading)
+            entry = out[row[0]] = (tuple(_copy(row, span) for span in _HEAD_SPANS), [])
+        if row[_READING_SPAN[1]] is not None:  # the outer join's reading id: None for a meter without readings
+            entry[1].append(_copy(row, _READING_SPAN))
     return list(out.values())
 
 
