@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.services.clock import Clock
-from bot.services.registry import import_and_publish
 from bot.texts import accounts as ta
 from bot.texts import common as t
 from bot.texts.render import Html, fmt
@@ -70,6 +69,10 @@ async def registry_file(message: Message, bot: Bot, sessions: Sessions, clock: C
             return
         # a CSV is one file of the registry folder; a workbook is the registry itself
         path = folder if name.lower().endswith(".csv") else target
+        # the importer (its parser, python-stdnum, PostgreSQL's array types) is loaded by the first import, not
+        # by every start of the bot: a few MB a process that most never use
+        from bot.services.registry import import_and_publish
+
         report, pushes = await import_and_publish(sessions, path, clock, settings.quiet_hours)
     log.info("registry %s imported from the staff chat by %s: ok=%s, pushes %d", name, message.from_user.id,
              report.ok, pushes)

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from stdnum.exceptions import ValidationError
-from stdnum.ru import inn as stdnum_inn
-
 # the header's encoding digit (ГОСТ Р 56042-2014 п. 5.2.2): 1 — windows-1251, 2 — UTF-8, 3 — КОИ8-Р
 ENCODINGS = {"cp1251": "1", "utf-8": "2"}
 TECH_CODE_HOUSING = "02"  # ЖКУ (ГОСТ Р 56042-2014, приложение Б)
@@ -74,6 +71,9 @@ def clean(value: str | None) -> str:
 
 def payee_problems(p: Payee) -> list[QrProblem]:
     """What keeps this payee from a QR code; empty when the details are complete and consistent."""
+    from stdnum.exceptions import ValidationError  # loaded when a QR is made (see ``appeals.validate``)
+    from stdnum.ru import inn as stdnum_inn
+
     problems: list[QrProblem] = []
     if not clean(p.name):
         problems.append(QrProblem.name)

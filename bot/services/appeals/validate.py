@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
 
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.ru import inn as stdnum_inn
-from stdnum.ru import ogrn as stdnum_ogrn
-
 from bot.services.accounts import normalize_phone as normalize_phone  # the phone: +7XXXXXXXXXX
 
 TEXT_MIN = 10
@@ -159,6 +155,11 @@ def parse_org_query(text: str) -> OrgQuery | OrgIdProblem:
     s = (text or "").strip()
     digits = re.sub(r"[\s\-]", "", s)
     if digits.isdigit():
+        # python-stdnum loads pydoc with it (1.3 MB a process): imported by the search that needs it, not at start
+        from stdnum.exceptions import InvalidChecksum, ValidationError
+        from stdnum.ru import inn as stdnum_inn
+        from stdnum.ru import ogrn as stdnum_ogrn
+
         if len(digits) in (10, 12):
             try:
                 return OrgQuery(OrgQueryKind.inn, stdnum_inn.validate(digits))
