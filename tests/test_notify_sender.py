@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from bot.app import build_bot
 from bot.notify_adapter import telegram_sender
-from bot.services.notify.notices import NewsNotice, OutageData, OutageEvent, OutageNotice
+from bot.services.notify.notices import Media, MediaType, NewsNotice, OutageData, OutageEvent, OutageNotice
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.notify.quiet import parse_quiet_hours, quiet_until
 from bot.services.notify.sender import Outgoing, RecipientGone, RetryAfter, Sender
@@ -109,6 +109,27 @@ async def test_enqueue_is_idempotent_and_respects_settings(sessions, clock):
     assert await enqueue(sessions, pushes, clock) == 0
     assert await enqueue(sessions, [push(4, kind="news")], clock) == 1  # news is on for user 4
     assert sorted(r.key for r in await rows(sessions)) == ["1:outage:s:p", "2:outage:s:p", "4:news:s:p"]
+
+
+async def test_broadcast_enqueue_writes_the_rows_the_per_row_path_writes(sessions, clock):
+    """One notice and one file to many users (a broadcast: one INSERT … SELECT a chunk) makes the rows that
+    pushes with a notice each make: the same keys in the same order, the same users left out, the same data."""
+    await users(sessions, *range(1, 9))
+    await users(sessions, 9, is_active=False)
+    await users(sessions, 10, notify_news=False)
+    shared, photo = NewsNotice(html="Отключение <b>воды</b> & «света»"), Media(type=MediaType.photo, file_id="F1")
+    one = [Push(u, "news", "n1", "2026-11", shared, urgent=True, media=photo) for u in (2, 3, 5, 9, 10, 11)]
+    assert await enqueue(sessions, one[:2], clock) == 2
+    assert await enqueue(sessions, one, clock) == 1  # 2 and 3 queued already; 9 blocked, 10 opted out, 11 unknown
+    each = [Push(u, "news", "n1", "2026-11", NewsNotice(html=shared.html), urgent=True,
+                 media=Media(type=MediaType.photo, file_id="F1")) for u in (7, 6)]  # descending: row by row
+    assert await enqueue(sessions, each, clock) == 2
+    got = [(r.key, r.user_id, r.kind, r.payload, r.media, r.urgent, r.status, r.attempts, r.not_before,
+            r.created_at) for r in await rows(sessions)]
+    now = clock.utcnow()
+    assert got == [(f"{u}:news:n1:2026-11", u, "news", {"html": shared.html}, {"type": "photo", "file_id": "F1"},
+                    True, "pending", 0, now, now) for u in (2, 3, 5, 7, 6)]
+    assert await enqueue(sessions, one, clock) == 0
 
 
 # ------------------------------------------------------------------------------------------------ sending
