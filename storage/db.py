@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import re
 import sqlite3
 import weakref
@@ -187,6 +188,7 @@ READ_BLOCK = {"isolation_level": "AUTOCOMMIT", "read_block": True}
 _LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # the statements are SQLAlchemy's compiled ones, a few hundred strings
 def _plain_read(statement: str) -> bool:
     head = statement.lstrip()[:6].upper()
     return head == "SELECT" and _LOCKING_READ.search(statement) is None
