@@ -23,6 +23,7 @@ class LinkAccount(StatesGroup):
     applicant = State()  # шаг 3в: запрос в УК — как зовут жителя
     relation = State()  # шаг 3в: запрос в УК — кем житель приходится плательщику
     confirm = State()  # шаг 4: «Проверьте данные»
+    phone_pick = State()  # контакт, отправленный вне подключения: какой из счетов с этим телефоном подключить
 
 
 class LinkData(FlowData):

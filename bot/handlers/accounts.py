@@ -382,6 +382,51 @@ async def _gate_refused(message: Message, state: FSMContext, sessions: Sessions,
     return True
 
 
+# ---------------------------------------------------------------------------------------------- a contact, no dialog
+
+
+async def contact_outside(message: Message, state: FSMContext, sessions: Sessions) -> None:
+    """A contact shared with no dialog open (a share button left from before, a phone sent on its own): the accounts
+    its phone proves are offered — the same proof as step 3 of «Подключить лицевой счёт», then its step 4."""
+    contact = message.contact
+    link = t.BTN_LINK
+    if contact.user_id != message.from_user.id:
+        await message.answer(fmt(t.PHONE_CONTACT_NOT_OWN, link=link), reply_markup=kb.link_offer())
+        return
+    found = await svc.accounts_by_phone(sessions, message.from_user.id, contact.phone_number)
+    if found.phone is None:
+        await message.answer(fmt(t.PHONE_NOT_RUSSIAN, phone=contact.phone_number, link=link),
+                             reply_markup=kb.link_offer())
+    elif found.too_many:
+        await message.answer(fmt(t.PHONE_TOO_MANY, phone=found.phone, link=link), reply_markup=kb.link_offer())
+    elif not found.accounts:
+        text = t.PHONE_ALL_LINKED if found.linked else t.PHONE_FOUND_NONE
+        await message.answer(fmt(text, phone=found.phone, link=link), reply_markup=kb.link_offer())
+    elif len(found.accounts) == 1:
+        await _to_check(message, state, sessions, LinkData(account_id=found.accounts[0].account_id, proof="phone"),
+                        t.PHONE_FOUND_ONE)
+    else:
+        await LinkData(choices=[a.account_id for a in found.accounts], proof="phone").save(state)
+        await state.set_state(LinkAccount.phone_pick)
+        await message.answer(t.PHONE_FOUND_MANY, reply_markup=kb.phone_accounts(found.accounts))
+
+
+async def phone_account_picked(query: CallbackQuery, callback_data: ProviderCD, state: FSMContext,
+                               sessions: Sessions) -> None:
+    data = await LinkData.load(state)
+    if data.proof != "phone" or callback_data.account_id not in data.choices:  # only the accounts the phone proved
+        await query.answer(ct.NOT_YOURS, show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    data.account_id, data.choices = callback_data.account_id, []
+    await _to_check(query.message, state, sessions, data, t.PHONE_MATCHED)
+
+
+async def phone_pick_hint(message: Message) -> None:
+    await message.answer(t.PHONE_PICK_HINT)
+
+
 # ---------------------------------------------------------------------------------------------- step 4: check, link
 
 
@@ -498,6 +543,10 @@ def router() -> Router:
     r.message.register(applicant_typed, LinkAccount.applicant, TYPED)
     r.message.register(relation_hint, LinkAccount.relation, NOT_MENU)
     r.callback_query.register(relation_picked, RelationCD.filter(), LinkAccount.relation)
+    # a contact shared with no dialog open: the accounts its phone proves
+    r.message.register(contact_outside, StateFilter(None), F.contact)
+    r.callback_query.register(phone_account_picked, ProviderCD.filter(), LinkAccount.phone_pick)
+    r.message.register(phone_pick_hint, LinkAccount.phone_pick, NOT_MENU)
     # step 4: check, link
     r.callback_query.register(connect, ConfirmCD.filter(F.action == Confirm.link), LinkAccount.confirm)
     r.callback_query.register(cancel_link, ConfirmCD.filter(F.action == Confirm.cancel), LinkAccount.confirm)

@@ -24,7 +24,7 @@ from bot.fsm.accounts import (
 )
 from bot.fsm.payments import PayAction, PayCD
 from bot.keyboards.paginator import nav_row
-from bot.services.accounts import AccountCard, AccountChoice
+from bot.services.accounts import AccountCard, AccountChoice, AccountSummary
 from bot.services.houses import HouseSearch
 from bot.texts import accounts as t
 from bot.texts import common as ct
@@ -66,6 +66,11 @@ def share_phone() -> ReplyKeyboardMarkup:
 def providers(choices: tuple[AccountChoice, ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_btn(c.provider, ProviderCD(account_id=c.account_id))]
                                                  for c in choices])
+
+
+def phone_accounts(found: tuple[AccountSummary, ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.phone_choice(a), ProviderCD(account_id=a.account_id))]
+                                                 for a in found])
 
 
 def other_proofs(bill: bool = True) -> InlineKeyboardMarkup:

@@ -216,19 +216,25 @@ async def find_account(sessions: Sessions, user_id: int, house_id: int, raw_numb
 # --------------------------------------------------------------------------------------------- proofs
 
 
+async def _save_phone(s: AsyncSession, user_id: int, raw_phone: str) -> str | None:
+    """The phone the user shared, saved on the user (they chose to share it); normalised, or None if not Russian."""
+    phone = normalize_phone(raw_phone)
+    user = await ensure_user(s, user_id)
+    if phone:
+        user.phone = phone
+    else:
+        digits = re.sub(r"\D", "", raw_phone or "")
+        if digits:
+            user.phone = ("+" + digits)[:16]
+    return phone
+
+
 async def prove_by_phone(sessions: Sessions, user_id: int, account_id: int, raw_phone: str) -> bool:
     """The user's own phone (from the contact button) against the payer's and the owners' phones on record.
 
     The phone is saved on the user either way: the user chose to share it."""
-    phone = normalize_phone(raw_phone)
     async with sessions.begin() as s:
-        user = await ensure_user(s, user_id)
-        if phone:
-            user.phone = phone
-        else:
-            digits = re.sub(r"\D", "", raw_phone or "")
-            if digits:
-                user.phone = ("+" + digits)[:16]
+        phone = await _save_phone(s, user_id, raw_phone)
         if phone is None:
             return False
         acc = await s.get(Account, account_id)
@@ -238,6 +244,39 @@ async def prove_by_phone(sessions: Sessions, user_id: int, account_id: int, raw_
             return True
         owners = (await s.execute(select(Owner.phone).where(Owner.premises_id == acc.premises_id))).scalars()
         return any(normalize_phone(p or "") == phone for p in owners)
+
+
+MAX_PHONE_ACCOUNTS = 8  # accounts offered for one shared phone (a number on a whole house's rows is not a person's)
+
+
+@dataclass(frozen=True)
+class PhoneAccounts:
+    """The accounts the user's own phone proves: the payer's phone or an owner's phone of its premises on record."""
+
+    phone: str | None  # +7XXXXXXXXXX; None when the shared number is not a Russian one
+    accounts: tuple[AccountSummary, ...] = ()
+    linked: int = 0  # of the matching accounts, those linked to the user already
+    too_many: bool = False  # more than MAX_PHONE_ACCOUNTS: offered none, the flow by address and number instead
+
+
+async def accounts_by_phone(sessions: Sessions, user_id: int, raw_phone: str) -> PhoneAccounts:
+    """A contact shared outside the linking flow: the accounts it proves that are not yet the user's, in the order
+    of their numbers. The phone is saved on the user, as in the flow."""
+    async with sessions.begin() as s:
+        phone = await _save_phone(s, user_id, raw_phone)
+        if phone is None:
+            return PhoneAccounts(None)
+        owned = select(Owner.premises_id).where(Owner.phone == phone)
+        ids = (await s.execute(
+            select(Account.id).where((Account.payer_phone == phone) | Account.premises_id.in_(owned))
+            .order_by(Account.account_number, Account.id).limit(MAX_PHONE_ACCOUNTS + 1)
+        )).scalars().all()
+        if len(ids) > MAX_PHONE_ACCOUNTS:  # an office or dispatcher number on many rows, not one resident's
+            return PhoneAccounts(phone, too_many=True)
+        mine = set((await s.execute(select(AccountLink.account_id).where(
+            AccountLink.user_id == user_id, AccountLink.account_id.in_(ids)))).scalars()) if ids else set()
+        found = [await _summary(s, i) for i in ids if i not in mine]
+        return PhoneAccounts(phone, tuple(f for f in found if f is not None), len(mine))
 
 
 async def _failures(s: AsyncSession, user_id: int, account_id: int, day: dt.date) -> int:

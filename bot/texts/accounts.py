@@ -425,6 +425,40 @@ def resident_decided(view: RequestView, approve: bool, manager: OrgContact | Non
 
 
 PHONE_MATCHED = "✅ Номер телефона совпал."
+# a contact shared outside «Подключить лицевой счёт» (a keyboard left from before, a phone sent on its own)
+PHONE_FOUND_ONE = "✅ Ваш номер телефона совпал с номером плательщика или собственника в реестре УК."
+PHONE_FOUND_MANY = (
+    "✅ Ваш номер телефона совпал с номером плательщика или собственника у нескольких лицевых счетов. "
+    "Выберите, какой подключить (остальные можно подключить потом так же):"
+)
+PHONE_FOUND_NONE = (
+    "Номер {phone} не найден у плательщиков и собственников в реестре УК.\n"
+    "Чтобы подключить лицевой счёт, нажмите «{link}» и укажите адрес дома и номер счёта из квитанции."
+)
+PHONE_ALL_LINKED = (
+    "Лицевые счета с номером {phone} уже подключены к вашему кабинету — они есть в «Лицевые счета». "
+    "Чтобы подключить другой счёт, нажмите «{link}»."
+)
+PHONE_TOO_MANY = (
+    "Номер {phone} указан в реестре УК у слишком многих лицевых счетов, чтобы подключить их по нему. "
+    "Нажмите «{link}» и укажите адрес дома и номер счёта из квитанции."
+)
+PHONE_NOT_RUSSIAN = (
+    "Номер {phone} — не российский, по нему лицевой счёт не найти. "
+    "Нажмите «{link}» и укажите адрес дома и номер счёта из квитанции."
+)
+PHONE_CONTACT_NOT_OWN = (
+    "Это чужой контакт. Чтобы подключить лицевой счёт по телефону, нажмите «{link}»: "
+    "на шаге подтверждения бот попросит ваш собственный номер."
+)
+PHONE_PICK_HINT = "Выберите лицевой счёт кнопкой выше или нажмите /cancel."
+
+
+def phone_choice(s: AccountSummary) -> str:
+    """A button of the phone's accounts (plain text: a button is not HTML)."""
+    return f"№ {s.number} — {s.provider}: {s.address}, {s.premises}"
+
+
 BILL_MATCHED = "✅ Сумма совпадает с последней квитанцией."
 
 # the registry sent to the staff chat as a file
