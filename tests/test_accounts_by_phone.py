@@ -121,6 +121,20 @@ async def test_a_number_on_too_many_accounts_is_not_a_proof_for_any(client, sess
     assert await state_of(dp, client) is None
 
 
+async def test_accounts_linked_already_do_not_count_against_the_limit(client, sessions, dp):
+    w = await world(sessions)
+    from storage.models import Account
+
+    async with sessions.begin() as s:
+        many = [Account(account_number=f"9{i:03d}", provider_id=w.uk.id, premises_id=w.other_flat.id,
+                        payer_name="Собственник многих квартир", payer_phone="+74951112233") for i in range(9)]
+        s.add_all(many)
+    await link(sessions, client.user.id, many[0], many[1])  # a landlord who linked two of nine by number
+    (reply,) = await client.share_contact("+74951112233")
+    assert reply.text == t.PHONE_FOUND_MANY
+    assert [b.split(" — ")[0] for b in reply.buttons] == [f"№ 9{i:03d}" for i in range(2, 9)]
+
+
 async def test_a_contact_inside_another_dialog_is_not_taken_for_linking(client, sessions, dp):
     w = await world(sessions)
     await link(sessions, client.user.id, w.account)

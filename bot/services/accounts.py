@@ -255,7 +255,7 @@ class PhoneAccounts:
 
     phone: str | None  # +7XXXXXXXXXX; None when the shared number is not a Russian one
     accounts: tuple[AccountSummary, ...] = ()
-    linked: int = 0  # of the matching accounts, those linked to the user already
+    linked: int = 0  # when none is left to offer: how many of the phone's accounts are the user's already
     too_many: bool = False  # more than MAX_PHONE_ACCOUNTS: offered none, the flow by address and number instead
 
 
@@ -267,16 +267,19 @@ async def accounts_by_phone(sessions: Sessions, user_id: int, raw_phone: str) ->
         if phone is None:
             return PhoneAccounts(None)
         owned = select(Owner.premises_id).where(Owner.phone == phone)
+        proven = (Account.payer_phone == phone) | Account.premises_id.in_(owned)
+        mine = select(AccountLink.account_id).where(AccountLink.user_id == user_id)
         ids = (await s.execute(
-            select(Account.id).where((Account.payer_phone == phone) | Account.premises_id.in_(owned))
+            select(Account.id).where(proven, Account.id.not_in(mine))
             .order_by(Account.account_number, Account.id).limit(MAX_PHONE_ACCOUNTS + 1)
         )).scalars().all()
         if len(ids) > MAX_PHONE_ACCOUNTS:  # an office or dispatcher number on many rows, not one resident's
             return PhoneAccounts(phone, too_many=True)
-        mine = set((await s.execute(select(AccountLink.account_id).where(
-            AccountLink.user_id == user_id, AccountLink.account_id.in_(ids)))).scalars()) if ids else set()
-        found = [await _summary(s, i) for i in ids if i not in mine]
-        return PhoneAccounts(phone, tuple(f for f in found if f is not None), len(mine))
+        if not ids:
+            linked = (await s.execute(select(func.count()).where(proven, Account.id.in_(mine)))).scalar_one()
+            return PhoneAccounts(phone, linked=linked)
+        found = [await _summary(s, i) for i in ids]
+        return PhoneAccounts(phone, tuple(f for f in found if f is not None))
 
 
 async def _failures(s: AsyncSession, user_id: int, account_id: int, day: dt.date) -> int:
