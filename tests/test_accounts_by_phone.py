@@ -60,7 +60,7 @@ async def test_several_accounts_are_offered_and_only_they_can_be_picked(client, 
 
     # typed text keeps the choice; a forged button of someone else's account is refused
     (hint,) = await client.send("первый")
-    assert hint.text == t.PHONE_PICK_HINT
+    assert hint.text == t.PHONE_PICK_HINT and hint.buttons == reply.buttons
     assert await state_of(dp, client) == LinkAccount.phone_pick.state
     forged = await client.click_data(ProviderCD(account_id=w.other_account.id).pack())
     assert forged[0].text == ct.NOT_YOURS

@@ -423,8 +423,10 @@ async def phone_account_picked(query: CallbackQuery, callback_data: ProviderCD, 
     await _to_check(query.message, state, sessions, data, t.PHONE_MATCHED)
 
 
-async def phone_pick_hint(message: Message) -> None:
-    await message.answer(t.PHONE_PICK_HINT)
+async def phone_pick_hint(message: Message, state: FSMContext, sessions: Sessions) -> None:
+    """Text while the choice is open: the choice again, under the hint (the buttons above may be far up)."""
+    choices = await svc.account_summaries(sessions, (await LinkData.load(state)).choices)
+    await message.answer(t.PHONE_PICK_HINT, reply_markup=kb.phone_accounts(choices) if choices else None)
 
 
 # ---------------------------------------------------------------------------------------------- step 4: check, link

@@ -366,6 +366,13 @@ async def account_summary(sessions: Sessions, account_id: int) -> AccountSummary
         return await _summary(s, account_id)
 
 
+async def account_summaries(sessions: Sessions, account_ids: list[int]) -> tuple[AccountSummary, ...]:
+    """Those of the accounts that still exist, in the order given."""
+    async with sessions() as s:
+        found = [await _summary(s, i) for i in account_ids]
+    return tuple(f for f in found if f is not None)
+
+
 @dataclass(frozen=True)
 class ClosedRequest:
     """A request to the УК's staff that the resident's own proof made moot: its staff message is to say so."""
