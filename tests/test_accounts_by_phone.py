@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.fsm.accounts import LinkAccount, ProviderCD
 from bot.texts import accounts as t
 from bot.texts import common as ct
-from storage.models import AccountLink, Owner, User
+from storage.models import Account, AccountLink, Owner, User
 from tests.factories import PAYER_PHONE, link, world
 
 
@@ -109,13 +109,18 @@ async def test_a_foreign_number_is_named_and_nothing_is_offered(client, sessions
     assert await state_of(dp, client) is None
 
 
+async def nine_accounts_with_one_phone(sessions, w) -> list[Account]:
+    """Accounts 9000 … 9008, each with the payer phone +74951112233 (one more than the bot offers)."""
+    async with sessions.begin() as s:
+        many = [Account(account_number=f"9{i:03d}", provider_id=w.uk.id, premises_id=w.other_flat.id,
+                        payer_name="Офис", payer_phone="+74951112233") for i in range(9)]
+        s.add_all(many)
+    return many
+
+
 async def test_a_number_on_too_many_accounts_is_not_a_proof_for_any(client, sessions, dp):
     w = await world(sessions)
-    from storage.models import Account
-
-    async with sessions.begin() as s:
-        s.add_all([Account(account_number=f"9{i:03d}", provider_id=w.uk.id, premises_id=w.other_flat.id,
-                           payer_name="Офис", payer_phone="+74951112233") for i in range(9)])
+    await nine_accounts_with_one_phone(sessions, w)
     (reply,) = await client.share_contact("+74951112233")
     assert "слишком многих" in reply.text and reply.buttons == [t.BTN_LINK]
     assert await state_of(dp, client) is None
@@ -123,12 +128,7 @@ async def test_a_number_on_too_many_accounts_is_not_a_proof_for_any(client, sess
 
 async def test_accounts_linked_already_do_not_count_against_the_limit(client, sessions, dp):
     w = await world(sessions)
-    from storage.models import Account
-
-    async with sessions.begin() as s:
-        many = [Account(account_number=f"9{i:03d}", provider_id=w.uk.id, premises_id=w.other_flat.id,
-                        payer_name="Собственник многих квартир", payer_phone="+74951112233") for i in range(9)]
-        s.add_all(many)
+    many = await nine_accounts_with_one_phone(sessions, w)
     await link(sessions, client.user.id, many[0], many[1])  # a landlord who linked two of nine by number
     (reply,) = await client.share_contact("+74951112233")
     assert reply.text == t.PHONE_FOUND_MANY

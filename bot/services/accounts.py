@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -278,8 +279,7 @@ async def accounts_by_phone(sessions: Sessions, user_id: int, raw_phone: str) ->
         if not ids:
             linked = (await s.execute(select(func.count()).where(proven, Account.id.in_(mine)))).scalar_one()
             return PhoneAccounts(phone, linked=linked)
-        found = [await _summary(s, i) for i in ids]
-        return PhoneAccounts(phone, tuple(f for f in found if f is not None))
+        return PhoneAccounts(phone, await _summaries(s, ids))
 
 
 async def _failures(s: AsyncSession, user_id: int, account_id: int, day: dt.date) -> int:
@@ -366,11 +366,15 @@ async def account_summary(sessions: Sessions, account_id: int) -> AccountSummary
         return await _summary(s, account_id)
 
 
-async def account_summaries(sessions: Sessions, account_ids: list[int]) -> tuple[AccountSummary, ...]:
+async def _summaries(s: AsyncSession, account_ids: Sequence[int]) -> tuple[AccountSummary, ...]:
     """Those of the accounts that still exist, in the order given."""
-    async with sessions() as s:
-        found = [await _summary(s, i) for i in account_ids]
+    found = [await _summary(s, i) for i in account_ids]
     return tuple(f for f in found if f is not None)
+
+
+async def account_summaries(sessions: Sessions, account_ids: list[int]) -> tuple[AccountSummary, ...]:
+    async with sessions() as s:
+        return await _summaries(s, account_ids)
 
 
 @dataclass(frozen=True)
