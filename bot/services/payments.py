@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.accounts import PENALTY_SERVICE
+from bot.services.export import csv_text, xlsx_row
 from bot.services.houses import account_place, house_address, premises_label
 from bot.services.qr import Payee, payee_problems
 from bot.services.users import ensure_user
@@ -616,13 +617,6 @@ def export_name(period: str, provider_ogrn: str | None, fmt: str) -> str:
     return f"payments_{period}{'_' + provider_ogrn if provider_ogrn else ''}.{fmt}"
 
 
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tuple[str, str], fmt: str) -> bytes:
     """CSV (UTF-8 with BOM, «;») or XLSX; ``statuses``: the words for (paid, to refund)."""
     import csv
@@ -636,9 +630,9 @@ def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tup
         w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
         w.writerow(headers)
         for row in table:
-            w.writerow([_cell(f"{v:.2f}".replace(".", ",") if isinstance(v, Decimal) else
-                              v.strftime("%d.%m.%Y %H:%M") if isinstance(v, dt.datetime) else
-                              "" if v is None else str(v)) for v in row])
+            w.writerow([csv_text(f"{v:.2f}".replace(".", ",") if isinstance(v, Decimal) else
+                                 v.strftime("%d.%m.%Y %H:%M") if isinstance(v, dt.datetime) else
+                                 "" if v is None else str(v)) for v in row])
         return ("\ufeff" + buf.getvalue()).encode("utf-8")
     from openpyxl import Workbook
 
@@ -646,14 +640,10 @@ def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tup
     ws = wb.active
     ws.append(list(headers))
     for row in table:
-        ws.append([_cell(v) if isinstance(v, str) else v for v in row])
+        xlsx_row(ws, row)  # texts as string cells, a formula-like one quote-prefixed (no apostrophe in the value)
         for col in "DE":
             ws[f"{col}{ws.max_row}"].number_format = "0.00"
         ws[f"I{ws.max_row}"].number_format = "DD.MM.YYYY HH:MM"
-    for c in ws.iter_rows(min_row=2):
-        for cell in c:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
