@@ -90,6 +90,7 @@ async def test_a_long_report_comes_as_a_file(staff):
     replies = await staff.send_document("outages.csv", (header + rows).encode(), mime="text/csv")
     sent = replies[-1]
     assert sent.method == "sendDocument" and "Реестр из «outages.csv» не загружен" in sent.text
+    assert "Ошибок: 1200" in sent.text  # all of them, not only the 1 000 the file lists
     assert isinstance(sent.raw, SendDocument) and sent.raw.document.filename == ta.IMPORT_REPORT_FILE
     body = sent.raw.document.data.decode()
     assert body.count("outages.csv:") == 1000 and "… и ещё 200 проблем" in body  # the first 1 000, then a count

@@ -86,7 +86,7 @@ async def _send_report(message: Message, name: str, report, pushes: int) -> None
     if len(body) <= REPORT_IN_MESSAGE:
         await message.reply(fmt("<pre>{report}</pre>", report=body))
         return
-    caption = (fmt(ta.IMPORT_REJECTED_FILE, name=name, errors=len(report.errors)) if not report.ok
+    caption = (fmt(ta.IMPORT_REJECTED_FILE, name=name, errors=report.problems) if not report.ok
                else fmt(ta.IMPORT_DONE_FILE, name=name))
     await message.reply_document(BufferedInputFile(body.encode("utf-8"), filename=ta.IMPORT_REPORT_FILE),
                                  caption=caption)
