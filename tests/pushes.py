@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.local_session import parse_html
 from bot.views.pushes import render
 from storage.models import Notification
@@ -24,3 +26,10 @@ def buttons_of(n: Notification) -> list[tuple[str, str]]:
     if markup is None:
         return []
     return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
+
+
+async def delivered(sessions) -> None:
+    """Everything queued now reached its resident (as the sender marks it): a notice still waiting in the outbox
+    gives way to the next state of its subject, one that was delivered is followed by «Изменено»."""
+    async with sessions.begin() as s:
+        await s.execute(update(Notification).where(Notification.status == "pending").values(status="sent"))

@@ -19,7 +19,7 @@ from bot.texts import notify as t
 from bot.texts import settings as ts
 from storage.models import House, Notification, Outage, User
 from tests.factories import link, world
-from tests.pushes import shown
+from tests.pushes import delivered, shown
 
 
 async def rows(sessions) -> list[Notification]:
@@ -119,6 +119,7 @@ async def test_changed_outage_full_to_newcomers_was_now_to_the_others(sessions, 
                                 starts=dt.datetime(2026, 11, 25, 10), ends=dt.datetime(2026, 11, 25, 20),
                                 kind="planned", reason="ремонт")
     assert await svc.publish_outages(sessions, [o.id], clock) == 1
+    await delivered(sessions)
     await link(sessions, 112, w.power_account)  # linked after the announcement
     await svc.change_outage(sessions, clock, o.id, ends=dt.datetime(2026, 11, 26, 18))
     assert await svc.publish_outages(sessions, [o.id], clock) == 2
@@ -139,6 +140,7 @@ async def test_cancel_is_no_news_to_someone_never_told(sessions, clock):
                                 starts=dt.datetime(2026, 11, 25, 10), ends=dt.datetime(2026, 11, 25, 20),
                                 kind="planned", reason=None)
     await svc.publish_outages(sessions, [o.id], clock)
+    await delivered(sessions)
     await link(sessions, 112, w.power_account)
     await svc.change_outage(sessions, clock, o.id, status="cancelled")
     assert await svc.publish_outages(sessions, [o.id], clock) == 1

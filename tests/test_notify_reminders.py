@@ -14,7 +14,7 @@ from bot.services import outages
 from bot.services.notify import reminders
 from storage.models import AgendaItem, Meeting, Meter, Notification, Outage, Owner, Reading, User, Vote
 from tests.factories import link, world
-from tests.pushes import buttons_of, text_of
+from tests.pushes import buttons_of, delivered, text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -124,7 +124,8 @@ async def test_outage_reaches_every_resident_of_the_house_once(sessions, clock):
     assert sorted(n.user_id for n in ns) == [111, 112, 113]
     assert all("горячей воды" in text_of(n) and "20 ноября, 10:00" in text_of(n) for n in ns)
     assert not any(n.urgent for n in ns)
-    # a change bumps the revision: one more notice each
+    # a change bumps the revision: one more notice each («Изменено» to those who got the first one)
+    await delivered(sessions)
     info = await outages.change_outage(sessions, clock, oid, ends=dt.datetime(2026, 11, 22, 18, 0))
     assert info.revision == 2
     assert await outages.publish_outages(sessions, [oid], clock) == 3

@@ -17,7 +17,7 @@ from bot.services.registry import import_and_publish
 from bot.views.pushes import render
 from storage.models import Meter, Notification, Outage, User
 from tests.factories import link, world
-from tests.pushes import text_of
+from tests.pushes import delivered, text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -58,6 +58,7 @@ async def test_registry_correction_of_a_cancelled_outage_is_no_news(settings, se
     await link(sessions, 222, w.other_account)  # the other house hears nothing at all
     report, pushes = await import_and_publish(sessions, str(_outage_file(tmp_path / "a", w.house.house_guid, "Ремонт")), clock, settings.quiet_hours)
     assert report.ok and pushes == 1
+    await delivered(sessions)
     async with sessions() as s:
         oid = (await s.execute(select(Outage.id))).scalar_one()
     await outages.change_outage(sessions, clock, oid, status="cancelled")

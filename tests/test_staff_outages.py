@@ -10,7 +10,7 @@ from bot.services.outages import OutageInfo, create_outage, publish_outages
 from bot.texts import notify as t
 from storage.models import Notification, Outage
 from tests.factories import World, link, world
-from tests.pushes import text_of
+from tests.pushes import delivered, text_of
 
 
 async def notes(sessions) -> list[Notification]:
@@ -22,13 +22,15 @@ Spec = tuple[str, dt.datetime, dt.datetime, str]  # resource, starts, ends (loca
 
 
 async def announced(sessions, clock, *specs: Spec) -> tuple[World, list[OutageInfo]]:
-    """The test world with resident 111 linked in its house, and outages there made by the staff and announced."""
+    """The test world with resident 111 linked in its house, and outages there made by the staff, announced and
+    delivered."""
     w = await world(sessions)
     await link(sessions, 111, w.account)
     made = [await create_outage(sessions, clock, house_id=w.house.id, resource=resource, starts=starts, ends=ends,
                                 kind=kind, reason=None)
             for resource, starts, ends, kind in specs]
     await publish_outages(sessions, [o.id for o in made], clock)
+    await delivered(sessions)
     return w, made
 
 

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.houses import house_address
@@ -240,6 +240,24 @@ async def publish_outages(sessions: async_sessionmaker[AsyncSession], outage_ids
     return await enqueue(sessions, pushes, clock)
 
 
+STALE = "superseded: the outage changed before it was sent"
+
+
+async def drop_stale_pushes(db: AsyncSession | AsyncConnection, outage_id: int, revision: int) -> None:
+    """In the transaction that gives an outage its new ``revision``: its pushes still waiting in the outbox (held
+    by quiet hours, or not reached by the sender yet) no longer say what is true — a notice of an earlier
+    revision, an eve reminder of the outage as it was. They are marked skipped, never sent: the notice of the new
+    state replaces them (a resident who got none of them is told as one never told, and one told on the eve day
+    needs no reminder). A push being sent already is left alone."""
+    subject = f"o{outage_id}"
+    current = push_key(0, PushKind.outage, subject, f"r{revision}").partition(":")[2]
+    notice = ((Notification.kind == PushKind.outage) & Notification.key.like(f"%:{PushKind.outage}:{subject}:%")
+              & ~Notification.key.like(f"%:{current}"))
+    eve = (Notification.kind == PushKind.outage_eve) & Notification.key.like(f"%:{PushKind.outage_eve}:{subject}:%")
+    await db.execute(update(Notification).where(Notification.status == "pending", notice | eve)
+                     .values(status="skipped", error=STALE).execution_options(synchronize_session=False))
+
+
 async def publish_active(sessions: async_sessionmaker[AsyncSession], clock: Clock,
                          quiet_hours: str = DEFAULT_QUIET) -> int:
     """Safety net for the scheduler: every outage not over yet is (re)published; known keys add nothing."""
@@ -422,6 +440,7 @@ async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
         )
         if written.rowcount != 1:  # lost the race between the read and the write (no row lock on SQLite)
             raise OutageError(OutageReason.changed_meanwhile)
+        await drop_stale_pushes(s, outage_id, seen + 1)
         await s.refresh(o)
         return _info(o, house, clock)
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.services.address import house_search_text
+from bot.services.outages import drop_stale_pushes
 from bot.services.registry.parse import ORDER, SPEC_BY_NAME, ParsedFile, Problem, Problems, source_phrase
 from bot.services.registry.report import Counts
 from storage.models import (
@@ -309,6 +310,7 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         changed_ids: list[int] = []
+        revised: list[tuple[int, int]] = []  # outages residents must hear about again: (id, new revision)
         for row in pf.rows:
             new = target.build(row.values, ids)
             key = tuple(new[k] for k in target.unique)
@@ -347,6 +349,7 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
             elif old["status"] == "active":
                 merged["revision"] = (old["revision"] or 1) + 1
                 changed_ids.append(old["id"])
+                revised.append((old["id"], merged["revision"]))
             # else: the staff cancelled or ended this outage and residents were told so; a registry correction
             # (a typo in the reason, another end) is stored but is no news to them
             updates.append(merged | {"id": old["id"]})
@@ -361,6 +364,8 @@ async def write(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids, p
                        "_updated_at": now} for u in updates]
             for chunk in progress(_chunks(params), len(params), f"{pf.label}: обновление", chunked=True):
                 await conn.execute(stmt, chunk)
+        for outage_id, revision in revised:  # what the outbox still holds of them says what is no longer true
+            await drop_stale_pushes(conn, outage_id, revision)
         if name in PARENTS and inserts:
             await ids.refresh(conn, name)
         if name in ("outages", "meetings", "agenda") and (inserts or changed_ids):
