@@ -37,7 +37,7 @@ from bot.fsm.accounts import (
     wrong_numbers,
 )
 from bot.handlers import staff_cards as cards_adapter
-from bot.handlers.dialog import NOT_MENU, TYPED, drop_dialog, leave_dialog
+from bot.handlers.dialog import NOT_COMMAND, TYPED, drop_dialog, leave_dialog
 from bot.handlers.messages import drop_buttons, show
 from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
@@ -266,7 +266,11 @@ async def proof_hint(message: Message, state: FSMContext, sessions: Sessions, cl
     if amount is not None:  # a sum typed without «Ввести сумму» first: it is the answer all the same
         await _bill_answer(message, state, sessions, clock, amount)
         return
-    await message.answer(fmt(t.PROOF_HINT, share=t.BTN_SHARE_PHONE), reply_markup=kb.share_phone())
+    # the other proofs again, under the hint: the buttons above may be far up, or gone after a restart (the phone
+    # button stays under the input field)
+    data = await LinkData.load(state)
+    left = await svc.bill_attempts_left(sessions, message.from_user.id, data.account_id or 0, clock.today())
+    await message.answer(fmt(t.PROOF_HINT, share=t.BTN_SHARE_PHONE), reply_markup=kb.other_proofs(bill=left != 0))
 
 
 async def bill_chosen(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
@@ -536,19 +540,19 @@ def router() -> Router:
     r.callback_query.register(provider_picked, ProviderCD.filter(), LinkAccount.number)
     # step 3: the proof
     r.message.register(contact_shared, StateFilter(LinkAccount.proof, LinkAccount.bill_total), F.contact)
-    r.message.register(proof_hint, LinkAccount.proof, NOT_MENU)
+    r.message.register(proof_hint, LinkAccount.proof, NOT_COMMAND)
     r.callback_query.register(bill_chosen, ProofCD.filter(F.method == Proof.bill),
                               StateFilter(LinkAccount.proof, LinkAccount.bill_total))
     r.message.register(bill_typed, LinkAccount.bill_total, TYPED)
     r.callback_query.register(staff_chosen, ProofCD.filter(F.method == Proof.staff),
                               StateFilter(LinkAccount.proof, LinkAccount.bill_total))
     r.message.register(applicant_typed, LinkAccount.applicant, TYPED)
-    r.message.register(relation_hint, LinkAccount.relation, NOT_MENU)
+    r.message.register(relation_hint, LinkAccount.relation, NOT_COMMAND)
     r.callback_query.register(relation_picked, RelationCD.filter(), LinkAccount.relation)
     # a contact shared with no dialog open: the accounts its phone proves
     r.message.register(contact_outside, StateFilter(None), F.contact)
     r.callback_query.register(phone_account_picked, ProviderCD.filter(), LinkAccount.phone_pick)
-    r.message.register(phone_pick_hint, LinkAccount.phone_pick, NOT_MENU)
+    r.message.register(phone_pick_hint, LinkAccount.phone_pick, NOT_COMMAND)
     # step 4: check, link
     r.callback_query.register(connect, ConfirmCD.filter(F.action == Confirm.link), LinkAccount.confirm)
     r.callback_query.register(cancel_link, ConfirmCD.filter(F.action == Confirm.cancel), LinkAccount.confirm)

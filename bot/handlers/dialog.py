@@ -15,6 +15,9 @@ MENU_WORDS = frozenset(label for row in ct.MAIN_MENU for label in row)
 NOT_MENU = ~F.text.in_(MENU_WORDS)
 # free text typed into a step: not a command, not a main-menu button
 TYPED = F.text & ~F.text.startswith("/") & NOT_MENU
+# anything sent to a step that waits for a button (text, a sticker, a photo) but a command or a main-menu button:
+# those go on to their sections (/vote, /appeal …), which leave the dialog
+NOT_COMMAND = ~F.text.startswith("/") & NOT_MENU
 
 
 def flow_title(state_name: str | None) -> str | None:
