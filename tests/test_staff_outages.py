@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.services.outages import OutageInfo, create_outage, publish_outages
+from bot.services.outages import OutageInfo, change_outage, create_outage, publish_outages
 from bot.texts import notify as t
 from storage.models import Notification, Outage
 from tests.factories import World, link, world
@@ -234,3 +234,43 @@ async def test_forged_outage_buttons_get_an_alert(staff, sessions):
     assert "Нужны два числа" in r.text
     (r,) = await staff.send("/export -5")
     assert "/export ГГГГ-ММ" in r.text
+
+
+def test_a_passed_date_without_a_year_is_next_years_only_when_near(settings):
+    import pytest
+
+    from bot.services.clock import FixedClock
+    from bot.services.outages import OutageError, OutageReason, parse_local
+
+    clock = FixedClock(settings.tz, dt.datetime(2026, 12, 4, 12))
+    assert parse_local("05.01 10:00", clock) == dt.datetime(2027, 1, 5, 10)  # typed in December: January's
+    assert parse_local("03.12 10:00", clock) == dt.datetime(2026, 12, 3, 10)  # yesterday: an emergency under way
+    assert parse_local("вчера в 9", clock) == dt.datetime(2026, 12, 3, 9)
+    with pytest.raises(OutageError) as exc:
+        parse_local("01.12 10:00", clock)  # a typo for 11.12, not an outage a year from now
+    assert exc.value.reason == OutageReason.past_short_date
+    assert parse_local("01.12.2027 10:00", clock) == dt.datetime(2027, 12, 1, 10)  # with its year it is taken
+
+
+async def test_a_typo_in_the_new_end_is_refused_and_the_step_kept(staff, sessions, clock):
+    _w, (o,) = await announced(sessions, clock, ("hot_water", *NOV_25, "planned"))
+    await staff.send("/outages")
+    await staff.click(t.BTN_EDIT.format(id=o.id))
+    (r,) = await staff.send("10.11 18:00")  # on 19.11: passed this year, and next year's is a year off
+    assert r.text == t.OUTAGE_ERRORS["past_short_date"]
+    (r,) = await staff.send("26.11 18:00")  # the step is kept
+    assert "окончание изменено" in r.text
+
+
+async def test_a_period_across_the_new_year_shows_both_years(sessions, clock):
+    _w, (o, same) = await announced(
+        sessions, clock, ("heat", dt.datetime(2026, 12, 28, 10), dt.datetime(2027, 1, 3, 18), "planned"),
+        ("gas", *NOV_25, "planned"))
+    first, second = [text_of(n) for n in await notes(sessions)]
+    assert "с 28 декабря 2026, 10:00 до 3 января 2027, 18:00" in first
+    assert "с 25 ноября, 11:00 до 25 ноября, 20:00" in second  # one year: none shown
+    info = await change_outage(sessions, clock, same.id, ends=dt.datetime(2027, 2, 1, 18))
+    await publish_outages(sessions, [info.id], clock)
+    changed = text_of((await notes(sessions))[-1])
+    assert "25 ноября 2026, 11:00" in changed and "1 февраля 2027, 18:00" in changed
+    assert o.id != same.id

@@ -36,12 +36,16 @@ SOON = dt.timedelta(hours=12)  # a planned outage starting this soon goes first 
 LEAD = dt.timedelta(hours=1)  # … and at night only when waiting for the morning would leave less warning than this
 STARTED_AGO = dt.timedelta(days=1)  # a new outage may have begun at most this long ago (an emergency under way)
 YEARS = (2000, 2100)  # a year typed by staff outside these is a typo
+# a date typed without its year that has passed this year is next year's («05.01» in December) — if next year's
+# is this near; else it is a typo («01.12» for «11.12»), and the clerk is asked for the year
+NEXT_YEAR_WITHIN = dt.timedelta(days=92)
 
 
 class OutageReason(StrEnum):
     bad_format = "bad_format"  # not a date and time
     no_such_date = "no_such_date"
     no_feb_29 = "no_feb_29"  # «29.02» without a year, after this year's February
+    past_short_date = "past_short_date"  # «01.12» typed on 04.12: passed, and next year's is far off
     bad_time = "bad_time"
     bad_year = "bad_year"  # outside YEARS
     starts_long_ago = "starts_long_ago"
@@ -446,14 +450,15 @@ async def change_outage(sessions: async_sessionmaker[AsyncSession], clock: Clock
 
 
 # ------------------------------------------------------------------------------------------------ typed dates
-_DAY = r"(сегодня|завтра|послезавтра|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)"
+_DAY = r"(вчера|сегодня|завтра|послезавтра|\d{1,2}\.\d{1,2}(?:\.\d{2,4})?)"
+_WORDS = ("вчера", "сегодня", "завтра", "послезавтра")  # days from yesterday
 _AT = re.compile(rf"{_DAY}(?:\s+в)?\s+(\d{{1,2}})(?:[:.](\d{{2}}))?(?:\s*ч(?:ас[а-я]*)?\.?)?")
 _NOW = frozenset({"сейчас", "now", "сразу"})
 
 
 def parse_local(text: str, clock: Clock) -> dt.datetime:
-    """«20.11 10:00», «20.11.2026 10:00», «завтра 9:00», «завтра в 10», «сегодня 18:30», «сейчас» → naive local
-    datetime (minutes; «сейчас» is this minute)."""
+    """«20.11 10:00», «20.11.2026 10:00», «завтра 9:00», «завтра в 10», «вчера в 9», «сегодня 18:30», «сейчас» →
+    naive local datetime (minutes; «сейчас» is this minute)."""
     raw = " ".join((text or "").strip().lower().replace(",", " ").split())
     if raw in _NOW:
         return clock.now().replace(tzinfo=None, second=0, microsecond=0)
@@ -462,8 +467,8 @@ def parse_local(text: str, clock: Clock) -> dt.datetime:
         raise OutageError(OutageReason.bad_format)
     today = clock.today()
     day_s, hh, mm = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-    if day_s in ("сегодня", "завтра", "послезавтра"):
-        day = today + dt.timedelta(days=("сегодня", "завтра", "послезавтра").index(day_s))
+    if day_s in _WORDS:
+        day = today + dt.timedelta(days=_WORDS.index(day_s) - 1)
     else:
         parts = [int(p) for p in day_s.split(".")]
         year = parts[2] if len(parts) == 3 else today.year
@@ -479,6 +484,8 @@ def parse_local(text: str, clock: Clock) -> dt.datetime:
                 day = day.replace(year=day.year + 1)  # «05.01» typed in December
             except ValueError:  # «29.02» after this year's February: next year has none
                 raise OutageError(OutageReason.no_feb_29) from None
+            if day - today > NEXT_YEAR_WITHIN:
+                raise OutageError(OutageReason.past_short_date)
     if hh > 23 or mm > 59:
         raise OutageError(OutageReason.bad_time)
     return dt.datetime.combine(day, dt.time(hh, mm))

@@ -38,9 +38,16 @@ def name(code: str) -> str:
     return vocab.resource_name(code)
 
 
-def when(t_: dt.datetime) -> str:
-    """Local time for people: «20 ноября, 10:00»."""
-    return f"{vocab.day_month(t_)}, {t_:%H:%M}"
+def when(t_: dt.datetime, year: bool = False) -> str:
+    """Local time for people: «20 ноября, 10:00» (``year``: «20 ноября 2027, 10:00»)."""
+    return f"{vocab.day_month(t_)}{f' {t_.year}' if year else ''}, {t_:%H:%M}"
+
+
+def span(starts: dt.datetime, ends: dt.datetime) -> tuple[str, str]:
+    """Both ends of a period, each with its year when the two are in different years («с 28 декабря 2026, 10:00
+    до 3 января 2027, 18:00»): a period that crosses the new year, or an end typed a year off, reads as it is."""
+    year = starts.year != ends.year
+    return when(starts, year), when(ends, year)
 
 
 def when_day(t_: dt.datetime, today: dt.date) -> str:
@@ -56,7 +63,11 @@ def when_day(t_: dt.datetime, today: dt.date) -> str:
 
 def _change_value(c: Change, value: str | None) -> str:
     if c.field in ("starts", "ends"):
-        return when(dt.datetime.fromisoformat(value)) if value else "—"
+        if not value:
+            return "—"
+        # the year when was and now are in different years («10 декабря 2026 → 1 декабря 2027»)
+        years = {dt.datetime.fromisoformat(v).year for v in (c.was, c.now) if v}
+        return when(dt.datetime.fromisoformat(value), len(years) > 1)
     if c.field == "kind":
         return t.OUTAGE_KINDS.get(value or "", value or "—")
     return value or t.NO_REASON
@@ -76,7 +87,8 @@ def notice_text(n: OutageNotice) -> Html:
         head = fmt(t.OUTAGE_CHANGED, resource=res)
     else:
         head = fmt(t.OUTAGE_NEW[o.kind], resource=res, icon=ICONS.get(o.resource, ""))
-    lines = [head, fmt(t.OUTAGE_BODY, address=o.address, starts=when(o.starts), ends=when(o.ends))]
+    starts, ends = span(o.starts, o.ends)
+    lines = [head, fmt(t.OUTAGE_BODY, address=o.address, starts=starts, ends=ends)]
     if n.changes:
         lines.append(Html(t.OUTAGE_CHANGES_HEAD))
         lines += [fmt(t.CHANGE_LINE, what=t.CHANGE_FIELDS.get(c.field, c.field), was=_change_value(c, c.was),
@@ -101,9 +113,9 @@ def contacts(org_name: str | None, phone: str | None, dispatcher: str | None) ->
 def card_text(card: OutageCard) -> Html:
     """«Подробнее»: the outage now, and the УК's and dispatcher's phones."""
     o = card.outage
+    starts, ends = span(o.starts, o.ends)
     return fmt(t.OUTAGE_INFO, resource=genitive(o.resource), kind=t.OUTAGE_KINDS.get(o.kind, o.kind),
-               status=t.OUTAGE_STATUSES.get(o.status, o.status), address=o.address, starts=when(o.starts),
-               ends=when(o.ends), reason=fmt("\n" + t.OUTAGE_REASON, reason=o.reason) if o.reason else "",
+               status=t.OUTAGE_STATUSES.get(o.status, o.status), address=o.address, starts=starts, ends=ends, reason=fmt("\n" + t.OUTAGE_REASON, reason=o.reason) if o.reason else "",
                contacts=contacts(card.org_name, card.org_phone, card.dispatcher_phone))
 
 
@@ -129,28 +141,29 @@ def outages_list(page: Page[OutageInfo]) -> Html:
                                                             pages=page.pages, total=page.total)
     lines = [head] + [
         fmt(t.OUTAGE_LINE, id=o.id, address=o.address, resource=name(o.resource),
-            kind=t.OUTAGE_KINDS.get(o.kind, o.kind), starts=when(o.starts), ends=when(o.ends),
+            kind=t.OUTAGE_KINDS.get(o.kind, o.kind), starts=starts, ends=ends,
             source=t.FROM_REGISTRY if o.source == "registry" else "")
-        for o in page.items
+        for o in page.items for starts, ends in [span(o.starts, o.ends)]
     ]
     return join(lines, "\n\n")
 
 
 def ask_new_ends(o: OutageInfo) -> Html:
-    return fmt(t.ASK_NEW_ENDS, id=o.id, starts=when(o.starts), ends=when(o.ends))
+    starts, ends = span(o.starts, o.ends)
+    return fmt(t.ASK_NEW_ENDS, id=o.id, starts=starts, ends=ends)
 
 
 def ask_sure(o: OutageInfo, status: str) -> Html:
-    return fmt(t.ASK_SURE[status], id=o.id, resource=name(o.resource), address=o.address, starts=when(o.starts),
-               ends=when(o.ends))
+    starts, ends = span(o.starts, o.ends)
+    return fmt(t.ASK_SURE[status], id=o.id, resource=name(o.resource), address=o.address, starts=starts, ends=ends)
 
 
 def error_text(exc: OutageError) -> Html:
     """Why the clerk's input or change was refused; a change that lost to another clerk's says what happened."""
     o = exc.outage
     if o is not None and exc.reason in (OutageReason.cancelled, OutageReason.ended, OutageReason.changed_meanwhile):
-        return fmt(t.MEANWHILE, id=o.id, what=t.MEANWHILE_WHAT[exc.reason.value], starts=when(o.starts),
-                   ends=when(o.ends))
+        starts, ends = span(o.starts, o.ends)
+        return fmt(t.MEANWHILE, id=o.id, what=t.MEANWHILE_WHAT[exc.reason.value], starts=starts, ends=ends)
     return fmt(t.OUTAGE_ERRORS[exc.reason.value])
 
 
