@@ -63,6 +63,9 @@ class AppealData(FlowData):
 
     fields: dict[str, Any] = {}
     draft_id: int | None = None
+    # the draft was made by the dialog itself once the text was typed (not by «Сохранить»): kept when the resident
+    # leaves by a menu button, deleted by «Отменить»
+    autosaved: bool = False
     token: str = ""
     back_to_review: bool = False  # a field changed from the review card goes back to it
     topic_parent: str | None = None  # the level-2 list shown

@@ -37,7 +37,7 @@ from bot.fsm.accounts import (
     wrong_numbers,
 )
 from bot.handlers import staff_cards as cards_adapter
-from bot.handlers.dialog import NOT_COMMAND, TYPED, drop_dialog, leave_dialog
+from bot.handlers.dialog import NOT_COMMAND, TYPED, leave_dialog
 from bot.handlers.messages import drop_buttons, show
 from bot.handlers.staff_links import show_self_linked
 from bot.keyboards import accounts as kb
@@ -113,10 +113,8 @@ async def not_staff(query: CallbackQuery) -> None:
 
 
 async def start_link(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
-    had, title = await drop_dialog(state)
     await query.answer()
-    if had and title:
-        await query.message.answer(fmt(ct.CANCELLED, flow=title))
+    await leave_dialog(query, state, menu=False, untitled=False)  # an appeal being written keeps its draft
     if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
         # locked out for today: say so now, not after the address and the house
         await query.message.answer(await _numbers_blocked(state, sessions, clock),

@@ -81,7 +81,10 @@ def _step_of(state_name: str | None) -> str | None:
 
 async def enter(message: Message, state: FSMContext, data: AppealData, step: str, e: Env,
                 note: str | None = None) -> None:
-    """Show ``step`` (its question and buttons, one message) and wait there."""
+    """Show ``step`` (its question and buttons, one message) and wait there. A draft the dialog keeps by itself
+    gets what changed on the way here (``_autosave``)."""
+    if data.autosaved:
+        await _autosave(data, e.sessions, e.user_id, e.clock)
     f = data.f()
     tok = data.token
     text: str
@@ -195,7 +198,7 @@ async def go_back(message: Message, state: FSMContext, data: AppealData, step: s
         return await enter(message, state, data, "review", e)
     i = ORDER.index(step)
     if i == 0:  # before the first step: out of the dialog, to the «Обращения» menu
-        await _cancel(message, state, data)
+        await _cancel(message, state, data, e.sessions, e.user_id)
         await message.answer(t.menu(await drafts.drafts_count(e.sessions, e.user_id)), reply_markup=kb.menu())
         return
     await enter(message, state, data, ORDER[i - 1], e)
@@ -207,10 +210,27 @@ def _new_data(f: Fields, draft_id: int | None = None, parent_number: str | None 
     return data
 
 
-async def _cancel(message: Message, state: FSMContext, data: AppealData) -> None:
+async def _cancel(message: Message, state: FSMContext, data: AppealData, sessions: Sessions, user_id: int) -> None:
+    """«Отменить»: the dialog ends; a draft it saved by itself goes too (a draft saved with «Сохранить» stays)."""
     await state.clear()
+    if data.draft_id and data.autosaved:
+        await drafts.delete_draft(sessions, user_id, data.draft_id)
+        data.draft_id = None
     words = t.CANCELLED_DRAFT if data.draft_id else t.CANCELLED
     await message.answer(words.format(flow=t.FLOW), reply_markup=main_menu())
+
+
+async def _autosave(data: AppealData, sessions: Sessions, user_id: int, clock: Clock) -> None:
+    """From the text on, an appeal being written is kept as a draft («Не отправлено») as it grows: a tap on a
+    menu button, another section, a lost phone do not throw away what was typed. A draft the resident opened or
+    saved with «Сохранить» is left as they saved it (leaving says so)."""
+    if data.draft_id and not data.autosaved:
+        return
+    f = data.f()
+    draft_id = await drafts.save_draft(sessions, user_id, f, clock.utcnow(), data.draft_id)
+    if draft_id is None:  # deleted on another device meanwhile: a new one keeps what was typed
+        draft_id = await drafts.save_draft(sessions, user_id, f, clock.utcnow())
+    data.draft_id, data.autosaved = draft_id, True
 
 
 async def _save(message: Message, state: FSMContext, data: AppealData, step: str, e: Env) -> None:
@@ -220,7 +240,7 @@ async def _save(message: Message, state: FSMContext, data: AppealData, step: str
     if draft_id is None:  # sent or deleted on another device: a new draft keeps what was typed
         draft_id = await drafts.save_draft(e.sessions, e.user_id, f, e.clock.utcnow())
         note = t.SAVE_GONE
-    data.draft_id = draft_id
+    data.draft_id, data.autosaved = draft_id, False
     await enter(message, state, data, step if step not in ("confirm", "change") else "review", e,
                 note=note)
 
@@ -235,7 +255,8 @@ async def leave(event: Message | CallbackQuery, state: FSMContext) -> None:
         if data.draft_id:
             await state.clear()
             message = event.message if isinstance(event, CallbackQuery) else event
-            await message.answer(t.CANCELLED_DRAFT.format(flow=t.FLOW))
+            words = ct.CANCELLED_DRAFT_AUTOSAVED if data.autosaved else t.CANCELLED_DRAFT
+            await message.answer(words.format(flow=t.FLOW))
             return
     await leave_dialog(event, state, menu=False, untitled=False)
 
@@ -375,7 +396,7 @@ async def on_button(query: CallbackQuery, callback_data: AppealCD, state: FSMCon
     await drop_buttons(query)
     f = data.f()
     if act is Act.cancel:
-        await _cancel(message, state, data)
+        await _cancel(message, state, data, e.sessions, e.user_id)
     elif act is Act.back:
         await go_back(message, state, data, step, e)
     elif act is Act.save:
@@ -666,7 +687,7 @@ async def org_typed(message: Message, state: FSMContext, sessions: Sessions, set
                          reply_markup=kb.org_results(data.token, found))
 
 
-async def text_typed(message: Message, state: FSMContext) -> None:
+async def text_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
     data = await _load(state)
     f = data.f()
     piece = message.text
@@ -677,6 +698,7 @@ async def text_typed(message: Message, state: FSMContext) -> None:
         return
     f.text = combined
     data.put(f)
+    await _autosave(data, sessions, message.from_user.id, clock)
     await data.save(state)
     await message.answer(t.text_taken(n), reply_markup=kb.text(data.token, True))
 
@@ -689,7 +711,7 @@ def _largest(photo: list[PhotoSize]) -> PhotoSize:
     return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
 
 
-async def file_sent(message: Message, state: FSMContext) -> None:
+async def file_sent(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
     data = await _load(state)
     f = data.f()
     if message.photo:
@@ -710,6 +732,7 @@ async def file_sent(message: Message, state: FSMContext) -> None:
         return
     f.files.append(ref)
     data.put(f)
+    await _autosave(data, sessions, message.from_user.id, clock)
     await data.save(state)
     await message.answer(t.file_taken(name, len(f.files)), reply_markup=kb.files(data.token, True))
 
@@ -738,8 +761,8 @@ async def hint(message: Message, state: FSMContext, sessions: Sessions, settings
     await enter(message, state, data, step, env(message, sessions, settings, clock, bot), note=note)
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
-    await _cancel(message, state, await _load(state))
+async def cancel(message: Message, state: FSMContext, sessions: Sessions) -> None:
+    await _cancel(message, state, await _load(state), sessions, message.from_user.id)
 
 
 # --------------------------------------------------------------------------------------------- sending

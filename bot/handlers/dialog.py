@@ -41,13 +41,16 @@ async def leave_dialog(event: Message | CallbackQuery, state: FSMContext, *, men
     """Leave whatever dialog is open (a main-menu button or a new flow started from inside another) and say so:
     «<flow>: отменено …». ``menu``: the notice brings the main menu back; ``untitled``: a dialog without a title
     is announced too. Returns whether there was a dialog. A dialog that keeps a saved draft (``draft_id`` in its
-    data: an appeal «Не отправлено») says the draft stays as it was saved."""
-    kept = bool((await state.get_data()).get("draft_id"))
+    data: an appeal «Не отправлено») says the draft stays as it was saved, or — one the dialog kept by itself
+    (``autosaved``) — that what was typed is in it."""
+    data = await state.get_data()
+    kept, autosaved = bool(data.get("draft_id")), bool(data.get("autosaved"))
     had, title = await drop_dialog(state)
     if not had or (title is None and not untitled):
         return had
     if kept:
-        text = ct.CANCELLED_DRAFT_KEPT.format(flow=title or ct.CANCELLED_GENERIC_FLOW)
+        words = ct.CANCELLED_DRAFT_AUTOSAVED if autosaved else ct.CANCELLED_DRAFT_KEPT
+        text = words.format(flow=title or ct.CANCELLED_GENERIC_FLOW)
     else:
         text = ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC
     message = event.message if isinstance(event, CallbackQuery) else event
