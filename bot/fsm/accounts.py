@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import replace
 from enum import StrEnum
+from weakref import WeakValueDictionary
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -57,6 +59,22 @@ def _tries(state: FSMContext) -> FSMContext:
     key = replace(state.key, chat_id=state.key.user_id, thread_id=None, business_connection_id=None,
                   destiny=TRIES_DESTINY)
     return FSMContext(storage=state.storage, key=key)
+
+
+# wrong account numbers a user may type a day, in «Подключить лицевой счёт» and «Оплатить по любому лицевому счёту»
+# together: each look-up tells whether a number exists
+MAX_WRONG_NUMBERS = 5
+# the day's count is read, checked and written under this lock, so a burst of messages from one user cannot all
+# pass the check before any of them is counted (a lock lives only while someone holds it)
+_number_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+
+def number_lock(user_id: int) -> asyncio.Lock:
+    """The user's lock around a look-up of an account number and its count."""
+    lock = _number_locks.get(user_id)
+    if lock is None:
+        lock = _number_locks[user_id] = asyncio.Lock()
+    return lock
 
 
 async def wrong_numbers(state: FSMContext, today: dt.date) -> int:

@@ -3,11 +3,9 @@ request to the УК's staff (name, relation to the payer; a card in the staff ch
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from decimal import Decimal
-from weakref import WeakValueDictionary
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -17,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.fsm.accounts import (
+    MAX_WRONG_NUMBERS,
     AccountAction,
     AccountCD,
     Confirm,
@@ -34,6 +33,7 @@ from bot.fsm.accounts import (
     StaffLinkCD,
     add_wrong_number,
     lockout_house,
+    number_lock,
     wrong_numbers,
 )
 from bot.handlers import staff_cards as cards_adapter
@@ -53,13 +53,8 @@ from bot.texts.render import fmt
 log = logging.getLogger(__name__)
 
 Sessions = async_sessionmaker[AsyncSession]
-MAX_WRONG_NUMBERS = 5  # wrong account numbers a user may type a day, in all runs of the flow together
 RELATIONS = {Relation.owner: svc.Relation.owner, Relation.tenant: svc.Relation.tenant,
              Relation.family: svc.Relation.family}
-
-# the day's count of wrong numbers is read, checked and written under this lock, so a burst of messages from one
-# user cannot all pass the check before any of them is counted (a lock lives only while someone holds it)
-_number_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 
 # ---------------------------------------------------------------------------------------------- the list
@@ -180,11 +175,7 @@ async def house_picked(query: CallbackQuery, callback_data: HouseCD, state: FSMC
 
 
 async def number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
-    user_id = message.from_user.id
-    lock = _number_locks.get(user_id)
-    if lock is None:
-        lock = _number_locks[user_id] = asyncio.Lock()
-    async with lock:
+    async with number_lock(message.from_user.id):
         await _number_typed(message, state, sessions, clock)
 
 

@@ -4,6 +4,7 @@ its commission, or the fee-free bank QR) → invoice / QR; pre-checkout and succ
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from decimal import Decimal
@@ -16,6 +17,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, LabeledPrice, Messag
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.fsm.accounts import MAX_WRONG_NUMBERS, add_wrong_number, lockout_house, number_lock, wrong_numbers
 from bot.fsm.payments import PayAction, PayCD, PayData, PayFlow
 from bot.handlers.dialog import TYPED, leave_dialog
 from bot.handlers.messages import drop_buttons, show
@@ -36,13 +38,17 @@ Sessions = async_sessionmaker[AsyncSession]
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-async def _target(sessions: Sessions, user_id: int, data: PayData) -> svc.PayTarget | None:
-    """The flow's account, re-checked: linked to this user, or chosen by number (payee and address only)."""
+async def _due(sessions: Sessions, user_id: int, data: PayData) -> svc.AmountDue | None:
+    """The flow's account, re-checked: linked to this user, or chosen by number (payee and house, no flat)."""
     if data.account_id is None:
         return None
     if data.by_number:
-        return await svc.target_of(sessions, data.account_id)
-    due = await svc.amount_due(sessions, user_id, data.account_id)
+        return await svc.due_by_number(sessions, user_id, data.account_id)
+    return await svc.amount_due(sessions, user_id, data.account_id)
+
+
+async def _target(sessions: Sessions, user_id: int, data: PayData) -> svc.PayTarget | None:
+    due = await _due(sessions, user_id, data)
     return due.target if due else None
 
 
@@ -119,8 +125,8 @@ async def account_picked(query: CallbackQuery, callback_data: PayCD, state: FSMC
 
 async def pay_all(query: CallbackQuery, state: FSMContext, sessions: Sessions) -> None:
     data = await PayData.load(state)
-    due = await svc.amount_due(sessions, query.from_user.id, data.account_id or 0) if not data.by_number else None
-    if due is None or due.due <= 0:
+    due = await _due(sessions, query.from_user.id, data)
+    if due is None or due.due <= 0 or due.target.flat_hidden:
         await query.answer(ct.STALE_BUTTON, show_alert=True)
         return
     await query.answer()
@@ -193,7 +199,7 @@ async def pay_by_qr(query: CallbackQuery, state: FSMContext, sessions: Sessions,
         return
     data, target, amount = flow
     req = qr.QrRequest(target.payee, amount, t.purpose(target, data.period), target.number, data.period,
-                       f"{target.address}, {target.premises}")
+                       target.place)
     try:
         payload = qr.build_payload(req, settings.qr_encoding)
     except qr.QrInvalid:
@@ -313,15 +319,20 @@ async def show_history(query: CallbackQuery, callback_data: PayCD, sessions: Ses
 # ------------------------------------------------------------------------------------------------ by any account
 
 
-async def any_account(query: CallbackQuery, state: FSMContext) -> None:
+async def any_account(query: CallbackQuery, state: FSMContext, clock: Clock) -> None:
     await query.answer()
     await drop_buttons(query)
+    if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
+        # locked out for today (in this flow or in «Подключить лицевой счёт»): say so now, not after the payee
+        await state.clear()
+        await query.message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock)), reply_markup=main_menu())
+        return
     await state.set_state(PayFlow.any_payee)
     await PayData(by_number=True).save(state)
     await query.message.answer(t.ANY_TITLE, reply_markup=kb.cancel_only())
 
 
-async def payee_typed(message: Message, state: FSMContext, sessions: Sessions) -> None:
+async def payee_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
     found, refusal = await svc.find_payees(sessions, message.text)
     if refusal == svc.PayeeRefusal.bad_query:
         await message.answer(t.PAYEE_BAD)
@@ -331,14 +342,15 @@ async def payee_typed(message: Message, state: FSMContext, sessions: Sessions) -
         return
     data = await PayData.load(state)
     if len(found) == 1:
-        await _ask_number(message, state, data, found[0])
+        await _ask_number(message, state, data, found[0], clock)
         return
     data.payees = [p.provider_id for p in found]
     await data.save(state)
     await message.answer(t.PAYEE_CHOOSE, reply_markup=kb.payees(found))
 
 
-async def payee_picked(query: CallbackQuery, callback_data: PayCD, state: FSMContext, sessions: Sessions) -> None:
+async def payee_picked(query: CallbackQuery, callback_data: PayCD, state: FSMContext, sessions: Sessions,
+                       clock: Clock) -> None:
     data = await PayData.load(state)
     if callback_data.id not in data.payees:
         await query.answer(ct.STALE_BUTTON, show_alert=True)
@@ -349,29 +361,71 @@ async def payee_picked(query: CallbackQuery, callback_data: PayCD, state: FSMCon
         return
     await query.answer()
     await drop_buttons(query)
-    await _ask_number(query.message, state, data, found)
+    await _ask_number(query.message, state, data, found, clock)
 
 
-async def _ask_number(message: Message, state: FSMContext, data: PayData, payee: svc.FoundPayee) -> None:
+async def _ask_number(message: Message, state: FSMContext, data: PayData, payee: svc.FoundPayee,
+                      clock: Clock) -> None:
+    if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
+        await state.clear()
+        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock)), reply_markup=main_menu())
+        return
     data.provider_id, data.payees = payee.provider_id, []
     await data.save(state)
     await state.set_state(PayFlow.any_number)
     await message.answer(fmt(t.ASK_NUMBER, payee=payee.name), reply_markup=kb.cancel_only())
 
 
-async def number_typed(message: Message, state: FSMContext, sessions: Sessions) -> None:
+async def number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
+    # the same per-user lock as the linking flow's: a burst of numbers cannot all pass the check before one counts
+    async with number_lock(message.from_user.id):
+        await _number_typed(message, state, sessions, clock)
+
+
+async def _number_typed(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
     data = await PayData.load(state)
-    account_id = await svc.find_account_of(sessions, data.provider_id or 0, message.text)
-    if account_id is None:
-        payee = await svc.payee_by_id(sessions, data.provider_id or 0)
-        await message.answer(fmt(t.NUMBER_NOT_FOUND, number=message.text[:40],
-                                 payee=payee.name if payee else ""))
+    provider_id = data.provider_id or 0
+    today = clock.today()
+    if await wrong_numbers(state, today) >= MAX_WRONG_NUMBERS:
+        # no more look-ups today, not even of the right number: each tells whether a number exists
+        await state.clear()
+        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock),
+                                              await svc.payee_contact(sessions, provider_id)),
+                             reply_markup=main_menu())
         return
-    target = await svc.target_of(sessions, account_id)
-    data.account_id, data.period = account_id, await svc.pay_period(sessions, account_id)
+    account_id, refusal = await svc.find_account_of(sessions, provider_id, message.text)
+    if refusal == svc.NumberRefusal.bad_number:
+        await message.answer(t.NUMBER_BAD)
+        return
+    if account_id is None:
+        payee = await svc.payee_by_id(sessions, provider_id)
+        # one counter with «Подключить лицевой счёт»; its house (whose УК that lockout names) is kept
+        house_id = await lockout_house(state) if await wrong_numbers(state, today) else None
+        wrong = await add_wrong_number(state, today, house_id)
+        typed = " ".join(message.text.split())[:40]
+        if wrong >= MAX_WRONG_NUMBERS:
+            await state.clear()
+            await message.answer(t.number_too_many(typed, payee.name if payee else "", _tomorrow(clock),
+                                                   await svc.payee_contact(sessions, provider_id)),
+                                 reply_markup=main_menu())
+            return
+        await message.answer(t.number_not_found(typed, payee.name if payee else "", MAX_WRONG_NUMBERS - wrong))
+        return
+    due = await svc.due_by_number(sessions, message.from_user.id, account_id)
+    if due is None:
+        await state.clear()
+        await message.answer(ct.STALE_BUTTON, reply_markup=main_menu())
+        return
+    data.account_id, data.period = account_id, due.period
     await data.save(state)
     await state.set_state(PayFlow.amount)
-    await message.answer(t.by_number(target), reply_markup=kb.cancel_only())
+    # someone else's account: neither the flat nor the debt is shown (the payer types the sum from the bill)
+    markup = kb.cancel_only() if due.target.flat_hidden else kb.amount(account_id, due.due, history=False)
+    await message.answer(t.by_number(due), reply_markup=markup)
+
+
+def _tomorrow(clock: Clock) -> str:
+    return (clock.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")
 
 
 # ------------------------------------------------------------------------------------------------ staff

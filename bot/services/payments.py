@@ -11,7 +11,7 @@ import datetime as dt
 import hmac
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.accounts import PENALTY_SERVICE
+from bot.services.accounts import PENALTY_SERVICE, OrgContact, org_name
 from bot.services.export import csv_text, xlsx_row
 from bot.services.houses import account_place, house_address, premises_label
 from bot.services.qr import Payee, payee_problems
@@ -122,8 +122,8 @@ class PayTarget:
 
     account_id: int
     number: str
-    address: str
-    premises: str
+    address: str  # the house
+    premises: str  # the flat; "" when hidden (an account paid by number that the payer has not linked)
     provider_id: int
     payee: Payee
     payee_short: str
@@ -133,6 +133,16 @@ class PayTarget:
     @property
     def qr_ready(self) -> bool:
         return not payee_problems(self.payee)
+
+    @property
+    def flat_hidden(self) -> bool:
+        """Paid by number by someone who has not linked the account: no flat and no debt on their screens."""
+        return not self.premises
+
+    @property
+    def place(self) -> str:
+        """The address as shown: the house and the flat, or the house alone when the flat is hidden."""
+        return f"{self.address}, {self.premises}" if self.premises else self.address
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,12 @@ async def _linked(s: AsyncSession, user_id: int, account_id: int) -> bool:
         AccountLink.user_id == user_id, AccountLink.account_id == account_id))).first() is not None
 
 
+async def _seen_by(s: AsyncSession, user_id: int, target: PayTarget) -> PayTarget:
+    """The target as this user may see it: the flat only on an account linked to them (a number typed for someone
+    else's account must not tell a stranger which flat it belongs to)."""
+    return target if await _linked(s, user_id, target.account_id) else replace(target, premises="")
+
+
 async def _amount_due(s: AsyncSession, target: PayTarget) -> AmountDue:
     charges = [(r.period, r.service, r.amount) for r in (await s.execute(
         select(Charge.period, Charge.service, Charge.amount).where(Charge.account_id == target.account_id)
@@ -209,9 +225,20 @@ async def amount_due(sessions: Sessions, user_id: int, account_id: int) -> Amoun
 
 
 async def target_of(sessions: Sessions, account_id: int) -> PayTarget | None:
-    """The account and payee alone (paying an account by number: no payer, no debt)."""
+    """The account and payee alone, the flat included: not for a screen of an account paid by number (see
+    ``due_by_number``)."""
     async with sessions() as s:
         return await _target(s, account_id)
+
+
+async def due_by_number(sessions: Sessions, user_id: int, account_id: int) -> AmountDue | None:
+    """An account paid by its number: the payee and the house; the flat and the sum due are for the screens of an
+    account linked to this user only (a stranger typing numbers must not learn who lives where, nor their debt)."""
+    async with sessions() as s:
+        target = await _target(s, account_id)
+        if target is None:
+            return None
+        return await _amount_due(s, await _seen_by(s, user_id, target))
 
 
 @dataclass(frozen=True)
@@ -298,26 +325,36 @@ async def payee_by_id(sessions: Sessions, provider_id: int) -> FoundPayee | None
     return FoundPayee(o.id, o.short_name or o.name, o.inn) if o else None
 
 
-async def pay_period(sessions: Sessions, account_id: int) -> str | None:
-    """The latest charged period of an account: what a payment by number is for (tells nothing of the debt)."""
+async def payee_contact(sessions: Sessions, provider_id: int) -> OrgContact | None:
+    """Whom to ask for the right account number: the payee's phones and addresses."""
     async with sessions() as s:
-        return (await s.execute(select(func.max(Charge.period)).where(Charge.account_id == account_id))).scalar()
+        o = await s.get(Organization, provider_id)
+    if o is None:
+        return None
+    return OrgContact(name=org_name(o), kind=o.kind, phone=o.phone, dispatcher_phone=o.dispatcher_phone,
+                      email=o.email, website=o.website, address=o.actual_address or o.legal_address)
 
 
-async def find_account_of(sessions: Sessions, provider_id: int, raw_number: str) -> int | None:
+class NumberRefusal(StrEnum):
+    bad_number = "bad_number"  # not 1–30 letters and digits: looked nothing up, tells nothing
+    not_found = "not_found"  # a wrong number: counted against the day's tries
+
+
+async def find_account_of(sessions: Sessions, provider_id: int, raw_number: str
+                          ) -> tuple[int | None, NumberRefusal | None]:
     """The account billed by this organization under this number (as printed, or its ЕЛС / ИЖКУ)."""
     from bot.services.accounts import normalize_account_number
 
     wanted = normalize_account_number(raw_number)
     if wanted is None:
-        return None
+        return None, NumberRefusal.bad_number
     async with sessions() as s:
         rows = (await s.execute(select(Account.id, Account.account_number, Account.els, Account.jku_id)
                                 .where(Account.provider_id == provider_id))).all()
     for r in rows:
         if wanted in {normalize_account_number(v or "") for v in r[1:4]}:
-            return r.id
-    return None
+            return r.id, None
+    return None, NumberRefusal.not_found
 
 
 # --------------------------------------------------------------------------------------------- methods
@@ -469,11 +506,11 @@ class Success:
 
 
 async def _receipt(s: AsyncSession, pay: Payment, period: str | None) -> Receipt:
-    target = await _target(s, pay.account_id)
-    return Receipt(pay.id, target.payee.name, target.payee.inn or "", target.number,
-                   f"{target.address}, {target.premises}", period, Decimal(pay.amount),
-                   Decimal(pay.commission or 0), pay.paid_at or pay.created_at, pay.telegram_charge_id or "",
-                   pay.provider_charge_id, pay.email, bool(pay.refund_due), pay.user_id or 0)
+    target = await _seen_by(s, pay.user_id or 0, await _target(s, pay.account_id))
+    return Receipt(pay.id, target.payee.name, target.payee.inn or "", target.number, target.place, period,
+                   Decimal(pay.amount), Decimal(pay.commission or 0), pay.paid_at or pay.created_at,
+                   pay.telegram_charge_id or "", pay.provider_charge_id, pay.email, bool(pay.refund_due),
+                   pay.user_id or 0)
 
 
 async def record_success(sessions: Sessions, user_id: int, payload: str, telegram_charge_id: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from bot.services.accounts import OrgContact
 from bot.services.payments import (
     AccountOption,
     AmountDue,
@@ -19,7 +20,8 @@ from bot.services.payments import (
     Receipt,
 )
 from bot.services.qr import QrProblem
-from bot.texts.accounts import money, period_name
+from bot.texts.accounts import contact_lines, money, period_name
+from bot.texts.common import BTN_PAY as BTN_PAY_MENU
 from bot.texts.common import number
 from bot.texts.render import Html, fmt, join
 
@@ -182,11 +184,32 @@ PAYEE_BAD = "Проверьте цифры: ИНН — 10 или 12 цифр, О
 PAYEE_NOT_FOUND = "Организация «{query}» не найдена среди получателей. Проверьте написание или введите ИНН."
 PAYEE_CHOOSE = "Выберите получателя:"
 ASK_NUMBER = "Получатель: <b>{payee}</b>\n\nНапишите номер лицевого счёта из квитанции."
-NUMBER_NOT_FOUND = "Лицевой счёт «{number}» у получателя {payee} не найден. Проверьте номер в квитанции."
-BY_NUMBER = (
-    "<b>Оплата ЖКУ</b> — лицевой счёт № {number}\n{address}\nПолучатель: {payee}\n\n"
-    "Напишите сумму оплаты, например «1500» или «1 500,50»."
+NUMBER_BAD = (
+    "Номер лицевого счёта — это от 1 до 30 букв и цифр, как в квитанции, например <i>1234567890</i>. "
+    "Введите его ещё раз."
 )
+NUMBER_NOT_FOUND = (
+    "Лицевой счёт «{number}» у получателя {payee} не найден. Проверьте номер по квитанции и введите ещё раз "
+    "(осталось попыток на сегодня: {left})."
+)
+# the same day's limit as «Подключить лицевой счёт»: each look-up tells whether a number exists
+NUMBER_TOO_MANY = (
+    "Лицевой счёт «{number}» у получателя {payee} так и не найден, оплата по номеру остановлена.\n"
+    "Попытки ввести номер на сегодня закончились — снова можно будет завтра, <b>{date}</b>.\n\n{still}"
+)
+NUMBER_BLOCKED = (
+    "Сегодня уже введено {wrong} лицевого счёта — проверить номер снова можно будет завтра, <b>{date}</b>.\n\n"
+    "{still}"
+)
+LOCKED_STILL = (
+    "Оплатить квитанцию можно и сейчас — по QR-коду на ней в приложении вашего банка. "
+    "Подключённые к вам лицевые счета оплачиваются как обычно — кнопкой «{pay}»."
+)
+LOCKED_ASK_PAYEE = "Номер лицевого счёта подскажет получатель:\n\n{contact}"
+BY_NUMBER = "<b>Оплата ЖКУ</b> — лицевой счёт № {number}\n{address}\nПолучатель: {payee}\n\n{due}\n{hint}"
+BY_NUMBER_FLAT_HIDDEN = ("<i>Квартира и сумма к оплате видны только в лицевом счёте, подключённом к вашему профилю; "
+                         "сумму возьмите из квитанции.</i>")
+BY_NUMBER_HINT = "Напишите сумму оплаты, например «1500» или «1 500,50»."
 NOT_YOURS = "Этот лицевой счёт не подключён к вашему профилю."
 
 HISTORY_TITLE = "<b>История платежей</b> — лицевой счёт № {number}\nЗа последние 12 месяцев"
@@ -219,8 +242,7 @@ def percent(value: Decimal) -> str:
 
 def amount_due(d: AmountDue) -> Html:
     t = d.target
-    parts: list[str | Html] = [fmt(DUE_TITLE, number=t.number, address=f"{t.address}, {t.premises}",
-                                   payee=t.payee_short), Html("")]
+    parts: list[str | Html] = [fmt(DUE_TITLE, number=t.number, address=t.place, payee=t.payee_short), Html("")]
     for p in d.periods:
         parts.append(fmt(DUE_PERIOD, period=period_name(p.period)))
         parts += [fmt(DUE_LINE, service=ln.service, amount=money(ln.amount)) for ln in p.lines]
@@ -246,8 +268,8 @@ def _period(period: str | None) -> str:
 
 
 def check(t: PayTarget, amount: Decimal, period: str | None) -> Html:
-    return fmt(CHECK, payee=t.payee.name, inn=t.payee.inn or "—", number=t.number,
-               address=f"{t.address}, {t.premises}", period=_period(period), amount=money(amount))
+    return fmt(CHECK, payee=t.payee.name, inn=t.payee.inn or "—", number=t.number, address=t.place,
+               period=_period(period), amount=money(amount))
 
 
 def card_button(m: Methods) -> str:
@@ -280,8 +302,36 @@ def purpose(t: PayTarget, period: str | None) -> str:
     return PURPOSE_NO_PERIOD.format(number=t.number)
 
 
-def by_number(t: PayTarget) -> Html:
-    return fmt(BY_NUMBER, number=t.number, address=f"{t.address}, {t.premises}", payee=t.payee_short)
+def by_number(d: AmountDue) -> Html:
+    """An account paid by its number: the house and the payee; the flat and the sum due only on a linked account."""
+    t = d.target
+    if t.flat_hidden:
+        return fmt(BY_NUMBER, number=t.number, address=t.place, payee=t.payee_short, due=Html(BY_NUMBER_HINT),
+                   hint=Html(BY_NUMBER_FLAT_HIDDEN))
+    due = fmt(DUE_TOTAL, amount=money(d.due)) if d.due > 0 else Html(DUE_NONE)
+    hint = Html(DUE_TYPE_HINT if d.due > 0 else BY_NUMBER_HINT)
+    return fmt(BY_NUMBER, number=t.number, address=t.place, payee=t.payee_short, due=due, hint=hint)
+
+
+def number_not_found(typed: str, payee: str, left: int) -> Html:
+    return fmt(NUMBER_NOT_FOUND, number=typed, payee=payee, left=left)
+
+
+def _still(contact: OrgContact | None) -> Html:
+    """What the resident can still do when the numbers are locked for the day."""
+    still = fmt(LOCKED_STILL, pay=BTN_PAY_MENU)
+    return join([still, fmt(LOCKED_ASK_PAYEE, contact=contact_lines(contact))], "\n\n") if contact else still
+
+
+def number_too_many(typed: str, payee: str, date: str, contact: OrgContact | None) -> Html:
+    return fmt(NUMBER_TOO_MANY, number=typed, payee=payee, date=date, still=_still(contact))
+
+
+def number_blocked(most: int, date: str, contact: OrgContact | None = None) -> Html:
+    from bot.texts.render import count
+
+    return fmt(NUMBER_BLOCKED, wrong=count(most, "неверный номер", "неверных номера", "неверных номеров"),
+               date=date, still=_still(contact))
 
 
 def qr_caption(amount: Decimal) -> Html:
@@ -300,8 +350,8 @@ def invoice_title(t: PayTarget) -> str:
 
 
 def invoice_description(t: PayTarget, period: str | None) -> str:
-    return INVOICE_DESCRIPTION.format(payee=t.payee_short, inn=t.payee.inn, number=t.number,
-                                      address=f"{t.address}, {t.premises}", period=_period(period))[:255]
+    return INVOICE_DESCRIPTION.format(payee=t.payee_short, inn=t.payee.inn, number=t.number, address=t.place,
+                                      period=_period(period))[:255]
 
 
 def price_commission(value: Decimal) -> str:
