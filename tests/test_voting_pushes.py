@@ -171,7 +171,7 @@ async def test_publish_of_a_later_meeting_queues_nothing_yet_and_says_when(staff
     await staff.click("прочие вопросы")
     await staff.click(t.BTN_DONE)
     replies = await staff.click(t.BTN_PUBLISH)
-    assert "Голосовать смогут 1 собственник" in replies[-1].text
+    assert "Голосовать сможет 1 собственник" in replies[-1].text
     assert "уйдут 01.12.2026, когда оно откроется" in replies[-1].text
     assert await notes(sessions) == []
     clock.set(dt.datetime(2026, 12, 1, 10, 0))  # the hourly «meetings» job on the first day

@@ -21,7 +21,7 @@ from bot.fsm.voting import (
     StaffMeetingData,
 )
 from bot.handlers.dialog import drop_dialog
-from bot.handlers.messages import drop_buttons
+from bot.handlers.messages import answer_pages, drop_buttons
 from bot.keyboards import voting as kb
 from bot.services import houses
 from bot.services.clock import Clock
@@ -44,7 +44,7 @@ def _d(iso: str) -> str:
 
 async def meetings(message: Message, sessions: Sessions, clock: Clock) -> None:
     rows = await svc.participation(sessions, None, clock.utcnow())
-    await message.answer(t.staff_meetings(rows, clock.to_local))
+    await answer_pages(message, t.staff_meetings(rows, clock.to_local))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
@@ -84,7 +84,11 @@ async def house_picked(query: CallbackQuery, callback_data: MeetingHouseCD, stat
 
 async def title(message: Message, state: FSMContext) -> None:
     data = await StaffMeetingData.load(state)
-    data.title = message.text.strip()[:300]
+    text = message.text.strip()
+    if len(text) > plan.MAX_TITLE:
+        await message.answer(fmt(t.SM_TITLE_TOO_LONG, n=t.chars(len(text)), max=t.chars(plan.MAX_TITLE)))
+        return
+    data.title = text
     await data.save(state)
     await state.set_state(StaffMeeting.administrator)
     await message.answer(fmt(t.SM_ASK_ADMIN, uk=data.manager))
@@ -102,7 +106,10 @@ def _period_hint(data: StaffMeetingData, clock: Clock) -> str:
 async def administrator(message: Message, state: FSMContext, clock: Clock) -> None:
     data = await StaffMeetingData.load(state)
     text = message.text.strip()
-    data.administrator = None if text in ("-", "—") else text[:300]
+    if len(text) > plan.MAX_ADMINISTRATOR:
+        await message.answer(fmt(t.SM_ADMIN_TOO_LONG, n=t.chars(len(text)), max=t.chars(plan.MAX_ADMINISTRATOR)))
+        return
+    data.administrator = None if text in ("-", "—") else text  # «-»: the УК, as the preview says
     await data.save(state)
     await state.set_state(StaffMeeting.period)
     await message.answer(_period_hint(data, clock))
@@ -133,7 +140,12 @@ async def period(message: Message, state: FSMContext, clock: Clock) -> None:
 
 async def question(message: Message, state: FSMContext) -> None:
     data = await StaffMeetingData.load(state)
-    data.pending = message.text.strip()[:2000]
+    text = message.text.strip()
+    if len(text) > plan.MAX_QUESTION:  # refused, not cut: the owners vote on the words the clerk wrote
+        await message.answer(fmt(t.SM_QUESTION_TOO_LONG, n=t.chars(len(text)), max=t.chars(plan.MAX_QUESTION),
+                                 k=len(data.items) + 1))
+        return
+    data.pending = text
     await data.save(state)
     await state.set_state(StaffMeeting.qtype)
     await message.answer(t.SM_ASK_QTYPE, reply_markup=kb.question_types())
@@ -166,8 +178,9 @@ async def done(query: CallbackQuery, state: FSMContext) -> None:
         return
     await query.answer()
     await drop_buttons(query)
+    # a long agenda goes as several messages, «Опубликовать» on the last; the dialog moves on once it is sent
+    await answer_pages(query.message, t.sm_preview(data, _d), kb.staff_preview())
     await state.set_state(StaffMeeting.preview)
-    await query.message.answer(t.sm_preview(data, _d), reply_markup=kb.staff_preview())
 
 
 async def publish(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
@@ -179,8 +192,10 @@ async def publish(query: CallbackQuery, state: FSMContext, sessions: Sessions, c
             date=f"{clock.today() + dt.timedelta(days=plan.NOTICE_DAYS):%d.%m.%Y}"), show_alert=True)
         return
     starts, ends = plan.period_bounds(first, last, clock.to_utc)
-    mid = await plan.create_meeting(sessions, data.house_id, data.title, data.manager, data.administrator, starts,
-                                    ends, [plan.NewItem(q, qt) for q, qt in data.items])
+    # «-» is the УК: the name the preview showed is stored, so the card and the protocol name the same administrator
+    mid = await plan.create_meeting(sessions, data.house_id, data.title, data.manager,
+                                    data.administrator or data.manager, starts, ends,
+                                    [plan.NewItem(q, qt) for q, qt in data.items])
     await state.clear()
     await query.answer()
     await drop_buttons(query)

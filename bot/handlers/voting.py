@@ -10,8 +10,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm.voting import Act, BallotCD, MeetingCD, MeetingsCD, ProtocolCD, Voting, VotingData
-from bot.handlers.dialog import NOT_MENU, drop_dialog
-from bot.handlers.messages import show
+from bot.handlers.dialog import NOT_MENU, leave_dialog
+from bot.handlers.messages import answer_pages, show_pages
 from bot.keyboards import voting as kb
 from bot.keyboards.accounts import link_offer, share_phone
 from bot.keyboards.common import main_menu
@@ -34,21 +34,18 @@ async def _list(sessions: Sessions, user_id: int, clock: Clock, flt: Filter, pag
 
 
 async def voting_section(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
-    had, title = await drop_dialog(state)
-    if had:
-        await message.answer(ct.CANCELLED.format(flow=title) if title else ct.CANCELLED_GENERIC,
-                             reply_markup=main_menu())
+    await leave_dialog(message, state)  # whatever dialog was open (an appeal being written keeps its draft)
     if not await svc.has_houses(sessions, message.from_user.id):
         await message.answer(t.NO_HOUSES, reply_markup=link_offer())
         return
     text, markup = await _list(sessions, message.from_user.id, clock, Filter.active)
-    await message.answer(text, reply_markup=markup)
+    await answer_pages(message, text, markup)
 
 
 async def meetings_page(query: CallbackQuery, callback_data: MeetingsCD, sessions: Sessions, clock: Clock) -> None:
     await query.answer()
     text, markup = await _list(sessions, query.from_user.id, clock, callback_data.flt, callback_data.page)
-    await show(query, text, markup)
+    await show_pages(query, text, markup)
 
 
 async def _show_card(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock,
@@ -58,7 +55,7 @@ async def _show_card(query: CallbackQuery, state: FSMContext, sessions: Sessions
         await query.answer(t.ALERT[Refusal.not_yours], show_alert=True)
         return
     await query.answer()
-    await show(query, t.card_screen(c, clock.to_local, clock.utcnow()), kb.card(c))
+    await show_pages(query, t.card_screen(c, clock.to_local, clock.utcnow()), kb.card(c))
     if c.refusal == Refusal.no_phone and c.phase == svc.Phase.active:
         await state.set_state(Voting.phone)
         await VotingData(meeting_id=c.id).save(state)
@@ -120,16 +117,16 @@ async def ballot(query: CallbackQuery, callback_data: BallotCD, state: FSMContex
         return
     await query.answer()
     answers = {int(k): Choice(v) for k, v in data.answers.items()}
-    if data.position >= len(ids):
+    if data.position >= len(ids):  # the state moves on once its screen has been sent
+        await show_pages(query, t.summary_screen(c, answers), kb.summary(c.id))
         await state.set_state(Voting.summary)
         await data.save(state)
-        await show(query, t.summary_screen(c, answers), kb.summary(c.id))
         return
+    item = c.items[data.position]
+    await show_pages(query, t.question_screen(c, data.position, answers.get(item.id)),
+                     kb.question(c.id, item.id, data.position))
     await state.set_state(Voting.ballot)
     await data.save(state)
-    item = c.items[data.position]
-    await show(query, t.question_screen(c, data.position, answers.get(item.id)),
-               kb.question(c.id, item.id, data.position))
 
 
 async def _send(query: CallbackQuery, state: FSMContext, sessions: Sessions, clock: Clock, c: svc.Card,
@@ -149,7 +146,7 @@ async def _send(query: CallbackQuery, state: FSMContext, sessions: Sessions, clo
         return
     await state.clear()
     await query.answer()
-    await show(query, t.sent_screen(c, res.sent_at, res.premises, clock.to_local), kb.after(c.id))
+    await show_pages(query, t.sent_screen(c, res.sent_at, res.premises, clock.to_local), kb.after(c.id))
 
 
 async def contact_shared(message: Message, state: FSMContext, sessions: Sessions, clock: Clock) -> None:
@@ -162,7 +159,7 @@ async def contact_shared(message: Message, state: FSMContext, sessions: Sessions
     await message.answer(t.ASK_PHONE_DONE, reply_markup=main_menu())
     c = await svc.card(sessions, message.from_user.id, data.meeting_id, clock.utcnow())
     if c is not None:
-        await message.answer(t.card_screen(c, clock.to_local, clock.utcnow()), reply_markup=kb.card(c))
+        await answer_pages(message, t.card_screen(c, clock.to_local, clock.utcnow()), kb.card(c))
 
 
 async def phone_expected(message: Message) -> None:

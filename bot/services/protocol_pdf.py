@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.services.voting.service import ProtocolData, ProtocolItem
+from bot.services.voting.staff import last_minute
 from bot.services.voting.tally import Outcome
 from bot.texts.voting import Protocol as w
 
@@ -83,6 +84,9 @@ def render(data: ProtocolData, to_local: ToLocal) -> bytes:
     def when(x: dt.datetime) -> str:
         return f"{to_local(x):%d.%m.%Y %H:%M}"
 
+    def until(x: dt.datetime) -> str:  # an end at midnight is 23:59 of the last day, as the screens show it
+        return f"{last_minute(to_local(x)):%d.%m.%Y %H:%M}"
+
     line((w.TITLE_BINDING if data.binding else w.TITLE_SURVEY).upper(), 13, "B", "C")
     line(w.SUBTITLE.format(address=data.address), 11, "", "C")
     line(w.NUMBER.format(number=data.number, date=f"{to_local(data.drawn_at):%d.%m.%Y}"), 10, "", "C")
@@ -96,7 +100,7 @@ def render(data: ProtocolData, to_local: ToLocal) -> bytes:
         line(w.SURVEY_NOTE)
     line(w.INITIATOR.format(x=data.initiator or w.NOT_GIVEN))
     line(w.ADMINISTRATOR.format(x=data.administrator or w.NOT_GIVEN))
-    line(w.PERIOD.format(a=when(data.starts_at), b=when(data.ends_at)))
+    line(w.PERIOD.format(a=when(data.starts_at), b=until(data.ends_at)))
     pdf.ln(2)
     line(w.TOTAL.format(x=_num(data.total)))
     line(w.PARTICIPATED.format(x=_num(data.participated), p=_num(data.participation_pct), n=data.voters))

@@ -8,8 +8,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from bot.services.voting.service import Card, Filter, MeetingRow, Phase, Refusal, Voice
-from bot.services.voting.tally import Choice, Majority, Outcome, QuestionType, m2, percent
-from bot.texts.render import Html, bold, count, escape, fmt, join, plural
+from bot.services.voting.staff import MAX_TITLE, last_minute
+from bot.services.voting.tally import REQUIRED_MAJORITY, Choice, Majority, Outcome, QuestionType, m2, percent
+from bot.texts.render import Html, bold, count, escape, fits, fmt, join, plural, shorten
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
 
@@ -96,6 +97,23 @@ def when(x: dt.datetime, to_local: ToLocal) -> str:
     return f"{to_local(x):%d.%m.%Y в %H:%M}"
 
 
+def until(x: dt.datetime, to_local: ToLocal) -> str:
+    """The end of voting: «20.12.2026 в 23:59» for a meeting stored as ending at 00:00 of 21.12, else as it is."""
+    return f"{last_minute(to_local(x)):%d.%m.%Y в %H:%M}"
+
+
+def last_day(x: dt.datetime, to_local: ToLocal) -> str:
+    return f"{last_minute(to_local(x)):%d.%m.%Y}"
+
+
+# ------------------------------------------------------------------------------------------- Telegram's limit
+
+TITLE_CHARS = MAX_TITLE  # a registry's title may be longer: the ballot's and the lists' headings cut it
+LIST_TITLE_CHARS = 120
+CARD_QUESTION_CHARS = 200  # a card too long for one message lists the questions cut; the ballot shows each whole
+SUMMARY_QUESTION_CHARS = 150
+
+
 def area(x: Fraction | Decimal) -> str:
     d = m2(x) if isinstance(x, Fraction) else Decimal(x).quantize(Decimal("0.01"))
     whole, _, frac = f"{d:.2f}".partition(".")
@@ -124,8 +142,9 @@ def list_screen(rows: list[MeetingRow], flt: Filter, to_local: ToLocal) -> Html:
         return fmt(TITLE + "\n\n{empty}", empty=EMPTY[flt])
     lines = [fmt(TITLE + " — {f}", f=FILTERS[flt].lower())]
     for r in rows:
-        lines.append(fmt("{icon} {title}\n    {address}, {a} — {b}", icon=PHASE_ICON[r.phase], title=bold(r.title),
-                         address=r.address, a=f"{to_local(r.starts_at):%d.%m}", b=f"{to_local(r.ends_at):%d.%m.%Y}"))
+        lines.append(fmt("{icon} {title}\n    {address}, {a} — {b}", icon=PHASE_ICON[r.phase],
+                         title=bold(shorten(r.title, LIST_TITLE_CHARS)), address=r.address,
+                         a=f"{to_local(r.starts_at):%d.%m}", b=last_day(r.ends_at, to_local)))
     return join(lines, "\n\n")
 
 
@@ -150,7 +169,7 @@ def refusal_text(c: Card, to_local: ToLocal) -> Html:
     if r == Refusal.already_sent:
         return fmt(REFUSALS[r], when=when(c.sent_at, to_local))
     if r == Refusal.ended:
-        return fmt(REFUSALS[r], ends=when(c.ends_at, to_local))
+        return fmt(REFUSALS[r], ends=until(c.ends_at, to_local))
     if r == Refusal.not_started:
         return fmt(REFUSALS[r], starts=when(c.starts_at, to_local))
     text = Html(REFUSALS[r])
@@ -159,6 +178,13 @@ def refusal_text(c: Card, to_local: ToLocal) -> Html:
 
 
 def card_screen(c: Card, to_local: ToLocal, now: dt.datetime) -> Html:
+    """The meeting's card; when the whole agenda does not fit one message, its questions are listed cut (each is
+    shown whole on its ballot step); a card still too long goes as several messages (``pages``)."""
+    text = _card(c, to_local, now, None)
+    return text if fits(text) else _card(c, to_local, now, CARD_QUESTION_CHARS)
+
+
+def _card(c: Card, to_local: ToLocal, now: dt.datetime, cut: int | None) -> Html:
     parts = [fmt("🗳 <b>{title}</b>", title=c.title),
              fmt("{kind}\n{address}", kind=(KIND_BINDING if c.binding else KIND_SURVEY).capitalize(),
                  address=c.address)]
@@ -167,7 +193,7 @@ def card_screen(c: Card, to_local: ToLocal, now: dt.datetime) -> Html:
         who.append(fmt("Инициатор: {x}", x=c.initiator))
     if c.administrator:
         who.append(fmt("Администратор: {x}", x=c.administrator))
-    period = fmt("Голосование: {a} — {b}", a=when(c.starts_at, to_local), b=when(c.ends_at, to_local))
+    period = fmt("Голосование: {a} — {b}", a=when(c.starts_at, to_local), b=until(c.ends_at, to_local))
     if c.phase == Phase.active:
         period = fmt("{p} ({left})", p=period, left=days_left(c.ends_at, now))
     elif c.phase == Phase.ended:
@@ -178,7 +204,7 @@ def card_screen(c: Card, to_local: ToLocal, now: dt.datetime) -> Html:
     agenda = [Html("<b>Повестка дня</b>")]
     res = {r.number: r for r in c.results}
     for i in c.items:
-        agenda.append(fmt("{n}. {q}", n=i.number, q=i.question))
+        agenda.append(fmt("{n}. {q}", n=i.number, q=i.question if cut is None else shorten(i.question, cut)))
         if i.id in c.my_choices:
             agenda.append(fmt("    ваш ответ: {a}", a=CHOICES[c.my_choices[i.id]]))
         r = res.get(i.number)
@@ -199,7 +225,7 @@ def card_screen(c: Card, to_local: ToLocal, now: dt.datetime) -> Html:
 
 def question_screen(c: Card, position: int, answer: Choice | None) -> Html:
     item = c.items[position]
-    head = fmt("🗳 <b>{title}</b>\n\n<b>Вопрос {n} из {total}</b>", title=c.title, n=position + 1,
+    head = fmt("🗳 <b>{title}</b>\n\n<b>Вопрос {n} из {total}</b>", title=shorten(c.title, TITLE_CHARS), n=position + 1,
                total=len(c.items))
     body = fmt("{q}\n\n<i>Решение принимает: {maj}</i>", q=item.question, maj=MAJORITIES[item.majority])
     tail = fmt("Ваш ответ: <b>{a}</b>", a=CHOICES[answer]) if answer else Html("Выберите ответ кнопкой.")
@@ -207,9 +233,16 @@ def question_screen(c: Card, position: int, answer: Choice | None) -> Html:
 
 
 def summary_screen(c: Card, answers: dict[int, Choice]) -> Html:
-    lines = [fmt("🗳 <b>{title}</b>\n\n<b>Проверьте ваше решение</b>", title=c.title)]
+    """The review before «Отправить решение»; the questions cut when the whole agenda does not fit one message."""
+    text = _summary(c, answers, None)
+    return text if fits(text) else _summary(c, answers, SUMMARY_QUESTION_CHARS)
+
+
+def _summary(c: Card, answers: dict[int, Choice], cut: int | None) -> Html:
+    lines = [fmt("🗳 <b>{title}</b>\n\n<b>Проверьте ваше решение</b>", title=shorten(c.title, TITLE_CHARS))]
     for i in c.items:
-        lines.append(fmt("{n}. {q}\n    — <b>{a}</b>", n=i.number, q=i.question, a=CHOICES[answers[i.id]]))
+        lines.append(fmt("{n}. {q}\n    — <b>{a}</b>", n=i.number, q=i.question if cut is None else
+                         shorten(i.question, cut), a=CHOICES[answers[i.id]]))
     lines.append(fmt("Решение будет подано за {premises}: {votes}.", premises=premises_word(len(c.voices)),
                      votes=area(c.my_votes)))
     lines.append(Html("Отправить решение? После отправки изменить его нельзя."))
@@ -222,7 +255,7 @@ def premises_word(n: int) -> str:
 
 def sent_screen(c: Card, sent_at: dt.datetime, premises: int, to_local: ToLocal) -> Html:
     return fmt(SENT, when=when(sent_at, to_local), premises=f"Подано за {premises_word(premises)}.",
-               ends=when(c.ends_at, to_local))
+               ends=until(c.ends_at, to_local))
 
 
 # ------------------------------------------------------------------------------------------- pushes (texts)
@@ -251,12 +284,13 @@ def push_kind(binding: bool | None) -> str:
 
 
 def _cut(text: str, limit: int = PUSH_QUESTION_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def push_meeting(eve: bool, address: str, title: str, ends: str, binding: bool | None) -> Html:
     """«Началось голосование» / «Завтра заканчивается» (the push view fills it from a MeetingNotice)."""
-    text = fmt(PUSH_EVE if eve else PUSH_OPENED, kind=push_kind(binding), address=address, title=title, ends=ends)
+    text = fmt(PUSH_EVE if eve else PUSH_OPENED, kind=push_kind(binding), address=address,
+               title=shorten(title, TITLE_CHARS), ends=ends)
     return Html(text + PUSH_SURVEY_NOTE) if binding is False else text
 
 
@@ -272,7 +306,8 @@ def push_results(address: str, title: str, binding: bool, quorum: bool, items: l
     body = lines(short=False)
     if len(body) > PUSH_MAX_CHARS:
         body = lines(short=True)
-    text = fmt(PUSH_RESULTS, kind=push_kind(binding), address=address, title=title, items=body)
+    text = fmt(PUSH_RESULTS, kind=push_kind(binding), address=address, title=shorten(title, TITLE_CHARS),
+               items=body)
     tail = (PUSH_NO_QUORUM if not quorum else "") + (PUSH_SURVEY_NOTE if not binding else "") + PUSH_PROTOCOL
     return Html(text + tail)
 
@@ -289,8 +324,9 @@ def staff_meetings(rows: list[tuple[MeetingRow, Fraction, Fraction]], to_local: 
     lines = [Html(STAFF_TITLE)]
     for r, part, total in rows[:30]:
         lines.append(fmt("{icon} {title} — {phase}\n    {address}, {a} — {b}\n    участие: {x} из {y}, {p}",
-                         icon=PHASE_ICON[r.phase], title=bold(r.title), phase=PHASES[r.phase], address=r.address,
-                         a=f"{to_local(r.starts_at):%d.%m}", b=f"{to_local(r.ends_at):%d.%m.%Y}", x=area(part),
+                         icon=PHASE_ICON[r.phase], title=bold(shorten(r.title, LIST_TITLE_CHARS)),
+                         phase=PHASES[r.phase], address=r.address, a=f"{to_local(r.starts_at):%d.%m}",
+                         b=last_day(r.ends_at, to_local), x=area(part),
                          y=area(total), p=pct(percent(part, total))))
     return join(lines, "\n\n")
 
@@ -363,11 +399,16 @@ SM_PERIOD_PROBLEMS = {
     "in_past": "Начало уже прошло — выберите даты не раньше сегодняшней.",
 }
 SM_ASK_QUESTION = "Шаг 5: напишите вопрос {n} повестки дня полностью."
+SM_TITLE_TOO_LONG = "Название слишком длинное: {n}, а можно не больше {max}. Сократите его и пришлите ещё раз."
+SM_ADMIN_TOO_LONG = ("Слишком длинно: {n}, а можно не больше {max}. Напишите, кто проводит голосование, "
+                     "короче, или «-».")
+SM_QUESTION_TOO_LONG = ("Вопрос слишком длинный: {n}, а можно не больше {max}. Сократите его или разделите "
+                        "на несколько вопросов и пришлите ещё раз — вопрос {k} пока не добавлен.")
 SM_ASK_QTYPE = "Какой это вопрос? От этого зависит, каким большинством он решается (ЖК РФ ст. 46 ч. 1)."
 SM_ADDED = ("Вопрос {n} добавлен: {type} — решает {majority}.\nНапишите следующий вопрос или нажмите «Готово».")
 SM_NO_ITEMS = "В повестке пока нет вопросов — напишите первый."
 SM_PREVIEW = "🗳 <b>Проверьте собрание</b>\n\n{body}\n\nОпубликовать?"
-SM_PUBLISHED = "✅ Собрание опубликовано: № {number}. Голосовать смогут {voters}."
+SM_PUBLISHED = "✅ Собрание опубликовано: № {number}. Голосовать {can} {voters}."
 SM_PUSHED = "\nОтправляем {pushes} о начале голосования."
 SM_PUSH_LATER = "\nУведомления о начале голосования уйдут {date}, когда оно откроется."
 NOTICES = ("уведомление", "уведомления", "уведомлений")
@@ -385,8 +426,6 @@ def sm_preview(d, to_local_date) -> Html:
              fmt("Голосование: {a} — {b}", a=to_local_date(d.first), b=to_local_date(d.last))]
     agenda = [Html("<b>Повестка дня</b>")]
     for n, (q, qt) in enumerate(d.items, 1):
-        from bot.services.voting.tally import REQUIRED_MAJORITY
-
         agenda.append(fmt("{n}. {q}\n    {t}; решает {m}", n=n, q=q, t=QUESTION_TYPES[qt],
                           m=MAJORITIES[REQUIRED_MAJORITY[qt]]))
     lines.append(join(agenda))
@@ -395,9 +434,14 @@ def sm_preview(d, to_local_date) -> Html:
 
 def sm_published(number: str, voters: int, started: bool, queued: int, first: str) -> Html:
     """«Собрание опубликовано», and the opening push: queued now (how many) or at the start of voting."""
-    text = fmt(SM_PUBLISHED, number=number, voters=count_owners(voters))
+    text = fmt(SM_PUBLISHED, number=number, can=plural(voters, "сможет", "смогут", "смогут"),
+               voters=count_owners(voters))
     tail = fmt(SM_PUSHED, pushes=count(queued, *NOTICES)) if started else fmt(SM_PUSH_LATER, date=first)
     return Html(text + tail)
+
+
+def chars(n: int) -> str:
+    return count(n, "символ", "символа", "символов")
 
 
 def count_owners(n: int) -> str:

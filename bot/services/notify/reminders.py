@@ -30,6 +30,7 @@ from bot.services.notify.notices import (
 )
 from bot.services.notify.outbox import Push, enqueue
 from bot.services.voting import service as voting
+from bot.services.voting.staff import last_minute
 from storage.models import (
     Account,
     AccountLink,
@@ -141,10 +142,11 @@ MEETING_KIND = {voting.PushKind.opened: PushKind.meeting_open, voting.PushKind.e
 
 
 def _stage(meeting: Meeting, clock: Clock) -> voting.PushKind | None:
-    """Voting on now: «началось», or from the local day before the last day «завтра заканчивается»."""
+    """Voting on now: «началось», or from the local day before the last day «завтра заканчивается» (the last day of
+    a meeting that ends at midnight is the day before that midnight)."""
     if not (meeting.starts_at <= clock.utcnow() < meeting.ends_at):
         return None
-    ends_local = clock.to_local(meeting.ends_at)
+    ends_local = last_minute(clock.to_local(meeting.ends_at))
     eve_from = dt.datetime.combine(ends_local.date() - dt.timedelta(days=1), dt.time(0), tzinfo=ends_local.tzinfo)
     return voting.PushKind.eve if clock.now() >= eve_from else voting.PushKind.opened
 
@@ -163,7 +165,7 @@ async def publish_meetings(sessions: async_sessionmaker[AsyncSession], meeting_i
         if stage is None:
             continue
         notice = MeetingNotice(meeting_id=meeting.id, address=house_address(house), title=meeting.title,
-                               ends=clock.to_local(meeting.ends_at), binding=bool(house.evoting_decision))
+                               ends=last_minute(clock.to_local(meeting.ends_at)), binding=bool(house.evoting_decision))
         pushes += [Push(p.user_id, MEETING_KIND[stage], f"mt{meeting.id}", "-", notice)
                    for p in await voting.push_recipients(sessions, meeting.id, stage)]
     return await enqueue(sessions, pushes, clock)

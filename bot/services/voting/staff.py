@@ -16,6 +16,11 @@ from storage.models import AgendaItem, House, Meeting, Organization
 
 MIN_DAYS, MAX_DAYS = 7, 60  # the voting period, days
 NOTICE_DAYS = 10  # a general meeting is announced at least 10 days before it starts (ЖК РФ ст. 45 ч. 4)
+# what the clerk may type: every screen of the meeting (the preview, the card, the ballot step «Вопрос N из M» with
+# the title above the question) stays within Telegram's 4096 characters
+MAX_TITLE = 300
+MAX_ADMINISTRATOR = 300
+MAX_QUESTION = 3000
 
 
 class PlanProblem(StrEnum):
@@ -64,6 +69,14 @@ def period_bounds(first: dt.date, last: dt.date, to_utc) -> tuple[dt.datetime, d
     """Naive UTC of 00:00 local of the first day and of the day after the last."""
     return (to_utc(dt.datetime.combine(first, dt.time())),
             to_utc(dt.datetime.combine(last + dt.timedelta(days=1), dt.time())))
+
+
+def last_minute(ends_local: dt.datetime) -> dt.datetime:
+    """The end of voting as people read it: an end at local midnight (``period_bounds`` stores 00:00 of the day
+    after the last day) is 23:59 of the last day; any other end (a registry's «20:00») stays as it is."""
+    if ends_local.time() == dt.time(0):
+        return ends_local - dt.timedelta(minutes=1)
+    return ends_local
 
 
 @dataclass(frozen=True)
