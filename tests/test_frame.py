@@ -30,6 +30,10 @@ async def test_second_start_does_not_duplicate_user(client, sessions):
 async def test_help_lists_sections(client):
     (reply,) = await client.send("/help")
     assert t.BTN_READINGS in reply.text and "/cancel" in reply.text
+    # every command of the residents' menu is in /help, and the menu has every command a section answers
+    for command, _ in t.COMMANDS:
+        assert command == "start" or f"/{command}" in reply.text, command
+    assert {"pay", "appeal", "appeals", "vote"} <= {c for c, _ in t.COMMANDS}
 
 
 async def test_cancel_outside_dialog(client):
