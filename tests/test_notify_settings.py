@@ -47,6 +47,7 @@ async def test_quiet_hours_bad_input_keeps_step(client, sessions, dp):
     await client.click("🌙 Тихие часы: 22:00–09:00")
     (reply,) = await client.send("нет")
     assert "Тихие часы: <b>нет</b>" in reply.text
+    assert t.QUIET_NONE_NOTE in reply.text and t.QUIET_NOTE not in reply.text  # no «в это время …» with none
 
 
 async def test_menu_button_during_quiet_step_leaves_it(client):

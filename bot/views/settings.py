@@ -15,7 +15,9 @@ def quiet_label(p: Prefs) -> str:
 
 
 def settings_text(p: Prefs) -> Html:
-    return fmt(t.TITLE, quiet=quiet_label(p), default=t.QUIET_DEFAULT_MARK if p.quiet_is_default else "")
+    none = p.quiet_from == p.quiet_to
+    return fmt(t.TITLE, quiet=quiet_label(p), default=t.QUIET_DEFAULT_MARK if p.quiet_is_default else "",
+               note=t.QUIET_NONE_NOTE if none else t.QUIET_NOTE)
 
 
 def quiet_error(exc: QuietError) -> str:
