@@ -21,6 +21,7 @@ from tests.factories import link, world
 
 COLD = "Холодная вода ХВ-001"
 HOT = "Горячая вода ГВ-001"
+POWER = "Электроэнергия Э-777"
 PUSH_MESSAGE = 5000  # a reminder push the bot sent earlier: the client never saw its buttons in a dialog
 
 
@@ -253,6 +254,15 @@ async def test_lower_value_dead_end_gives_the_uk_phones(client, w):
     (reply,) = await client.send("99")
     assert "меньше предыдущего" in reply.text and "ООО «УК Тестовая»: тел. +7 495 123-45-67" in reply.text
     assert "диспетчерская служба +7 495 765-43-21" in reply.text
+
+
+async def test_lower_value_of_a_meter_billed_by_the_rso_points_to_the_rso(client, w):
+    """An electricity meter under a direct contract: the РСО that bills it registers a new one, not the УК."""
+    await client.send(t.TITLE)
+    await client.click(POWER)
+    (reply,) = await client.send("1100")  # below the day zone's 1 200
+    assert "меньше предыдущего" in reply.text and t.TELL_PROVIDER in reply.text
+    assert "АО «Энергосбыт»: тел. +7 495 000-00-01" in reply.text and "УК Тестовая" not in reply.text
 
 
 async def test_an_id_beyond_the_column_is_refused_on_every_meter_button(dp, client, w):

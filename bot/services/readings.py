@@ -278,6 +278,8 @@ class MeterInfo:
     registry: Point | None = None  # the registry's last accepted value, even when it echoes a bot reading
     residents: int | None = None  # registered in the premises, when the registry gives them
     manager: Contact | None = None  # the house's УК: whom the resident calls about the meter
+    # the РСО that bills the account directly, when it is not the УК: it registers a new or verified meter
+    billing: Contact | None = None
     house_id: int = 0  # the meter's house («Написать обращение» about it)
 
 
@@ -340,7 +342,7 @@ def _info(m: Meter, a: Account, o: Organization, p: Premises, h: House, uk: Orga
         provider=o.short_name or o.name, provider_ogrn=o.ogrn, address=house_address(h), premises=premises_label(p),
         last=points[-1] if points else None, base=base_point(points, per.period),
         current=current[-1] if current else None, period=per, points=tuple(points), registry=registry_point(m),
-        residents=p.residents, manager=contact(uk), house_id=h.id,
+        residents=p.residents, manager=contact(uk), house_id=h.id, billing=contact(o) if o.id != uk.id else None,
     )
 
 

@@ -39,6 +39,14 @@ def _contacts_of(info: svc.MeterInfo | None) -> Html:
     return contacts([info.manager]) if info is not None and info.manager is not None else NOTHING
 
 
+def _registrar(info: svc.MeterInfo) -> tuple[str, Html]:
+    """Whom to tell of a replaced or verified meter, and their contacts: the РСО that bills the account directly
+    (a meter of electricity under a direct contract), else the УК."""
+    if info.billing is not None:
+        return t.TELL_PROVIDER, contacts([info.billing])
+    return t.TELL_UK, _contacts_of(info)
+
+
 def point_text(p: svc.Point | None, info: svc.MeterInfo) -> Html:
     """«<b>105,500</b> м³ от 18.11.2026» — or «нет»."""
     if p is None:
@@ -171,7 +179,8 @@ def chart_caption(info: svc.MeterInfo | None) -> Html:
 
 
 def overdue(info: svc.MeterInfo, skipped: bool = False) -> Html:
-    text = fmt(t.OVERDUE, title=title(info), date=t.date(info.next_verification_on), contacts=_contacts_of(info))
+    whom, reach = _registrar(info)
+    text = fmt(t.OVERDUE, title=title(info), date=t.date(info.next_verification_on), whom=whom, contacts=reach)
     return Html(text + t.OVERDUE_SKIPPED) if skipped else text
 
 
@@ -212,8 +221,9 @@ def refusal(e: svc.ReadingRefused, info: svc.MeterInfo | None, today: dt.date,
         return overdue(info)
     if e.reason is svc.Refusal.lower and e.last is not None and info is not None:
         zone = fmt(t.LOWER_ZONE, zone=t.zone_name(info.zones, e.zone)) if info.zones > 1 else NOTHING
+        whom, reach = _registrar(info)
         return fmt(t.LOWER, zone=zone, value=t.num(entered), last=t.num(e.last.values[e.zone]),
-                   date=t.date(e.last.taken_on), contacts=_contacts_of(info))
+                   date=t.date(e.last.taken_on), whom=whom, contacts=reach)
     if e.reason is svc.Refusal.future:
         return fmt(t.FUTURE, today=t.date(today))
     if e.reason is svc.Refusal.before_last:
