@@ -379,8 +379,9 @@ async def _gate_refused(message: Message, state: FSMContext, sessions: Sessions,
 
 
 async def contact_outside(message: Message, state: FSMContext, sessions: Sessions) -> None:
-    """A contact shared with no dialog open (a share button left from before, a phone sent on its own): the accounts
-    its phone proves are offered — the same proof as step 3 of «Подключить лицевой счёт», then its step 4."""
+    """A contact shared with no dialog open (a share button left from before, a phone sent on its own), or at steps
+    1–2 of «Подключить лицевой счёт» before an account is chosen: the accounts its phone proves are offered — the
+    same proof as step 3, then step 4. When it proves none, a dialog open stays on its step."""
     contact = message.contact
     link = t.BTN_LINK
     if contact.user_id != message.from_user.id:
@@ -539,7 +540,7 @@ def router() -> Router:
     r.message.register(relation_hint, LinkAccount.relation, NOT_COMMAND)
     r.callback_query.register(relation_picked, RelationCD.filter(), LinkAccount.relation)
     # a contact shared with no dialog open: the accounts its phone proves
-    r.message.register(contact_outside, StateFilter(None), F.contact)
+    r.message.register(contact_outside, StateFilter(None, LinkAccount.address, LinkAccount.number), F.contact)
     r.callback_query.register(phone_account_picked, ProviderCD.filter(), LinkAccount.phone_pick)
     r.message.register(phone_pick_hint, LinkAccount.phone_pick, NOT_COMMAND)
     # step 4: check, link
