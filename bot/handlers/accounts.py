@@ -496,8 +496,10 @@ def _tomorrow(clock: Clock) -> str:
 
 async def _numbers_blocked(state: FSMContext, sessions: Sessions, clock: Clock) -> str:
     house_id = await lockout_house(state)
-    manager = await svc.house_manager(sessions, house_id) if house_id else None
-    return t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock), manager)
+    if house_id:
+        return t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock), await svc.house_manager(sessions, house_id))
+    # the tries went on «Оплатить по любому лицевому счёту» (no house): the organizations that run the bot
+    return t.number_blocked_anywhere(MAX_WRONG_NUMBERS, _tomorrow(clock), await svc.help_contacts(sessions))
 
 
 def _found_text(found: houses.HouseSearch) -> str:

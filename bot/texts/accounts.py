@@ -95,6 +95,11 @@ NUMBER_BLOCKED = (
     "<b>{date}</b>.\n"
     "Проверьте номер по квитанции или обратитесь в вашу управляющую компанию:\n\n{contact}"
 )
+NUMBER_BLOCKED_ANYWHERE = (
+    "Сегодня уже введено {max} неверных номеров лицевого счёта — проверить номер снова можно будет завтра, "
+    "<b>{date}</b>.\n"
+    "Номер есть в квитанции; подсказать его может организация, которая её выставляет:\n\n{contacts}"
+)
 NUMBER_CHOOSE = (
     "Под номером № {number} в этом доме лицевые счета нескольких организаций. "
     "Выберите организацию, которая выставляет вашу квитанцию:"
@@ -313,6 +318,12 @@ def number_too_many(address: str, date: str, manager: OrgContact | None) -> Html
 
 def number_blocked(most: int, date: str, manager: OrgContact | None) -> Html:
     return fmt(NUMBER_BLOCKED, max=most, date=date, contact=manager_lines(manager))
+
+
+def number_blocked_anywhere(most: int, date: str, contacts: list[OrgContact]) -> Html:
+    """The lockout when no house is known (the tries went on paying by number): whom the bot serves."""
+    body = Html("\n\n".join(contact_lines(c) for c in contacts) or NO_CONTACTS)
+    return fmt(NUMBER_BLOCKED_ANYWHERE, max=most, date=date, contacts=body)
 
 
 def check(s: AccountSummary) -> Html:
