@@ -45,3 +45,13 @@ NUL_IN_CELL = "в ячейке нулевой символ (NUL, \\x00) — та
 UNREADABLE = "не удалось прочитать значение «{value}»"
 NUMBER_TOO_LONG = "«{value}»: слишком большое число"
 YEAR_OUT_OF_RANGE = "«{value}»: год {year} — допустимы годы с {lo} по {hi}"
+
+# owners.csv: the owners the file gives one premises hold more than the whole of it
+SHARES_OVER_ONE = "доли собственников помещения {premises} (дом {house}) в сумме {total} — больше 1: {owners}"
+SHARE_OF = "{name} — {share} ({where})"
+SHARE_ROW = "строка {line}"
+
+
+def shares_more(n: int) -> str:
+    """After the first owners listed: «и ещё 3 собственника»."""
+    return f"и ещё {count(n, 'собственник', 'собственника', 'собственников')}"

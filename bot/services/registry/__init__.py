@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
-from bot.services.registry.load import TARGETS, Progress, check_references, preload, write
+from bot.services.registry.load import TARGETS, Progress, check_owner_shares, check_references, preload, write
 from bot.services.registry.parse import ParsedFile, Problem, Problems, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
 from bot.services.voting.guard import check_started_agendas
@@ -70,6 +70,7 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
         try:
             ids = await preload(conn)
             check_references(files, ids, problems)
+            await check_owner_shares(conn, files, ids, problems)
             await check_started_agendas(conn, files, clock.utcnow(), problems)
             if problems:
                 await session.rollback()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Protocol
 
 from sqlalchemy import Table, bindparam, func, insert, literal_column, select, update
@@ -19,9 +21,20 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.services.address import house_search_text
+from bot.services.houses import premises_label
 from bot.services.outages import drop_stale_pushes
-from bot.services.registry.parse import ORDER, SPEC_BY_NAME, ParsedFile, Problem, Problems, source_phrase
+from bot.services.registry.parse import (
+    BLANK,
+    ORDER,
+    SPEC_BY_NAME,
+    ParsedFile,
+    Problem,
+    Problems,
+    _clip,
+    source_phrase,
+)
 from bot.services.registry.report import Counts
+from bot.texts import registry as t
 from storage.models import (
     Account,
     AgendaItem,
@@ -140,6 +153,69 @@ def check_references(files: dict[str, ParsedFile], ids: Ids, problems: Problems)
         for row in pf.rows:
             for column, reason in refs(name, row.values):
                 problems.append(Problem(ORDER[name], row.line, pf.label, column, reason))
+
+
+# ----------------------------------------------------------------------------------------------- owners' shares
+
+SHARES_LISTED = 5  # owners named in a refusal; the rest are counted
+
+
+async def check_owner_shares(conn: AsyncConnection, files: dict[str, ParsedFile], ids: Ids,
+                             problems: Problems) -> None:
+    """The owners a file gives one premises may not hold more than the whole of it: their shares, in exact
+    fractions, add up to at most 1 (below 1 is fine: not every owner may be known). Only the file's own rows are
+    added: rows absent from an import are left alone (FORMAT.md) and an import cannot remove an owner, so an
+    owner stored from before beside a new one in the file (a flat sold) is not refused here — that would leave the
+    clerk no way to load the registry at all."""
+    pf = files.get("owners")
+    if pf is None:
+        return
+    # (house_guid, number) → owner_name → (share, the file's row)
+    given: dict[tuple[str, str], dict[str, tuple[Fraction, int]]] = defaultdict(dict)
+    unknown: set[tuple[str, str]] = set()  # a row's share did not parse: its total is unknown (and refused anyway)
+    for row in pf.rows:
+        v = row.values
+        if row.key is None or pf.keys.get(row.key) != row.line:  # no key, or a repeated one: already a problem
+            continue
+        premises = (v["house_guid"], v["premises_number"])
+        if v.get("share") in (None, BLANK):
+            unknown.add(premises)
+            continue
+        given[premises][v["owner_name"]] = (Fraction(*v["share"]), row.line)
+    over = {premises: owners for premises, owners in given.items()
+            if premises not in unknown and sum(share for share, _ in owners.values()) > 1}
+    if not over:
+        return
+    stored = {pid: premises for premises in over if (pid := ids.premises_id(*premises)) is not None}
+    kinds = await _premises_kinds(conn, files, stored)
+    for (guid, number), owners in over.items():
+        listed = sorted(owners.items(), key=lambda kv: kv[1][1])
+        who = [t.SHARE_OF.format(name=_clip(name), share=share, where=t.SHARE_ROW.format(line=line))
+               for name, (share, line) in listed[:SHARES_LISTED]]
+        if len(listed) > SHARES_LISTED:
+            who.append(t.shares_more(len(listed) - SHARES_LISTED))
+        label = premises_label(Premises(number=number, kind=kinds.get((guid, number), "residential")))
+        problems.append(Problem(ORDER["owners"], listed[0][1][1], pf.label, "share", t.SHARES_OVER_ONE.format(
+            premises=label, house=guid, total=sum(share for share, _ in owners.values()), owners=", ".join(who))))
+
+
+async def _premises_kinds(conn: AsyncConnection, files: dict[str, ParsedFile],
+                          stored: dict[int, tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(house_guid, number) → kind, of the stored premises given and of premises.csv (which wins), to name them."""
+    kinds: dict[tuple[str, str], str] = {}
+    if stored:
+        p = Premises.__table__
+        # all of them, filtered here: a list of ids as parameters has a limit (SQLite: 32 766)
+        kinds = {stored[r.id]: r.kind for r in await conn.execute(select(p.c.id, p.c.kind)) if r.id in stored}
+    for row in files["premises"].rows if "premises" in files else []:
+        v = row.values
+        if isinstance(v.get("house_guid"), str) and isinstance(v.get("number"), str):
+            kind = v.get("kind")
+            if isinstance(kind, str):
+                kinds[(v["house_guid"], v["number"])] = kind
+            elif "kind" in v:  # an empty cell: the default
+                kinds[(v["house_guid"], v["number"])] = "residential"
+    return kinds
 
 
 # ----------------------------------------------------------------------------------------------- tables
