@@ -304,13 +304,15 @@ async def new_from_elsewhere(query: CallbackQuery, callback_data: AppealNewCD, s
         await query.answer()
         await leave(query, state)
         f, info = got
-        f.text = t.followup_text(info.parent_number, info.parent_sent_on, info.parent_addressee, info.answer_text,
-                                 info.answered_on, f.text)[:validate.TEXT_MAX]
+        # within TEXT_MAX, keeping the head, the answer and the demand (the quoted appeal gives way)
+        f.text, shortened = t.followup_text(info.parent_number, info.parent_sent_on, info.parent_addressee,
+                                            info.answer_text, info.answered_on, f.text)
         defaults = await drafts.defaults(sessions, e.user_id)
         f.email = f.email or defaults.email
         parent = await views.own_view(sessions, e.user_id, info.parent_id)
         await _start(query.message, state, e, f, parent_number=info.parent_number, first="review",
-                     premises_label=parent.premises if parent else None)
+                     premises_label=parent.premises if parent else None,
+                     note=t.followup_note(info.parent_number, shortened, info.left_out))
         return
     await query.answer()
     await leave(query, state)
@@ -433,7 +435,7 @@ async def on_button(query: CallbackQuery, callback_data: AppealCD, state: FSMCon
         await enter(message, state, data, "topic", e)
     elif act is Act.topic and step == "topic":
         await _topic_picked(message, state, data, callback_data.code, e)
-    elif act is Act.org_search and step == "addressee":
+    elif act is Act.org_search and step in ("addressee", "org_search"):  # the list's button after a typed search
         await enter(message, state, data, "org_search", e)
     elif act is Act.org and step in ("addressee", "org_search"):
         org = await drafts.get_org(sessions, callback_data.id)
@@ -672,6 +674,10 @@ async def custom_topic_typed(message: Message, state: FSMContext, sessions: Sess
 async def org_typed(message: Message, state: FSMContext, sessions: Sessions, settings: Settings, clock: Clock,
                     bot: Bot) -> None:
     data = await _load(state)
+    if await state.get_state() == ComposeAppeal.addressee.state:
+        # typing on the list is the advanced search: «« Назад» under its answer returns to the list, as after
+        # «🔎 Расширенный поиск»
+        await state.set_state(ComposeAppeal.org_search)
     text = message.text.strip()[:100]
     q = validate.parse_org_query(message.text)
     if isinstance(q, validate.OrgIdProblem):

@@ -213,7 +213,8 @@ async def reason_typed(message: Message, state: FSMContext, bot: Bot, settings: 
     if res.outcome is not Outcome.ok:
         await message.answer(t.refusal(res.outcome), reply_markup=kb.back_to(data.appeal_id))
         return
-    await message.answer(t.withdrawn_ok(res.number), reply_markup=kb.back_to(data.appeal_id))
+    await message.answer(t.withdrawn_ok(res.number, res.route, res.addressee, res.addressee_email),
+                         reply_markup=kb.back_to(data.appeal_id))
     await _refresh(bot, settings, sessions, clock, data.appeal_id,
                    t.NOTE_WITHDRAWN.format(reason=reason))
 

@@ -385,22 +385,85 @@ def menu(drafts_n: int) -> Html:
     return Html(MENU)
 
 
+FOLLOWUP_DEMAND = "Ответ меня не устраивает: вопрос не решён. Прошу провести проверку."
+FOLLOWUP_NO_ANSWER = "Ответа не получено."
+FOLLOWUP_QUOTE = "Текст обращения: "
+FOLLOWUP_TEXT_CUT = "(текст обращения сокращён; полностью — в обращении № {number})"
+FOLLOWUP_ANSWER_CUT = "(ответ сокращён; полностью — в обращении № {number})"
+FOLLOWUP_QUOTE_MIN = 300  # characters of the appeal's text kept when even the answer has to be shortened
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, «…» included, cut at a line or a word when one is near."""
+    if len(text) <= limit:
+        return text
+    part = text[:max(limit - 1, 0)]
+    at = max(part.rfind("\n"), part.rfind(" "))
+    if at > len(part) * 0.6:
+        part = part[:at]
+    return part.rstrip() + "…"
+
+
 def followup_text(parent_number: str, sent_on: dt.date | None, addressee: str | None, answer: str | None,
-                  answered_on: dt.date | None, text: str) -> str:
-    """The opening of a complaint to the ГЖИ about an answer (plain text: it is the appeal's own text)."""
+                  answered_on: dt.date | None, text: str, limit: int = TEXT_MAX) -> tuple[str, bool]:
+    """The text of a complaint to the ГЖИ about an answer (plain text: it is the appeal's own text) and whether it
+    had to be shortened. It always keeps what it is about (the appeal's number and date), the answer and the
+    demand; over ``limit`` the quoted appeal gives way first (with «…» and where to read it whole), and only when
+    the answer alone is too long is it shortened too."""
     head = f"Жалоба на ответ по обращению № {parent_number}"
     if sent_on:
         head += f" от {sent_on:%d.%m.%Y}"
     if addressee:
         head += f" в {addressee}"
     head += "."
-    parts = [head, f"Текст обращения: {text.strip()}"]
-    if answer:
-        parts.append(f"Ответ{f' от {answered_on:%d.%m.%Y}' if answered_on else ''}: {answer.strip()}")
-    else:
-        parts.append("Ответа не получено.")
-    parts.append("Ответ меня не устраивает: вопрос не решён. Прошу провести проверку.")
-    return "\n\n".join(parts)
+    answer_label = f"Ответ{f' от {answered_on:%d.%m.%Y}' if answered_on else ''}: "
+    original, answered = text.strip(), (answer or "").strip()
+
+    def whole(quote: str, ans: str) -> str:
+        return "\n\n".join([head, FOLLOWUP_QUOTE + quote, answer_label + ans if answer else FOLLOWUP_NO_ANSWER,
+                             FOLLOWUP_DEMAND])
+
+    full = whole(original, answered)
+    if len(full) <= limit:
+        return full, False
+    text_cut = "\n" + FOLLOWUP_TEXT_CUT.format(number=parent_number)
+    room = limit - len(whole("", answered)) - len(text_cut)
+    if room >= min(FOLLOWUP_QUOTE_MIN, len(original)):
+        return whole(_shorten(original, room) + text_cut, answered), True
+    quote = original if len(original) <= FOLLOWUP_QUOTE_MIN else _shorten(original, FOLLOWUP_QUOTE_MIN) + text_cut
+    answer_cut = "\n" + FOLLOWUP_ANSWER_CUT.format(number=parent_number)
+    room = limit - len(whole(quote, "")) - len(answer_cut)
+    return whole(quote, _shorten(answered, max(room, 1)) + answer_cut), True
+
+
+FOLLOWUP_SHORTENED = ("Текст обращения № {number} в жалобе сокращён, чтобы она уместилась в {max} символов; ответ "
+                      "и требование провести проверку сохранены.")
+FOLLOWUP_FILES_LEFT_OUT = ("Прикрепить можно не больше {max} файлов: файлы ответа перенесены первыми, не вошли "
+                           "{what}. Они остались в обращении № {number}.")
+FOLLOWUP_FROM_APPEAL = "из обращения — {names}"
+FOLLOWUP_FROM_ANSWER = "из ответа — {names}"
+
+
+def _left_out_name(x: drafts.LeftOut) -> str:
+    if x.ref.file_name:
+        return f"«{_short(x.ref.file_name)}»"
+    return PHOTO_NAME.format(n=x.position)
+
+
+def followup_note(parent_number: str, shortened: bool, left_out: tuple[drafts.LeftOut, ...] | list) -> Html | None:
+    """What the prefilling of a complaint had to leave out, said before its card (None when nothing was)."""
+    lines: list[Html] = []
+    if shortened:
+        lines.append(fmt(FOLLOWUP_SHORTENED, number=parent_number, max=f"{TEXT_MAX:_}".replace("_", "\u00a0")))
+    if left_out:
+        groups = []
+        for from_answer, words in ((False, FOLLOWUP_FROM_APPEAL), (True, FOLLOWUP_FROM_ANSWER)):
+            names = [_left_out_name(x) for x in left_out if x.from_answer is from_answer]
+            if names:
+                groups.append(fmt(words, names=", ".join(names)))
+        lines.append(fmt(FOLLOWUP_FILES_LEFT_OUT, max=FILES_MAX, what=Html("; ".join(groups)),
+                         number=parent_number))
+    return join(lines) if lines else None
 
 
 STEP_HINTS = {

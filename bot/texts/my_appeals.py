@@ -16,7 +16,7 @@ from bot.texts.common import number as number_text
 from bot.texts.common import phone as phone_text
 from bot.texts.render import Html, count, escape, fmt, join
 from bot.texts.vocab import APPEAL_RATING, APPEAL_STATUS
-from storage.vocab import AppealRating, AppealStatus
+from storage.vocab import AppealRating, AppealRoute, AppealStatus
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
 
@@ -149,8 +149,28 @@ WITHDRAW_ASK = (
     "Напишите, почему вы его отзываете (например, «вопрос решён, спасибо»). После этого обращение получит статус "
     "«Отозвано», и организация перестанет его рассматривать."
 )
+# an appeal that went outside the bot (e-mail, the resident's PDF): the bot cannot tell its addressee
+WITHDRAW_ASK_OUTSIDE = (
+    "Отозвать обращение{number}?\n\n"
+    "Напишите, почему вы его отзываете (например, «вопрос решён, спасибо»). После этого обращение получит статус "
+    "«Отозвано» в боте. {org} получает обращения не через бота, поэтому сообщить об отзыве в организацию нужно "
+    "будет самостоятельно."
+)
 NOTE_BAD = "Нужен текст от {min} до {max} символов. Напишите ещё раз."
+# the staff chat of the organization that runs the bot: its card shows the withdrawal and the reason
 WITHDRAWN_OK = "Обращение{number} отозвано. Организация получит об этом сообщение."
+# e-mailed by the bot: the withdrawal is not e-mailed
+WITHDRAWN_EMAILED = (
+    "Обращение{number} отозвано в боте. Адресату — {org} — бот отправил его по электронной почте ({email}), а "
+    "об отзыве туда не пишет: сообщите об отзыве в организацию сами, например письмом на {email}. Если вы подавали "
+    "PDF обращения в ГИС ЖКХ или относили его адресату, отзовите обращение и там."
+)
+# the resident's PDF: the resident filed it themselves
+WITHDRAWN_PDF = (
+    "Обращение{number} отозвано в боте. {org} не работает в этом боте и об отзыве от него не узнает — сообщите "
+    "об отзыве в организацию сами, тем же способом, каким отправляли обращение (в ГИС ЖКХ, по почте или лично)."
+)
+ADDRESSEE_DEFAULT = "Организация"
 REFUSAL = {
     Outcome.not_found: "Это обращение не найдено среди ваших.",
     Outcome.draft: "Это обращение ещё не отправлено — его можно изменить или удалить.",
@@ -437,7 +457,10 @@ def answer_files_head(n: int) -> Html:
 
 
 def withdraw_ask(v: AppealView) -> Html:
-    return fmt(WITHDRAW_ASK, number=number_suffix(v.number))
+    if v.route is AppealRoute.staff:
+        return fmt(WITHDRAW_ASK, number=number_suffix(v.number))
+    return fmt(WITHDRAW_ASK_OUTSIDE, number=number_suffix(v.number),
+               org=v.addressee.name if v.addressee else ADDRESSEE_DEFAULT)
 
 
 def reopen_ask(v: AppealView) -> Html:
@@ -448,8 +471,14 @@ def note_bad() -> Html:
     return fmt(NOTE_BAD, min=mine.NOTE_MIN, max=number_text(mine.NOTE_MAX))
 
 
-def withdrawn_ok(number: str | None) -> Html:
-    return fmt(WITHDRAWN_OK, number=number_suffix(number))
+def withdrawn_ok(number: str | None, route: AppealRoute | None = AppealRoute.staff, org: str | None = None,
+                 email: str | None = None) -> Html:
+    """What a withdrawal did, true to the route: only the staff chat hears of it from the bot."""
+    if route is AppealRoute.staff:
+        return fmt(WITHDRAWN_OK, number=number_suffix(number))
+    if route is AppealRoute.email and email:
+        return fmt(WITHDRAWN_EMAILED, number=number_suffix(number), org=org or ADDRESSEE_DEFAULT, email=email)
+    return fmt(WITHDRAWN_PDF, number=number_suffix(number), org=org or ADDRESSEE_DEFAULT)
 
 
 def reopened(number: str | None, due: dt.date | None) -> Html:

@@ -502,6 +502,36 @@ async def drafts_count(sessions: Sessions, user_id: int) -> int:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A file of the appeal or of its answers that did not fit into the complaint (``FILES_MAX``)."""
+
+    ref: FileRef
+    from_answer: bool
+    position: int  # 1-based among the files of the appeal (or of that answer), as the resident saw them
+
+
+def pick_files(appeal_files: list[FileRef], answers_files: list[list[FileRef]]) -> tuple[list[FileRef],
+                                                                                         list[LeftOut]]:
+    """The files a complaint about an answer carries over, at most ``FILES_MAX``: all of them when they fit;
+    otherwise the answers' files first (the newest answer's first — they are what is disputed), then the appeal's
+    in order. The kept ones stay in their order (the appeal's, then the answers'); (kept, left out)."""
+    tagged = [(False, i, f) for i, f in enumerate(appeal_files, 1)]
+    tagged += [(True, i, f) for files in answers_files for i, f in enumerate(files, 1)]
+    if len(tagged) <= FILES_MAX:
+        return [f for _a, _i, f in tagged], []
+    n_appeal = len(appeal_files)
+    by_answer: list[list[int]] = []
+    k = n_appeal
+    for files in answers_files:
+        by_answer.append(list(range(k, k + len(files))))
+        k += len(files)
+    priority = [i for idxs in reversed(by_answer) for i in idxs] + list(range(n_appeal))
+    kept = set(priority[:FILES_MAX])
+    return ([f for i, (_a, _p, f) in enumerate(tagged) if i in kept],
+            [LeftOut(f, a, p) for i, (a, p, f) in enumerate(tagged) if i not in kept])
+
+
+@dataclass(frozen=True)
 class Followup:
     """What a complaint to the ГЖИ about an answer starts from: the first appeal and its answer (the compose
     dialog writes the opening of the text from these)."""
@@ -512,12 +542,14 @@ class Followup:
     parent_addressee: str | None
     answer_text: str | None  # the latest answer
     answered_on: dt.date | None
+    left_out: tuple[LeftOut, ...] = ()  # files beyond FILES_MAX that the complaint could not carry over
 
 
 async def followup(sessions: Sessions, user_id: int, parent_id: int, clock: Clock) -> tuple[Fields, Followup] | None:
     """A new appeal to the ГЖИ prefilled from the resident's answered appeal: the applicant, house, premises, topic,
-    text and files (the appeal's and its answer's) carried over, the ГЖИ of the region as the addressee. None when
-    the appeal is not the resident's or was never sent."""
+    text and files (the appeal's and its answer's, ``pick_files``; those left out are named in ``left_out``)
+    carried over, the ГЖИ of the region as the addressee. None when the appeal is not the resident's or was never
+    sent. ``f.text`` is the appeal's own text: the dialog writes the complaint's text around it."""
     from bot.services.appeals.views import load  # views imports this module
 
     async with sessions() as s:
@@ -530,10 +562,7 @@ async def followup(sessions: Sessions, user_id: int, parent_id: int, clock: Cloc
     async with sessions() as s:
         a = await s.get(Appeal, parent_id)
         f.premises_id, f.premises_number = a.premises_id, a.premises_number
-    files = list(v.files)
-    for ans in v.answers:
-        files += ans.files
-    f.files = files[:FILES_MAX]
+    f.files, left_out = pick_files(list(v.files), [list(ans.files) for ans in v.answers])
     if v.house_id:
         choices = await addressees(sessions, v.house_id)
         gzhi = next((c for c in choices if c.kind == OrgKind.gzhi.value), None)
@@ -541,5 +570,5 @@ async def followup(sessions: Sessions, user_id: int, parent_id: int, clock: Cloc
     last = v.answers[-1] if v.answers else None
     info = Followup(v.id, v.number, clock.to_local(v.sent_at).date() if v.sent_at else None,
                     v.addressee.name if v.addressee else None, last.text if last else None,
-                    clock.to_local(last.created_at).date() if last else None)
+                    clock.to_local(last.created_at).date() if last else None, tuple(left_out))
     return f, info

@@ -17,12 +17,13 @@ from enum import StrEnum
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.accounts import org_name
 from bot.services.appeals import deadlines, topics
 from bot.services.appeals.views import OPEN, AppealView
 from bot.services.clock import Clock
 from bot.services.houses import house_address
 from storage.models import Appeal, AppealAnswer, AppealStatusChange, House, Organization
-from storage.vocab import AppealRating, AppealStatus, OrgKind, Resource
+from storage.vocab import AppealRating, AppealRoute, AppealStatus, OrgKind, Resource
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -208,11 +209,16 @@ class Done:
     outcome: Outcome
     number: str | None = None
     due_on: dt.date | None = None  # reopen: the new due date
+    route: AppealRoute | None = None  # withdraw: how the appeal reached its addressee (who learns of the withdrawal)
+    addressee: str | None = None  # withdraw: the addressee's name
+    addressee_email: str | None = None  # withdraw: the address it was e-mailed to (route ``email``)
 
 
 async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str, now_utc: dt.datetime) -> Done:
     """«Отозвать обращение» with the resident's reason: only their own appeal, only while it has no answer (the
-    UPDATE itself names the statuses, so an answer that came a moment earlier wins)."""
+    UPDATE itself names the statuses, so an answer that came a moment earlier wins). The outcome names the route:
+    only the staff chat (``staff``) learns of a withdrawal from the bot — neither the e-mail route nor the PDF
+    tells the addressee anything."""
     note = check_note(reason)
     if note is None:
         return Done(Outcome.bad_note)
@@ -231,7 +237,9 @@ async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str
             return Done(Outcome.answered if answered else _why_not(AppealStatus(a.status)), a.number)
         s.add(AppealStatusChange(appeal_id=appeal_id, status=AppealStatus.withdrawn.value, changed_by=user_id,
                                  changed_by_name=a.first_name, comment=note, changed_at=now_utc))
-        return Done(Outcome.ok, a.number)
+        org = await s.get(Organization, a.addressee_id) if a.addressee_id else None
+        return Done(Outcome.ok, a.number, route=AppealRoute(a.route) if a.route else None,
+                    addressee=org_name(org) if org else None, addressee_email=org.email if org else None)
 
 
 async def rate(sessions: Sessions, user_id: int, appeal_id: int, rating: AppealRating,
