@@ -460,3 +460,16 @@ async def test_successful_payment_is_recorded_in_the_middle_of_another_dialog(cl
         charges = (await s.execute(select(Payment.telegram_charge_id).where(Payment.source == "bot"))).scalars()
         assert set(charges) == {"tg-SubmitReading:value", "tg-LinkAccount:bill_total", "tg-PayFlow:amount"}
     assert await dp.storage.get_state(key) == "PayFlow:amount"  # the dialog itself is left alone
+
+
+async def test_pay_under_a_push_inside_another_dialog_says_that_dialog_was_left(client, sessions, dp):
+    from bot.fsm.payments import PayAction, PayCD
+    from bot.texts import readings as rt
+
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    await client.send(rt.TITLE)
+    await client.click("Холодная вода ХВ-001")  # a reading half-entered
+    replies = await client.click_data(PayCD(action=PayAction.account, id=w.account.id).pack(), 5000)
+    assert any(r.text.startswith(f"{FLOW_TITLES['SubmitReading']}: отменено") for r in replies)
+    assert "Оплата ЖКУ" in replies[-1].text

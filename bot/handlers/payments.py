@@ -117,6 +117,10 @@ async def pay_start(message: Message, state: FSMContext, sessions: Sessions) -> 
 
 async def account_picked(query: CallbackQuery, callback_data: PayCD, state: FSMContext, sessions: Sessions) -> None:
     await query.answer()
+    current = await state.get_state()
+    if current is not None and not current.startswith(f"{PayFlow.__name__}:"):
+        # «Оплатить» under a push, pressed inside another dialog: that dialog is left, and the resident told so
+        await leave_dialog(query, state, menu=False, untitled=False)
     await _show_due(query.message, state, sessions, query.from_user.id, callback_data.id, query)
 
 
