@@ -162,7 +162,9 @@ async def test_broadcast_all_and_cancel(staff, sessions):
     await link(sessions, 111, w.account)
     await link(sessions, 222, w.other_account)
     await staff.send("/broadcast")
-    await staff.click(t.BTN_ALL_HOUSES)
+    (r,) = await staff.send("Несуществующая 999")  # no such house: «Всем домам» is under the answer again
+    assert r.text == t.NO_HOUSE and r.buttons == [t.BTN_ALL_HOUSES]
+    await staff.click(t.BTN_ALL_HOUSES, r.message_id)
     (r,) = await staff.send("Всем привет")
     assert "2 жителя)" in r.text
     replies = await staff.click(t.BTN_CANCEL)

@@ -41,8 +41,8 @@ async def start(message: Message, state: FSMContext) -> None:
 
 async def house_query(message: Message, sessions: async_sessionmaker[AsyncSession]) -> None:
     hits = (await houses.search_houses(sessions, message.text)).items
-    if not hits:
-        await message.answer(t.NO_HOUSE)
+    if not hits:  # another search, or «Всем домам» again under the answer (the one above may be far up)
+        await message.answer(t.NO_HOUSE, reply_markup=kb.houses([], with_all=True))
         return
     await message.answer(t.PICK_HOUSE, reply_markup=kb.houses(hits, with_all=True))
 
