@@ -183,8 +183,8 @@ async def send_phase(label: str, sessions, clock: Clock, count: int, rate: float
                  sum(c - 1 for c in session.delivered.values() if c > 1), session.paid, cpu, gaps)
 
 
-def emergency(i: int) -> OutageNotice:
-    now = dt.datetime.now(ZoneInfo("Europe/Moscow"))
+def emergency(i: int, now: dt.datetime) -> OutageNotice:
+    """An emergency under way at the bench clock's ``now`` (the sender skips an outage that is over)."""
     return OutageNotice(event=OutageEvent.new, outage=OutageData(
         id=1, address=f"ул. Ленина, д. {i // 100 + 1}", resource="cold_water", starts=now,
         ends=now + dt.timedelta(hours=6), kind="emergency", reason="Авария на водоводе"))
@@ -225,7 +225,7 @@ async def main(args: argparse.Namespace) -> int:
 
     # an emergency outage for part of the district: urgent pushes, sent first, as paid broadcast
     paid_n = min(args.paid_send, n)
-    urgent = [Push(base + n - 1 - i, "outage", "bench-emergency", "r1", emergency(i), urgent=True)
+    urgent = [Push(base + n - 1 - i, "outage", "bench-emergency", "r1", emergency(i, clock.now()), urgent=True)
               for i in range(paid_n)]
     await enqueue(sessions, urgent, clock)
     paid = await send_phase("paid broadcast (emergency outage)", sessions, clock, paid_n, args.rate, args.paid_rate,

@@ -52,7 +52,9 @@ def notice(kind: str, text: str):
 
 
 def label(msg: Outgoing) -> str:
-    return msg.payload["html"] if msg.kind == "news" else msg.payload["outage"]["reason"]
+    if msg.kind == "news":
+        return msg.payload["html"]
+    return msg.payload["outage"]["reason"] if "outage" in msg.payload else msg.kind
 
 
 def push(user_id: int, subject: str = "s", kind: str = "outage", urgent: bool = False, period: str = "p") -> Push:
@@ -307,3 +309,25 @@ async def test_blocked_through_real_adapter(sessions, clock, bot):
     async with sessions() as s:
         assert (await s.execute(select(func.count()).select_from(User).where(User.is_active.is_(False)))
                 ).scalar_one() == 1
+
+
+async def test_a_push_out_of_date_by_the_time_it_can_go_is_not_sent(sessions, clock):
+    """Held by quiet hours, queued while the bot was down, or behind a long broadcast: a reading window that has
+    closed, a voting that is over, an outage that has ended are no news; they are skipped, the rest go."""
+    from bot.services.notify.notices import MeetingNotice, ReadingsNotice
+    from bot.services.notify.sender import EXPIRED
+
+    await users(sessions, 1, 2, 3, 4)
+    window = ReadingsNotice(period="2026-11", last_day=dt.date(2026, 11, 25), meters=[])
+    meeting = MeetingNotice(meeting_id=1, address="ул. Тест", title="Крыша",
+                            ends=dt.datetime(2026, 11, 30, 20, tzinfo=TZ))
+    await enqueue(sessions, [Push(1, "readings_open", "org1", "2026-11", window), push(2),
+                             Push(3, "meeting_end", "mt1", "-", meeting), Push(4, "news", "n1", "-", notice("news", "x"))],
+                  clock)
+    clock.set(dt.datetime(2026, 11, 26, 10, 0))  # the window closed on the 25th; the outage ended on the 20th
+    ft = FakeTime(clock)
+    send = Recorder(ft)
+    stats = await sender_for(sessions, clock, send, ft).drain()
+    assert sorted(u for _, u, _ in send.calls) == [3, 4] and stats.skipped == 2
+    assert {r.user_id: (r.status, r.error) for r in await rows(sessions) if r.status == "skipped"} == {
+        1: ("skipped", EXPIRED), 2: ("skipped", EXPIRED)}

@@ -129,6 +129,26 @@ NOTICE_OF: dict[PushKind, type[BaseModel]] = {
 }
 
 
+def expired(kind: str, payload: dict | None, now: dt.datetime) -> bool:
+    """The push no longer says anything true or useful at ``now`` (aware local): a reading window that has closed,
+    a meeting whose voting is over, an outage that has ended. It may still be in the outbox when it was held by
+    quiet hours, queued while the bot was down, or behind a long broadcast. Read straight off the stored JSON (no
+    model is built: the sender checks every row it takes). Other kinds never expire, and so does a row whose
+    payload is not of the shape its kind has now."""
+    if not payload:
+        return False
+    try:
+        if kind in (PushKind.readings_open, PushKind.readings_last):
+            return now.date() > dt.date.fromisoformat(payload["last_day"])
+        if kind in (PushKind.meeting_open, PushKind.meeting_end):
+            return now >= dt.datetime.fromisoformat(payload["ends"])
+        if kind in (PushKind.outage, PushKind.outage_eve):
+            return now >= dt.datetime.fromisoformat(payload["outage"]["ends"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return False
+
+
 class MediaType(StrEnum):
     photo = "photo"
     document = "document"

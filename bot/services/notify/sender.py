@@ -50,6 +50,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.clock import Clock
 from bot.services.leader import Lease
+from bot.services.notify.notices import expired
 from bot.services.notify.outbox import KIND_SETTING
 from bot.services.notify.quiet import DEFAULT_QUIET, effective, parse_quiet_hours, quiet_until
 from storage.models import Notification, User
@@ -72,6 +73,7 @@ BACKOFF = (30, 120, 600, 1800)  # seconds before retry 1, 2, 3, 4…
 # why a row was not sent, as the outbox log keeps it (for the operator, not the resident)
 INTERRUPTED = "interrupted while sending (the process stopped); not repeated, so it cannot arrive twice"
 SKIPPED = "the user turned this kind of push off or blocked the bot"
+EXPIRED = "out of date before it could be sent (the window closed, the voting or the outage is over)"
 BLOCKED = "the user blocked the bot"
 
 
@@ -532,12 +534,16 @@ class Sender:
                                         .order_by(Notification.id))).all()
         out: list[Outgoing] = []
         skip: list[int] = []
+        stale: list[int] = []
         defer: dict[dt.datetime, list[int]] = {}
         for r in rows:
             prefs = dict(zip(settings_cols, r[11:], strict=True))
             setting = KIND_SETTING.get(r.kind)
             if not r.is_active or (setting is not None and not prefs[setting]):
                 skip.append(r.id)
+                continue
+            if expired(r.kind, r.payload, local_now):
+                stale.append(r.id)
                 continue
             if not r.urgent:
                 until = quiet_until(local_now, *effective(r.quiet_from, r.quiet_to, self.quiet))
@@ -546,12 +552,13 @@ class Sender:
                     continue
             out.append(Outgoing(r.id, r.user_id, r.kind, r.payload, r.urgent, r.media, r.text, r.buttons,
                                 paid=bool(r.urgent) and r.kind in PAID_KINDS and self.paid_rate is not None))
-        if skip or defer:
+        if skip or stale or defer:
             async with self._writes, self.sessions.begin() as s:
-                if skip:
-                    await s.execute(update(Notification).where(Notification.id.in_(skip), _status_is("pending"))
-                                    .values(status="skipped", error=SKIPPED))
-                    stats.skipped += len(skip)
+                for ids, why in ((skip, SKIPPED), (stale, EXPIRED)):
+                    if ids:
+                        await s.execute(update(Notification).where(Notification.id.in_(ids), _status_is("pending"))
+                                        .values(status="skipped", error=why))
+                        stats.skipped += len(ids)
                 for until, ids in defer.items():
                     await s.execute(update(Notification).where(Notification.id.in_(ids), _status_is("pending"))
                                     .values(not_before=until))
