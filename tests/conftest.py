@@ -92,6 +92,16 @@ def pg_migrated() -> bool:
     return True
 
 
+# every table emptied and every used sequence restarted, as TRUNCATE … RESTART IDENTITY did, in one statement:
+# DELETE of the few rows a test leaves takes ~35 ms where TRUNCATE of every table took 160–270 ms (new files for
+# each table), and it ran before each of ~800 PostgreSQL tests
+PG_EMPTY = ("DO $$ DECLARE r record; BEGIN "
+            + "".join(f'DELETE FROM "{t.name}"; ' for t in reversed(Base.metadata.sorted_tables))
+            + "FOR r IN SELECT schemaname, sequencename FROM pg_sequences "
+              "WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP "
+              "EXECUTE format('ALTER SEQUENCE %I.%I RESTART', r.schemaname, r.sequencename); END LOOP; END $$")
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -106,9 +116,8 @@ async def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         return f"sqlite+aiosqlite:///{target}"
     request.getfixturevalue("pg_migrated")
     engine = create_engine(TEST_DATABASE_URL)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        await conn.execute(text(PG_EMPTY))
     await engine.dispose()
     return TEST_DATABASE_URL
 
