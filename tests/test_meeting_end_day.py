@@ -15,9 +15,8 @@ from bot.services.notify import reminders
 from bot.services.voting import service as svc
 from bot.texts import voting as t
 from storage.models import Meeting, Notification
-from tests.factories import PAYER_PHONE, link, world
 from tests.pushes import shown
-from tests.test_voting_flow import set_phone
+from tests.test_voting_pushes import parking_survey
 
 UK = "ООО «УК Тестовая»"
 
@@ -28,18 +27,7 @@ async def pushes(sessions) -> list[Notification]:
 
 
 async def test_last_day_is_the_day_typed_and_the_administrator_is_the_uk(staff, client, sessions, clock):
-    w = await world(sessions)
-    await link(sessions, 111, w.account)
-    await set_phone(sessions, 111, PAYER_PHONE)
-    replies = await staff.send("/meeting")
-    replies = await staff.send("Бауманская 44")
-    await staff.click(replies[-1].buttons[0])
-    await staff.send("Опрос о парковке")
-    replies = await staff.send("-")
-    await staff.send("10.12.2026 — 20.12.2026")
-    await staff.send("Разметить парковку во дворе")
-    await staff.click("прочие вопросы")
-    replies = await staff.click(t.BTN_DONE)
+    replies = await parking_survey(staff, sessions, "10.12.2026 — 20.12.2026")
     assert "10.12.2026 — 20.12.2026" in replies[-1].text and f"Администратор: {UK}" in replies[-1].text
     replies = await staff.click(t.BTN_PUBLISH)
     assert "Голосовать сможет 1 собственник" in replies[-1].text

@@ -157,19 +157,25 @@ async def test_publish_queues_the_opening_push_when_voting_starts_today(staff, s
     assert button.callback_data == BallotCD(act=Act.start, meeting=rows[0].payload["meeting_id"]).pack()
 
 
-async def test_publish_of_a_later_meeting_queues_nothing_yet_and_says_when(staff, sessions, clock):
+async def parking_survey(staff, sessions, period: str) -> list:
+    """Owner 111 of the test house, and the clerk's /meeting «Опрос о парковке» (administrator «-», one question)
+    up to its preview; the replies to «Готово»."""
     w = await world(sessions)
     await link(sessions, 111, w.account)
     await set_phone(sessions, 111, PAYER_PHONE)
-    replies = await staff.send("/meeting")
+    await staff.send("/meeting")
     replies = await staff.send("Бауманская 44")
     await staff.click(replies[-1].buttons[0])
     await staff.send("Опрос о парковке")
     await staff.send("-")
-    await staff.send("01.12.2026 — 10.12.2026")
+    await staff.send(period)
     await staff.send("Разметить парковку во дворе")
     await staff.click("прочие вопросы")
-    await staff.click(t.BTN_DONE)
+    return await staff.click(t.BTN_DONE)
+
+
+async def test_publish_of_a_later_meeting_queues_nothing_yet_and_says_when(staff, sessions, clock):
+    await parking_survey(staff, sessions, "01.12.2026 — 10.12.2026")
     replies = await staff.click(t.BTN_PUBLISH)
     assert "Голосовать сможет 1 собственник" in replies[-1].text
     assert "уйдут 01.12.2026, когда оно откроется" in replies[-1].text

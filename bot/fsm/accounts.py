@@ -77,6 +77,12 @@ def number_lock(user_id: int) -> asyncio.Lock:
     return lock
 
 
+def tries_again_on(today: dt.date) -> str:
+    """The next local day, when a day's limit (wrong account numbers, link requests) starts again — as every lockout
+    message names it."""
+    return (today + dt.timedelta(days=1)).strftime("%d.%m.%Y")
+
+
 async def wrong_numbers(state: FSMContext, today: dt.date) -> int:
     """How many wrong account numbers the user has typed today."""
     tries = NumberTries.model_validate(await _tries(state).get_data())

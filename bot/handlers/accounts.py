@@ -3,7 +3,6 @@ request to the УК's staff (name, relation to the payer; a card in the staff ch
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -34,6 +33,7 @@ from bot.fsm.accounts import (
     add_wrong_number,
     lockout_house,
     number_lock,
+    tries_again_on,
     wrong_numbers,
 )
 from bot.handlers import staff_cards as cards_adapter
@@ -201,7 +201,7 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
             await state.clear()
             manager = await svc.house_manager(sessions, data.house_id or 0)
             # a dead end: «Написать обращение» to the УК about connecting the account, the house filled in
-            await message.answer(t.number_too_many(address, _tomorrow(clock), manager),
+            await message.answer(t.number_too_many(address, tries_again_on(clock.today()), manager),
                                  reply_markup=appeal_kb.account_link(data.house_id))
             return
         # what the resident typed, not the number as normalized («21-0005», not «210005»)
@@ -364,7 +364,7 @@ async def _gate_refused(message: Message, state: FSMContext, sessions: Sessions,
     elif gate is svc.Gate.too_many:
         await state.set_state(LinkAccount.proof)
         manager = await svc.manager_contact(sessions, account_id)
-        await message.answer(t.requests_too_many(svc.MAX_REQUESTS_A_DAY, _tomorrow(clock), manager),
+        await message.answer(t.requests_too_many(svc.MAX_REQUESTS_A_DAY, tries_again_on(clock.today()), manager),
                              reply_markup=kb.other_proofs())
     elif gate is svc.Gate.pending:
         await state.clear()
@@ -490,16 +490,14 @@ async def _to_check(message: Message, state: FSMContext, sessions: Sessions, dat
     await message.answer(t.check(summary), reply_markup=kb.check())
 
 
-def _tomorrow(clock: Clock) -> str:
-    return (clock.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")
-
-
 async def _numbers_blocked(state: FSMContext, sessions: Sessions, clock: Clock) -> str:
     house_id = await lockout_house(state)
     if house_id:
-        return t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock), await svc.house_manager(sessions, house_id))
+        manager = await svc.house_manager(sessions, house_id)
+        return t.number_blocked(MAX_WRONG_NUMBERS, tries_again_on(clock.today()), manager)
     # the tries went on «Оплатить по любому лицевому счёту» (no house): the organizations that run the bot
-    return t.number_blocked_anywhere(MAX_WRONG_NUMBERS, _tomorrow(clock), await svc.help_contacts(sessions))
+    contacts = await svc.help_contacts(sessions)
+    return t.number_blocked_anywhere(MAX_WRONG_NUMBERS, tries_again_on(clock.today()), contacts)
 
 
 def _found_text(found: houses.HouseSearch) -> str:

@@ -4,7 +4,6 @@ its commission, or the fee-free bank QR) → invoice / QR; pre-checkout and succ
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from decimal import Decimal
@@ -17,7 +16,14 @@ from aiogram.types import BufferedInputFile, CallbackQuery, LabeledPrice, Messag
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.fsm.accounts import MAX_WRONG_NUMBERS, add_wrong_number, lockout_house, number_lock, wrong_numbers
+from bot.fsm.accounts import (
+    MAX_WRONG_NUMBERS,
+    add_wrong_number,
+    lockout_house,
+    number_lock,
+    tries_again_on,
+    wrong_numbers,
+)
 from bot.fsm.payments import PayAction, PayCD, PayData, PayFlow
 from bot.handlers.dialog import TYPED, leave_dialog
 from bot.handlers.messages import drop_buttons, show
@@ -329,7 +335,8 @@ async def any_account(query: CallbackQuery, state: FSMContext, clock: Clock) -> 
     if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
         # locked out for today (in this flow or in «Подключить лицевой счёт»): say so now, not after the payee
         await state.clear()
-        await query.message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock)), reply_markup=main_menu())
+        await query.message.answer(t.number_blocked(MAX_WRONG_NUMBERS, tries_again_on(clock.today())),
+                                   reply_markup=main_menu())
         return
     await state.set_state(PayFlow.any_payee)
     await PayData(by_number=True).save(state)
@@ -372,7 +379,8 @@ async def _ask_number(message: Message, state: FSMContext, data: PayData, payee:
                       clock: Clock) -> None:
     if await wrong_numbers(state, clock.today()) >= MAX_WRONG_NUMBERS:
         await state.clear()
-        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock)), reply_markup=main_menu())
+        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, tries_again_on(clock.today())),
+                                   reply_markup=main_menu())
         return
     data.provider_id, data.payees = payee.provider_id, []
     await data.save(state)
@@ -393,7 +401,7 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
     if await wrong_numbers(state, today) >= MAX_WRONG_NUMBERS:
         # no more look-ups today, not even of the right number: each tells whether a number exists
         await state.clear()
-        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, _tomorrow(clock),
+        await message.answer(t.number_blocked(MAX_WRONG_NUMBERS, tries_again_on(clock.today()),
                                               await svc.payee_contact(sessions, provider_id)),
                              reply_markup=main_menu())
         return
@@ -409,7 +417,7 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
         typed = " ".join(message.text.split())[:40]
         if wrong >= MAX_WRONG_NUMBERS:
             await state.clear()
-            await message.answer(t.number_too_many(typed, payee.name if payee else "", _tomorrow(clock),
+            await message.answer(t.number_too_many(typed, payee.name if payee else "", tries_again_on(clock.today()),
                                                    await svc.payee_contact(sessions, provider_id)),
                                  reply_markup=main_menu())
             return
@@ -426,10 +434,6 @@ async def _number_typed(message: Message, state: FSMContext, sessions: Sessions,
     # someone else's account: neither the flat nor the debt is shown (the payer types the sum from the bill)
     markup = kb.cancel_only() if due.target.flat_hidden else kb.amount(account_id, due.due, history=False)
     await message.answer(t.by_number(due), reply_markup=markup)
-
-
-def _tomorrow(clock: Clock) -> str:
-    return (clock.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")
 
 
 # ------------------------------------------------------------------------------------------------ staff
