@@ -22,6 +22,7 @@ from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.filters import CancelText, MenuText
 from bot.fsm.appeals import (
     Act,
     AppealCD,
@@ -815,7 +816,7 @@ def cancel_router() -> Router:
     """/cancel and «Отменить» inside the dialog: before common's, so a saved draft is named as kept."""
     r = Router(name="appeals_cancel")
     r.message.register(cancel, Command("cancel"), StateFilter(ComposeAppeal))
-    r.message.register(cancel, F.text.casefold() == ct.BTN_CANCEL.casefold(), StateFilter(ComposeAppeal))
+    r.message.register(cancel, CancelText(), StateFilter(ComposeAppeal))
     return r
 
 
@@ -823,7 +824,7 @@ def router() -> Router:
     r = Router(name="appeals")
     S = ComposeAppeal
 
-    r.message.register(open_menu, F.text == ct.BTN_APPEALS, StateFilter("*"))
+    r.message.register(open_menu, MenuText(ct.BTN_APPEALS), StateFilter("*"))
     r.message.register(new_command, Command("appeal"), StateFilter("*"))
     r.callback_query.register(new_button, AppealsMenuCD.filter(F.action == "new"), StateFilter("*"))
     r.callback_query.register(new_from_elsewhere, AppealNewCD.filter(), StateFilter("*"))

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.filters import CancelText, MenuText
 from bot.handlers.dialog import flow_title, leave_dialog
 from bot.keyboards.accounts import link_offer
 from bot.keyboards.common import main_menu
@@ -55,9 +56,11 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
     r = Router(name="common")
     r.message.register(start, CommandStart(), StateFilter("*"))
     r.message.register(menu, Command("menu"), StateFilter("*"))
+    r.message.register(menu, MenuText(words=t.TYPED_MENU))
     r.message.register(help_, Command("help"), StateFilter("*"))
+    r.message.register(help_, MenuText(words=t.TYPED_HELP))
     r.message.register(cancel, Command("cancel"), StateFilter("*"))
-    r.message.register(cancel, F.text.casefold() == t.BTN_CANCEL.casefold(), StateFilter("*"))
+    r.message.register(cancel, CancelText(), StateFilter("*"))
     r.message.register(not_ready_section, F.text.in_(set(not_ready)), StateFilter("*"))
     return r
 

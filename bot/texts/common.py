@@ -14,6 +14,38 @@ BTN_HOUSE = "Мой дом"
 BTN_SETTINGS = "Настройки"
 MAIN_MENU = [[BTN_ACCOUNTS, BTN_READINGS], [BTN_PAY, BTN_APPEALS], [BTN_VOTING, BTN_HOUSE], [BTN_SETTINGS]]
 
+# what residents type by hand instead of pressing a menu button, as ``bot.filters.normalize_words`` leaves it
+# (lower case, «е» for «ё», no punctuation); understood outside a dialog only — inside one, typed words answer its step
+TYPED_MENU_WORDS: dict[str, frozenset[str]] = {
+    BTN_ACCOUNTS: frozenset({
+        "лицевой счет", "лицевые счета", "мой счет", "мои счета", "счет", "счета", "лс",
+        "подключить счет", "подключить лицевой счет", "добавить счет",
+    }),
+    BTN_READINGS: frozenset({
+        "показания", "передать показания", "показания счетчиков", "счетчик", "счетчики", "мои счетчики",
+        "приборы учета", "ипу", "сдать показания", "подать показания",
+    }),
+    BTN_PAY: frozenset({
+        "оплата", "оплатить", "оплатить жку", "заплатить", "долг", "долги", "задолженность",
+        "квитанция", "начисления", "сколько платить",
+    }),
+    BTN_APPEALS: frozenset({
+        "обращение", "обращения", "жалоба", "жалобы", "пожаловаться", "заявка", "заявление",
+        "написать в ук", "мои обращения",
+    }),
+    BTN_VOTING: frozenset({
+        "голосование", "голосовать", "проголосовать", "собрание", "общее собрание", "осс",
+    }),
+    BTN_HOUSE: frozenset({
+        "дом", "о доме", "отключения", "отключение", "ук", "управляющая компания", "управляющая организация",
+        "совет дома", "капремонт", "капитальный ремонт",
+    }),
+    BTN_SETTINGS: frozenset({"настройки", "уведомления", "напоминания"}),
+}
+TYPED_MENU = frozenset({"меню", "главное меню", "начало", "в начало", "главная"})
+TYPED_HELP = frozenset({"помощь", "справка", "help", "что ты умеешь", "что умеет бот", "инструкция"})
+TYPED_CANCEL = frozenset({"отмена", "отменить", "стоп"})
+
 BTN_CANCEL = "Отменить"
 BTN_SAVE = "Сохранить"
 BTN_BACK = "« Назад"
