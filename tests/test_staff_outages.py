@@ -276,3 +276,43 @@ async def test_a_period_across_the_new_year_shows_both_years(sessions, clock):
     changed = text_of((await notes(sessions))[-1])
     assert "25 ноября 2026, 11:00" in changed and "1 февраля 2027, 18:00" in changed
     assert o.id != same.id
+
+
+async def _preview_for(staff, sessions, starts: str, ends: str):
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    await staff.send("/outage")
+    await staff.send("Бауманская 44")
+    await staff.click("г. Москва, ул. Бауманская, д. 44")
+    await staff.click("Горячая вода")
+    await staff.send(starts)
+    await staff.send(ends)
+    await staff.click(t.BTN_PLANNED)
+    (preview,) = await staff.send("замена стояка")
+    return preview
+
+
+async def test_an_outage_of_years_is_flagged_in_the_preview_and_can_be_cancelled(staff, sessions):
+    preview = await _preview_for(staff, sessions, "20.11.2026 10:00", "21.11.2030 18:00")  # «2030» for «2026»
+    assert "продлится <b>1\u00a0463 дня</b> — до 21.11.2030 18:00" in preview.text
+    assert "Проверьте дату окончания" in preview.text
+    assert t.BTN_CANCEL in preview.buttons
+    replies = await staff.click(t.BTN_CANCEL)
+    assert replies[-1].text == t.STAFF_CANCELLED
+    assert await notes(sessions) == []
+    async with sessions() as s:
+        assert (await s.execute(select(Outage))).first() is None
+
+
+async def test_an_ordinary_outage_has_no_warning(staff, sessions):
+    preview = await _preview_for(staff, sessions, "20.11 10:00", "03.12 18:00")  # 13 days: a riser replacement
+    assert "Проверьте дату окончания" not in preview.text
+
+
+def test_long_days():
+    from bot.services.outages import long_days
+
+    at = dt.datetime(2026, 11, 20, 10)
+    assert long_days(at, at + dt.timedelta(days=14)) is None
+    assert long_days(at, at + dt.timedelta(days=14, minutes=1)) == 15
+    assert long_days(at, at + dt.timedelta(days=20)) == 20

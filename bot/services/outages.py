@@ -39,6 +39,9 @@ YEARS = (2000, 2100)  # a year typed by staff outside these is a typo
 # a date typed without its year that has passed this year is next year's («05.01» in December) — if next year's
 # is this near; else it is a typo («01.12» for «11.12»), and the clerk is asked for the year
 NEXT_YEAR_WITHIN = dt.timedelta(days=92)
+# longer than this is unusual (a planned hot-water shutoff is days, a riser replacement two weeks): the preview asks
+# the clerk to check the end they typed — «2030» for «2026» would otherwise be published as it is
+LONG = dt.timedelta(days=14)
 
 
 class OutageReason(StrEnum):
@@ -337,6 +340,14 @@ def check_starts(starts: dt.datetime, clock: Clock) -> None:
     start is a typo (a wrong year or month)."""
     if clock.to_utc(starts) < clock.utcnow() - STARTED_AGO:
         raise OutageError(OutageReason.starts_long_ago)
+
+
+def long_days(starts: dt.datetime, ends: dt.datetime) -> int | None:
+    """How many days (begun) an outage lasts, when that is longer than ``LONG``; else None."""
+    length = ends - starts
+    if length <= LONG:
+        return None
+    return length.days + (1 if length % dt.timedelta(days=1) else 0)
 
 
 def check_period(starts: dt.datetime, ends: dt.datetime, clock: Clock) -> None:

@@ -11,7 +11,7 @@ import html
 
 from bot.keyboards.paginator import Page
 from bot.services.notify.notices import Change, OutageData, OutageEvent, OutageNotice
-from bot.services.outages import OutageCard, OutageError, OutageInfo, OutageReason
+from bot.services.outages import OutageCard, OutageError, OutageInfo, OutageReason, long_days
 from bot.texts import notify as t
 from bot.texts import vocab
 from bot.texts.render import Html, count, fmt, join
@@ -131,6 +131,9 @@ def notices(n: int) -> str:
 
 def preview_text(notice: OutageNotice, recipients: int, waits_until: dt.datetime | None, today: dt.date) -> Html:
     text = fmt(t.PREVIEW, count=people(recipients), text=notice_text(notice))
+    o = notice.outage
+    if (days := long_days(o.starts, o.ends)) is not None:
+        text = Html(text + fmt(t.LONG_NOTE, days=count(days, *t.DAYS), ends=o.ends.strftime("%d.%m.%Y %H:%M")))
     if waits_until is not None:
         text = Html(text + fmt(t.QUIET_NOTE, when=when_day(waits_until, today)))
     return text
