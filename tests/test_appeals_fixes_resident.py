@@ -162,14 +162,15 @@ async def test_withdrawing_a_pdf_appeal_does_not_promise_the_organization_is_tol
     assert (await rows(sessions))[0].status == "withdrawn"
 
 
-async def test_withdrawing_an_emailed_appeal_says_the_bot_does_not_write_again(client, sessions, clock):
+async def test_withdrawing_an_emailed_appeal_when_the_letter_cannot_go_asks_the_resident_to_tell(client, sessions,
+                                                                                                  clock):
     w = await resident(client, sessions)
     sent = await drafts.submit(sessions, client.user.id, fields(w, addressee_id=w.gzhi.id), clock, True)
     assert sent.route is AppealRoute.email
-    ask, done = await _withdraw(client, sent.id)
-    assert "не через бота" in ask
-    assert "Адресату — Мосжилинспекция — бот отправил его по электронной почте (gzhi@example.ru)" in done
-    assert "сообщите об отзыве в организацию сами" in done and "Организация получит" not in done
+    ask, done = await _withdraw(client, sent.id)  # SMTP_URL is not set any more: the letter cannot go
+    assert "бот отправит адресату — Мосжилинспекция — письмо об отзыве с вашей причиной на gzhi@example.ru" in ask
+    assert "письмо об отзыве на gzhi@example.ru отправить не удалось" in done
+    assert "Сообщите об отзыве адресату — Мосжилинспекция — сами" in done and "Организация получит" not in done
 
 
 async def test_withdrawing_an_appeal_to_the_staff_chat_keeps_the_promise(client, sessions, clock, bot):

@@ -196,3 +196,52 @@ async def test_a_letter_too_big_for_the_server_goes_without_attachments(sessions
     body = msg.get_body(("plain",)).get_content()
     assert "Файл «акт.pdf» (1 КБ) не вложен в письмо: почтовый сервер не принял письмо такого размера" in body
     assert "Файл «фото» " in body and "«видео-протечки.pdf» (25,0 МБ) не вложен в письмо: он больше 20 МБ" in body
+
+
+async def test_withdrawing_an_emailed_appeal_emails_the_addressee(sessions, clock, bot, settings, smtp, client):
+    from bot.fsm.my_appeals import MyAppealCD
+    from bot.texts import my_appeals as tm
+
+    inbox, _port = smtp
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    sent = await drafts.submit(sessions, client.user.id, fields(w, files=[]), clock, settings.email_enabled)
+    await delivery.deliver(bot, settings, sessions, clock, sent.id, sent.route)
+    assert len(inbox.messages) == 1  # the appeal itself
+    await client.click_data(MyAppealCD(id=sent.id).pack())
+    replies = await client.click(tm.BTN_WITHDRAW)
+    assert any("письмо об отзыве с вашей причиной на gzhi@example.ru" in r.text for r in replies)
+    (done,) = await client.send("Крышу починили, <спасибо> & всё")
+    assert done.text == ("Обращение № 2026-000001 отозвано. Адресату — Мосжилинспекция — бот отправил письмо об "
+                         "отзыве на gzhi@example.ru. Если вы подавали PDF обращения в ГИС ЖКХ или относили его "
+                         "адресату, отзовите обращение и там.")
+    (rcpt, msg) = inbox.messages[1]
+    assert rcpt == ["gzhi@example.ru"]
+    assert msg["Subject"] == "Отзыв обращения № 2026-000001"
+    assert "rinat@example.ru" in msg["Reply-To"] and msg["From"] == "bot@uk.example.ru"
+    body = msg.get_body(("plain",)).get_content()
+    for expected in ("Заявитель Хабибуллин Ринат Ильдарович отзывает обращение № 2026-000001 от 19.11.2026",
+                     "Причина отзыва: Крышу починили, <спасибо> & всё",  # plain text: as typed
+                     "Номер телефона: +7 916 123-45-67"):
+        assert expected in body, expected
+    async with sessions() as s:
+        assert (await s.execute(select(Appeal.status))).scalar_one() == "withdrawn"
+
+
+async def test_withdrawing_when_the_server_does_not_answer_asks_the_resident_to_tell(sessions, clock, bot, settings,
+                                                                                     smtp, client):
+    from bot.fsm.my_appeals import MyAppealCD
+    from bot.texts import my_appeals as tm
+
+    _inbox, port = smtp
+    w = await world(sessions)
+    await link(sessions, client.user.id, w.account)
+    sent = await drafts.submit(sessions, client.user.id, fields(w, files=[]), clock, settings.email_enabled)
+    await delivery.deliver(bot, settings, sessions, clock, sent.id, sent.route)
+    settings.smtp_url = SecretStr(f"smtp://127.0.0.1:{free_port()}")  # the server went away meanwhile
+    await client.click_data(MyAppealCD(id=sent.id).pack())
+    await client.click(tm.BTN_WITHDRAW)
+    (done,) = await client.send("Вопрос решён")
+    assert "письмо об отзыве на gzhi@example.ru отправить не удалось" in done.text
+    async with sessions() as s:
+        assert (await s.execute(select(Appeal.status))).scalar_one() == "withdrawn"

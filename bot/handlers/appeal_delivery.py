@@ -261,6 +261,23 @@ async def email_appeal(bot: Bot, settings: Settings, v: views.AppealView, sent_o
     return True
 
 
+async def email_withdrawal(settings: Settings, sessions: Sessions, clock: Clock, appeal_id: int,
+                           reason: str) -> bool:
+    """A withdrawn appeal that was e-mailed: the same addressee gets a letter about the withdrawal. False when
+    there is no SMTP_URL, no address, or the server refused (the resident is then asked to tell them)."""
+    cfg = settings.smtp
+    v = await views.get_view(sessions, appeal_id)
+    if cfg is None or v is None or v.addressee is None or not v.addressee.email:
+        return False
+    msg = mail.withdrawal_message(v, _sent_on(clock, v), v.addressee, reason, clock.now(), cfg.sender)
+    try:
+        await mail.send(cfg, msg)
+    except mail.MailError as exc:
+        log.warning("the withdrawal of appeal %s was not e-mailed to %s: %s", appeal_id, v.addressee.email, exc)
+        return False
+    return True
+
+
 def _sent_on(clock: Clock, v: views.AppealView) -> dt.date | None:
     return clock.to_local(v.sent_at).date() if v.sent_at else None
 

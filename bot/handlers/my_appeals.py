@@ -37,7 +37,7 @@ from bot.services.appeals.mine import Filter, Outcome
 from bot.services.clock import Clock
 from bot.texts import my_appeals as t
 from bot.texts.flows import STATE_HINTS
-from storage.vocab import AppealFileKind, AppealRating
+from storage.vocab import AppealFileKind, AppealRating, AppealRoute
 
 log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
@@ -213,7 +213,9 @@ async def reason_typed(message: Message, state: FSMContext, bot: Bot, settings: 
     if res.outcome is not Outcome.ok:
         await message.answer(t.refusal(res.outcome), reply_markup=kb.back_to(data.appeal_id))
         return
-    await message.answer(t.withdrawn_ok(res.number, res.route, res.addressee, res.addressee_email),
+    mailed = res.route is AppealRoute.email and await appeal_delivery.email_withdrawal(
+        settings, sessions, clock, data.appeal_id, reason)
+    await message.answer(t.withdrawn_ok(res.number, res.route, res.addressee, res.addressee_email, mailed),
                          reply_markup=kb.back_to(data.appeal_id))
     await _refresh(bot, settings, sessions, clock, data.appeal_id,
                    t.NOTE_WITHDRAWN.format(reason=reason))

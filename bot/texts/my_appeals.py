@@ -149,7 +149,14 @@ WITHDRAW_ASK = (
     "Напишите, почему вы его отзываете (например, «вопрос решён, спасибо»). После этого обращение получит статус "
     "«Отозвано», и организация перестанет его рассматривать."
 )
-# an appeal that went outside the bot (e-mail, the resident's PDF): the bot cannot tell its addressee
+# e-mailed by the bot: the bot e-mails the withdrawal to the same address
+WITHDRAW_ASK_EMAILED = (
+    "Отозвать обращение{number}?\n\n"
+    "Напишите, почему вы его отзываете (например, «вопрос решён, спасибо»). После этого обращение получит статус "
+    "«Отозвано», а бот отправит адресату — {org} — письмо об отзыве с вашей причиной на {email}, куда отправлял "
+    "обращение."
+)
+# the resident's PDF: the bot cannot tell its addressee
 WITHDRAW_ASK_OUTSIDE = (
     "Отозвать обращение{number}?\n\n"
     "Напишите, почему вы его отзываете (например, «вопрос решён, спасибо»). После этого обращение получит статус "
@@ -159,11 +166,16 @@ WITHDRAW_ASK_OUTSIDE = (
 NOTE_BAD = "Нужен текст от {min} до {max} символов. Напишите ещё раз."
 # the staff chat of the organization that runs the bot: its card shows the withdrawal and the reason
 WITHDRAWN_OK = "Обращение{number} отозвано. Организация получит об этом сообщение."
-# e-mailed by the bot: the withdrawal is not e-mailed
-WITHDRAWN_EMAILED = (
-    "Обращение{number} отозвано в боте. Адресату — {org} — бот отправил его по электронной почте ({email}), а "
-    "об отзыве туда не пишет: сообщите об отзыве в организацию сами, например письмом на {email}. Если вы подавали "
+# e-mailed by the bot: the withdrawal is e-mailed to the same address …
+WITHDRAWN_MAILED = (
+    "Обращение{number} отозвано. Адресату — {org} — бот отправил письмо об отзыве на {email}. Если вы подавали "
     "PDF обращения в ГИС ЖКХ или относили его адресату, отзовите обращение и там."
+)
+# … unless the letter could not go (no SMTP any more, the server refused)
+WITHDRAWN_NOT_MAILED = (
+    "Обращение{number} отозвано в боте, но письмо об отзыве на {email} отправить не удалось. Сообщите об отзыве "
+    "адресату — {org} — сами, например письмом на {email}. Если вы подавали PDF обращения в ГИС ЖКХ или относили "
+    "его адресату, отзовите обращение и там."
 )
 # the resident's PDF: the resident filed it themselves
 WITHDRAWN_PDF = (
@@ -459,8 +471,10 @@ def answer_files_head(n: int) -> Html:
 def withdraw_ask(v: AppealView) -> Html:
     if v.route is AppealRoute.staff:
         return fmt(WITHDRAW_ASK, number=number_suffix(v.number))
-    return fmt(WITHDRAW_ASK_OUTSIDE, number=number_suffix(v.number),
-               org=v.addressee.name if v.addressee else ADDRESSEE_DEFAULT)
+    org = v.addressee.name if v.addressee else ADDRESSEE_DEFAULT
+    if v.route is AppealRoute.email and v.addressee is not None and v.addressee.email:
+        return fmt(WITHDRAW_ASK_EMAILED, number=number_suffix(v.number), org=org, email=v.addressee.email)
+    return fmt(WITHDRAW_ASK_OUTSIDE, number=number_suffix(v.number), org=org)
 
 
 def reopen_ask(v: AppealView) -> Html:
@@ -472,12 +486,14 @@ def note_bad() -> Html:
 
 
 def withdrawn_ok(number: str | None, route: AppealRoute | None = AppealRoute.staff, org: str | None = None,
-                 email: str | None = None) -> Html:
-    """What a withdrawal did, true to the route: only the staff chat hears of it from the bot."""
+                 email: str | None = None, mailed: bool = False) -> Html:
+    """What a withdrawal did, true to the route: the staff chat's card says it, an e-mailed addressee got a letter
+    (``mailed``) or must be told by the resident, the addressee of a PDF hears nothing from the bot."""
     if route is AppealRoute.staff:
         return fmt(WITHDRAWN_OK, number=number_suffix(number))
     if route is AppealRoute.email and email:
-        return fmt(WITHDRAWN_EMAILED, number=number_suffix(number), org=org or ADDRESSEE_DEFAULT, email=email)
+        words = WITHDRAWN_MAILED if mailed else WITHDRAWN_NOT_MAILED
+        return fmt(words, number=number_suffix(number), org=org or ADDRESSEE_DEFAULT, email=email)
     return fmt(WITHDRAWN_PDF, number=number_suffix(number), org=org or ADDRESSEE_DEFAULT)
 
 

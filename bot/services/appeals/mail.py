@@ -157,6 +157,27 @@ def answer_message(v: AppealView, ans: AnswerView, sent_on: dt.date | None, answ
     return msg
 
 
+def withdrawal_message(v: AppealView, sent_on: dt.date | None, addressee: OrgItem, reason: str,
+                       withdrawn: dt.datetime, sender: str) -> EmailMessage:
+    """«Отзыв обращения»: to the addressee the appeal was e-mailed to, with the applicant's reason and contacts;
+    replies go to the applicant."""
+    msg = EmailMessage()
+    msg["Subject"] = t.MAIL_WITHDRAW_SUBJECT.format(number=v.number)
+    msg["From"] = sender
+    msg["To"] = addressee.email or ""
+    if v.email:
+        msg["Reply-To"] = formataddr((v.full_name, v.email))
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    lines = [t.MAIL_WITHDRAW.format(name=v.full_name, number=v.number,
+                                    sent=sent_on.strftime("%d.%m.%Y") if sent_on else "—",
+                                    topic=" ".join((v.topic or "").split()), reason=reason,
+                                    when=withdrawn.strftime("%d.%m.%Y %H:%M")), ""]
+    lines += [t.LABEL["applicant"]] + [f"{k}: {val}" for k, val in t.applicant_rows(v)]
+    lines += ["", "—", t.MAIL_FOOTER]
+    msg.set_content("\n".join(lines))
+    return msg
+
+
 async def send(cfg: SmtpConfig, msg: EmailMessage, timeout: float = 30) -> None:
     import aiosmtplib
 

@@ -216,9 +216,9 @@ class Done:
 
 async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str, now_utc: dt.datetime) -> Done:
     """«Отозвать обращение» with the resident's reason: only their own appeal, only while it has no answer (the
-    UPDATE itself names the statuses, so an answer that came a moment earlier wins). The outcome names the route:
-    only the staff chat (``staff``) learns of a withdrawal from the bot — neither the e-mail route nor the PDF
-    tells the addressee anything."""
+    UPDATE itself names the statuses, so an answer that came a moment earlier wins). The outcome names the route,
+    so the caller tells the addressee: the staff chat's card (``staff``), a letter to the address the appeal was
+    e-mailed to (``email``); the addressee of the resident's PDF hears nothing from the bot."""
     note = check_note(reason)
     if note is None:
         return Done(Outcome.bad_note)
