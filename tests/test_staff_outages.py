@@ -316,3 +316,30 @@ def test_long_days():
     assert long_days(at, at + dt.timedelta(days=14)) is None
     assert long_days(at, at + dt.timedelta(days=14, minutes=1)) == 15
     assert long_days(at, at + dt.timedelta(days=20)) == 20
+
+
+async def test_a_new_end_years_away_asks_to_send_it_again_before_it_is_saved(staff, sessions, clock):
+    _w, (o,) = await announced(sessions, clock, ("hot_water", *NOV_25, "planned"))
+    await staff.send("/outages")
+    await staff.click(t.BTN_EDIT.format(id=o.id))
+    (r,) = await staff.send("25.11.2029 18:00")  # «2029» for «2026»
+    assert "продлится <b>1\u00a0097 дней</b> — до 25.11.2029 18:00" in r.text and "отправьте то же ещё раз" in r.text
+    async with sessions() as s:
+        assert (await s.get(Outage, o.id)).revision == 1  # nothing saved, nobody told
+    assert len(await notes(sessions)) == 1
+    (r,) = await staff.send("26.11 18:00")  # the clerk corrects it: an ordinary end saves at once
+    assert "окончание изменено" in r.text
+    async with sessions() as s:
+        assert clock.to_local((await s.get(Outage, o.id)).ends_at).date() == dt.date(2026, 11, 26)
+
+
+async def test_a_long_new_end_sent_again_is_saved(staff, sessions, clock):
+    _w, (o,) = await announced(sessions, clock, ("hot_water", *NOV_25, "planned"))
+    await staff.send("/outages")
+    await staff.click(t.BTN_EDIT.format(id=o.id))
+    (r,) = await staff.send("до 20.12 18:00")  # a riser replacement that grew to 26 days: really so
+    assert "продлится <b>26 дней</b>" in r.text
+    (r,) = await staff.send("до 20.12 18:00")
+    assert "окончание изменено" in r.text
+    async with sessions() as s:
+        assert clock.to_local((await s.get(Outage, o.id)).ends_at) == dt.datetime(2026, 12, 20, 18, tzinfo=clock.tz)

@@ -44,6 +44,7 @@ class OutageDraft(FlowData):
     reason: str | None = None
     outage_id: int | None = None  # StaffOutageEdit
     revision: int | None = None  # StaffOutageEdit: the revision the clerk saw
+    long_period: str | None = None  # StaffOutageEdit: a period over two weeks, warned of; the same again saves it
     # broadcast
     text: str | None = None
     subject: str | None = None  # one key per broadcast, made at preview: a second «Отправить» adds nothing

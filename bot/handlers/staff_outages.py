@@ -214,6 +214,12 @@ async def new_ends(message: Message, state: FSMContext, clock: Clock, sessions: 
     data = await OutageDraft.load(state)
     try:
         starts_at, ends_at = svc.parse_period(message.text, clock)
+        if (days := await _long_change(sessions, clock, data, starts_at, ends_at)) is not None \
+                and data.long_period != message.text.strip():
+            data.long_period = message.text.strip()
+            await data.save(state)
+            await message.answer(view.long_edit(data.outage_id, days, ends_at))
+            return
         await svc.change_outage(sessions, clock, data.outage_id, starts=starts_at, ends=ends_at,
                                 revision=data.revision)
     except svc.OutageError as exc:
@@ -225,6 +231,17 @@ async def new_ends(message: Message, state: FSMContext, clock: Clock, sessions: 
     await state.clear()
     count = await svc.publish_outages(sessions, [data.outage_id], clock, settings.quiet_hours)
     await message.answer(view.updated(data.outage_id, "moved" if starts_at else "edit", count))
+
+
+async def _long_change(sessions: async_sessionmaker[AsyncSession], clock: Clock, data: OutageDraft,
+                       starts_at: dt.datetime | None, ends_at: dt.datetime) -> int | None:
+    """The days a changed outage would last, when that is over two weeks (a typo in the year?); else None."""
+    if starts_at is None:
+        o = await svc.get_outage(sessions, data.outage_id, clock)
+        if o is None:
+            return None  # change_outage says what happened to it
+        starts_at = o.starts.replace(tzinfo=None)
+    return svc.long_days(starts_at, ends_at)
 
 
 async def _now(exc: svc.OutageError, outage_id: int, sessions: async_sessionmaker[AsyncSession],

@@ -156,6 +156,10 @@ def ask_new_ends(o: OutageInfo) -> Html:
     return fmt(t.ASK_NEW_ENDS, id=o.id, starts=starts, ends=ends)
 
 
+def long_edit(outage_id: int, days: int, ends: dt.datetime) -> Html:
+    return fmt(t.LONG_EDIT, id=outage_id, days=count(days, *t.DAYS), ends=ends.strftime("%d.%m.%Y %H:%M"))
+
+
 def ask_sure(o: OutageInfo, status: str) -> Html:
     starts, ends = span(o.starts, o.ends)
     return fmt(t.ASK_SURE[status], id=o.id, resource=name(o.resource), address=o.address, starts=starts, ends=ends)
