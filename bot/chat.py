@@ -29,6 +29,7 @@ from aiogram import Dispatcher, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import SendInvoice
 from aiogram.types import (
     BufferedInputFile,
     ForceReply,
@@ -79,8 +80,20 @@ WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} �
 PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
 FORCE_REPLY = "  (бот просит ответить на это сообщение: следующий текст или /file уйдёт ответом на него)\n"
 REPLY_USAGE = "  ответ на сообщение: /reply N текст (N — номер сообщения бота, например 24) или /reply N /file ПУТЬ\n"
+PAY_EMAIL = "zhitel@example.ru"  # what the resident would type into Telegram's payment form
+PAY_FORM = "  (форма оплаты Telegram: {total} тестовой картой{email})\n"
+PAY_REFUSED = "  (Telegram показал бы в форме оплаты: {why} — деньги не списаны)\n"
 BUTTONS_RULE = ("  (пока бот ждёт от вас текст, N-k нажимает только кнопки его последнего ответа: "
                 "{labels}; другое N-k уйдёт как текст)\n")
+
+
+def rub(kopecks: int) -> str:
+    rubles, kop = divmod(kopecks, 100)
+    return f"{rubles:,}".replace(",", "\u00a0") + f",{kop:02d}\u00a0₽"
+
+
+def invoice_button(invoice: SendInvoice) -> str:
+    return f"Оплатить {rub(sum(p.amount for p in invoice.prices))}"  # as the bot names it: «нажмите «Оплатить»»
 
 
 def plain(text: str) -> str:
@@ -96,10 +109,18 @@ class Shown:
     message_id: int
     text: str
     markup: InlineKeyboardMarkup | None = None  # None: the bot took the buttons away
+    invoice: SendInvoice | None = None  # an invoice: its one button «Оплатить …» pays it (Telegram's payment form)
+    paid: bool = False  # Telegram takes the button of a paid invoice away
 
     def button(self, k: int) -> InlineKeyboardButton | None:
+        if self.invoice is not None:
+            return InlineKeyboardButton(text=invoice_button(self.invoice), pay=True) if k == 1 and not self.paid else None
         flat = [b for row in (self.markup.inline_keyboard if self.markup else []) for b in row]
         return flat[k - 1] if 1 <= k <= len(flat) else None
+
+    @property
+    def pressable(self) -> bool:
+        return self.markup is not None or (self.invoice is not None and not self.paid)
 
 
 @dataclass
@@ -136,7 +157,7 @@ class Terminal:
 
     def in_last_reply(self, chat: int, number: int) -> bool:
         shown = self.by_number.get(number)
-        return number in self.last_reply.get(chat, set()) and shown is not None and shown.markup is not None
+        return number in self.last_reply.get(chat, set()) and shown is not None and shown.pressable
 
     def show(self, sent: Sent) -> Shown | None:
         chat = sent.chat_id if isinstance(sent.chat_id, int) else None
@@ -149,6 +170,8 @@ class Terminal:
             self.out.write(REFUSED.format(where=where, reason=sent.refused))
             self.out.flush()
             return None
+        if isinstance(sent.raw, SendInvoice):
+            return self._invoice(sent, chat)
         shown = self._track_inline(sent, chat)
         removed = isinstance(getattr(sent.raw, "reply_markup", None), ReplyKeyboardRemove)
         asks_reply = isinstance(getattr(sent.raw, "reply_markup", None), ForceReply)
@@ -178,6 +201,25 @@ class Terminal:
             self.out.write("  (меню под полем ввода убрано)\n")
         if asks_reply and chat in self.chats:
             self.out.write(FORCE_REPLY)
+        self.out.flush()
+        return shown
+
+    def _invoice(self, sent: Sent, chat: int | None) -> Shown | None:
+        """An invoice as Telegram shows it: title, description, the price lines and the total, and «Оплатить …»,
+        which opens the payment form — here it pays at once."""
+        inv: SendInvoice = sent.raw
+        shown = None
+        if chat in self.chats and sent.message_id is not None:
+            shown = Shown(len(self.by_number) + 1, chat, sent.message_id, inv.title, invoice=inv)
+            self.messages[(chat, sent.message_id)] = self.by_number[shown.number] = shown
+        label = f" · сообщение {shown.number}" if shown is not None else ""
+        self.out.write(f"\nБот{label} — счёт на оплату:\n  {inv.title}\n")
+        for line in inv.description.splitlines():
+            self.out.write(f"  {line}\n")
+        for price in inv.prices:
+            self.out.write(f"  · {price.label}: {rub(price.amount)}\n")
+        mark = f"[{shown.number}-1]" if shown is not None else "·"
+        self.out.write(f"  {mark} {invoice_button(inv)}\n")
         self.out.flush()
         return shown
 
@@ -227,7 +269,7 @@ class Terminal:
 
     def list_buttons(self, chat: int, waits_for_text: bool = False) -> None:
         """``/кнопки``: what can be pressed now — the menu of this chat and the newest messages with buttons."""
-        live = [s for s in self.by_number.values() if s.markup is not None]
+        live = [s for s in self.by_number.values() if s.pressable]
         if not live and not self.keyboards.get(chat):
             self.out.write("  (сейчас нажимать нечего)\n")
             return
@@ -240,7 +282,10 @@ class Terminal:
             where = "" if s.chat_id == chat else f", чат {s.chat_id}"
             first = plain(s.text).strip().splitlines()[0] if s.text.strip() else ""
             self.out.write(f"  сообщение {s.number}{where}: {first}\n")
-            self._inline_rows(s.markup, s)  # type: ignore[arg-type]
+            if s.invoice is not None:
+                self.out.write(f"  [{s.number}-1] {invoice_button(s.invoice)}\n")
+            else:
+                self._inline_rows(s.markup, s)  # type: ignore[arg-type]
         if self.keyboards.get(chat):
             self._reply_rows(self.keyboards[chat], "меню под полем ввода")
         self.out.flush()
@@ -370,6 +415,8 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
         if button is None:
             out.write(f"  под сообщением {shown.number} нет кнопки {m[2]} — /кнопки покажет, что можно нажать\n")
             return []
+        if shown.invoice is not None:
+            return await _pay(client, shown, out)
         if button.callback_data is None:
             out.write(f"  кнопка открывает {button.url or 'приложение Telegram'} — в терминале её не нажать\n")
             return []
@@ -384,6 +431,23 @@ async def _act(client: BotClient, clients: dict[int, BotClient], term: Terminal,
             client.skip_unread()
         return replies
     return await client.send(line, reply_to)
+
+
+async def _pay(client: BotClient, shown: Shown, out: TextIO) -> list[Sent]:
+    """«Оплатить …» under an invoice: as if the resident filled Telegram's payment form (a test card, the e-mail
+    for the receipt when the invoice asks for one) — the bot gets the pre-checkout query, then the payment."""
+    inv = shown.invoice
+    assert inv is not None
+    email = PAY_EMAIL if inv.need_email else None
+    out.write(PAY_FORM.format(total=invoice_button(inv).removeprefix("Оплатить "),
+                              email=f", e-mail для чека {email}" if email else ""))
+    answer, replies = await client.pay(inv, email)
+    if answer is None or not answer.ok:
+        why = answer.error_message if answer is not None and answer.error_message else "бот не ответил"
+        out.write(PAY_REFUSED.format(why=why))
+    else:
+        shown.paid = True
+    return replies
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import TelegramMethod
+from aiogram.methods import AnswerPreCheckoutQuery, SendInvoice, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
@@ -18,7 +18,10 @@ from aiogram.types import (
     Document,
     InlineKeyboardMarkup,
     Message,
+    OrderInfo,
+    PreCheckoutQuery,
     ReplyKeyboardMarkup,
+    SuccessfulPayment,
     Update,
     User,
 )
@@ -123,6 +126,27 @@ class BotClient:
         query = CallbackQuery(id=str(next(_update_ids)), from_user=self.user, chat_instance="ci", message=msg,
                               data=data)
         return await self.feed(callback_query=query)
+
+    async def pay(self, invoice: SendInvoice, email: str | None = None,
+                  charge: str | None = None) -> tuple[AnswerPreCheckoutQuery | None, list[Sent]]:
+        """Pay an invoice the bot sent, the way Telegram does: a pre-checkout query for the invoice's total first;
+        only when the bot answers it ``ok`` the message with the successful payment. Returns the bot's answer to
+        the query (None: it gave none — Telegram would cancel the payment) and what the bot sent."""
+        total = sum(p.amount for p in invoice.prices)
+        order = OrderInfo(email=email) if email else None
+        n = next(_update_ids)
+        seen = len(self.session.requests)
+        query = PreCheckoutQuery(id=f"pcq{n}", from_user=self.user, currency=invoice.currency, total_amount=total,
+                                 invoice_payload=invoice.payload, order_info=order)
+        await self.dp.feed_update(self.bot, Update(update_id=n, pre_checkout_query=query))
+        answer = next((r for r in reversed(self.session.requests[seen:]) if isinstance(r, AnswerPreCheckoutQuery)
+                       and r.pre_checkout_query_id == query.id), None)
+        if answer is None or not answer.ok:
+            return answer, self.new_replies()
+        paid = SuccessfulPayment(currency=invoice.currency, total_amount=total, invoice_payload=invoice.payload,
+                                 telegram_payment_charge_id=charge or f"local-{n}",
+                                 provider_payment_charge_id=f"local-provider-{n}", order_info=order)
+        return answer, await self.feed(message=self._message(successful_payment=paid))
 
     # ---------------------------------------------------------------------------------------- reading
     def new_replies(self) -> list[Sent]:

@@ -235,3 +235,40 @@ async def test_chat_shows_pushes_queued_while_it_was_closed_at_once(settings, se
     screens = await _chat(settings, clock=clock)
     assert "Вода будет по графику" in screens[0]  # before the first line typed
 
+
+
+async def test_chat_shows_a_card_invoice_and_pays_it_as_telegram_would(settings, sessions):
+    from decimal import Decimal
+
+    from pydantic import SecretStr
+    from sqlalchemy import select
+
+    from storage.models import Payment
+
+    settings.payment_provider_token = SecretStr("381764678:TEST:12345")
+    settings.card_commission_percent = Decimal("1.5")
+    w = await factories.world(sessions)
+    await factories.link(sessions, CHAT_USER_ID, w.account)
+    out = io.StringIO()
+    stdin = _Script(
+        out,
+        lambda s: "в",  # «Оплатить ЖКУ»
+        lambda s: _label(s, "Другая сумма"),
+        lambda s: "1500,50",
+        lambda s: _label(s, "Оплатить"),
+        lambda s: _label(s, "Картой в Telegram"),
+        lambda s: _label(s, "Оплатить 1\u00a0523,01\u00a0₽"),
+        lambda s: "/кнопки",
+    )
+    await run_chat(settings, stdin=stdin, out=out)
+    invoice = stdin.screens[-3]
+    assert "счёт на оплату" in invoice and "1\u00a0500,50\u00a0₽" in invoice and "Комиссия" in invoice
+    assert "Оплатить 1\u00a0523,01\u00a0₽" in invoice
+    paid = stdin.screens[-2]
+    assert "форма оплаты Telegram: 1\u00a0523,01\u00a0₽ тестовой картой, e-mail для чека" in paid
+    assert "Оплачено" in paid and "Итого списано" in paid
+    assert "Оплатить 1\u00a0523" not in stdin.screens[-1]  # a paid invoice has no button any more
+    async with sessions() as s:
+        (p,) = (await s.execute(select(Payment).where(Payment.method == "card"))).scalars()
+    assert (p.amount, p.commission, p.email) == (Decimal("1500.50"), Decimal("22.51"), "zhitel@example.ru")
+    assert p.telegram_charge_id.startswith("local-")
