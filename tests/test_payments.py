@@ -275,6 +275,7 @@ async def test_successful_payment_once_then_a_second_one_to_refund(client, sessi
         assert part in receipt, part
     staff_lines = [r for r in client.session.requests if isinstance(r, SendMessage) and r.chat_id == STAFF_CHAT_ID]
     assert len(staff_lines) == 1 and "1\u00a0500,50" in staff_lines[0].text
+    assert "Житель в Telegram: Ринат Хабибуллин (id 111)" in staff_lines[0].text and "ул. Бауманская" in staff_lines[0].text
 
     due = await svc.amount_due(sessions, client.user.id, w.account.id)
     assert due.due == D("3407.44")  # 4907.94 − 1500.50: the debt drops by the sum, not by the commission

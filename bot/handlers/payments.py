@@ -300,11 +300,11 @@ async def successful_payment(message: Message, sessions: Sessions, clock: Clock,
         return  # the same payment delivered again: already answered
     if done.receipt is None:
         await message.answer(fmt(t.RECEIPT_UNKNOWN, charge=sp.telegram_payment_charge_id))
-        staff_text = t.staff_unknown(sp.total_amount, message.from_user.id, sp.telegram_payment_charge_id,
-                                     sp.invoice_payload)
+        staff_text = t.staff_unknown(sp.total_amount, message.from_user.id, message.from_user.full_name,
+                                     sp.telegram_payment_charge_id, sp.invoice_payload)
     else:
         await message.answer(t.receipt(done.receipt, clock.tz), reply_markup=main_menu())
-        staff_text = t.staff_line(done.receipt)
+        staff_text = t.staff_line(done.receipt, message.from_user.full_name)
     if settings.staff_chat_id:
         try:
             await bot.send_message(settings.staff_chat_id, staff_text)

@@ -167,10 +167,12 @@ RECEIPT_UNKNOWN = (
     "Оплата получена, но счёт не найден в боте. Мы передали номер операции {charge} в управляющую организацию — "
     "с вами свяжутся."
 )
-STAFF_PAID = "💳 Оплата в боте: л/с № {number}, {amount} (+ комиссия {fee}), пользователь {user}, операция {charge}"
-STAFF_OVERPAID = ("⚠️ Повторная оплата одного счёта — вернуть: л/с № {number}, {amount} (+ комиссия {fee}), "
-                  "пользователь {user}, операция {charge}")
-STAFF_UNKNOWN = "⚠️ Оплата без счёта в боте: {total}, пользователь {user}, операция {charge}, payload {payload}"
+STAFF_PAID = ("💳 Оплата в боте: л/с № {number}, {address} — {amount} (+ комиссия {fee}). "
+              "Житель в Telegram: {user} (id {user_id}), операция {charge}")
+STAFF_OVERPAID = ("⚠️ Повторная оплата одного счёта — вернуть: л/с № {number}, {address} — {amount} "
+                  "(+ комиссия {fee}). Житель в Telegram: {user} (id {user_id}), операция {charge}")
+STAFF_UNKNOWN = ("⚠️ Оплата без счёта в боте: {total}. Житель в Telegram: {user} (id {user_id}), операция {charge}, "
+                 "payload {payload}")
 
 CANCELLED = "Оплата отменена."
 
@@ -374,15 +376,16 @@ def receipt(r: Receipt, tz) -> Html:
     return Html(text + (RECEIPT_OVERPAID if r.refund_due else ""))
 
 
-def staff_line(r: Receipt) -> Html:
+def staff_line(r: Receipt, user_name: str) -> Html:
+    """The payment for the staff chat: the account, the address, who paid (their Telegram name) and the charge."""
     template = STAFF_OVERPAID if r.refund_due else STAFF_PAID
-    return fmt(template, number=r.account_number, amount=money(r.amount), fee=money(r.commission), user=r.user_id,
-               charge=r.telegram_charge_id)
+    return fmt(template, number=r.account_number, address=r.address, amount=money(r.amount), fee=money(r.commission),
+               user=user_name, user_id=r.user_id, charge=r.telegram_charge_id)
 
 
-def staff_unknown(total_kopecks: int, user_id: int, charge: str, payload: str) -> Html:
-    return fmt(STAFF_UNKNOWN, total=money(Decimal(total_kopecks) / 100), user=user_id, charge=charge,
-               payload=payload[:128])
+def staff_unknown(total_kopecks: int, user_id: int, user_name: str, charge: str, payload: str) -> Html:
+    return fmt(STAFF_UNKNOWN, total=money(Decimal(total_kopecks) / 100), user=user_name, user_id=user_id,
+               charge=charge, payload=payload[:128])
 
 
 def channel(method: str | None, channel_name: str | None, refund_due: bool) -> str:
