@@ -117,7 +117,24 @@ async def test_next_period_is_a_new_push(sessions, clock):
     clock.set(dt.datetime(2026, 12, 7, 11, 0))
     assert await remind_payments(sessions, clock) == 1
     assert [n.key.rsplit(":", 1)[1] for n in await pushes(sessions)] == ["2026-10", "2026-11"]
-    assert f"к оплате {money(D('7358.24'))} до 10.12.2026" in shown((await pushes(sessions))[-1])
+    # October was not paid: November's sum is due on 10.12, October's is overdue — said apart, and the total
+    text = shown((await pushes(sessions))[-1])
+    assert f"За ноябрь 2026 к оплате {money(D('2450.30'))} до 10.12.2026" in text
+    assert f"долг за прошлые месяцы — {money(D('4907.94'))}: срок его оплаты уже прошёл" in text
+    assert f"Всего к оплате {money(D('7358.24'))}" in text
+
+
+async def test_a_part_paid_earlier_period_leaves_only_its_rest_as_arrears(sessions, clock):
+    from bot.services.payment_reminders import arrears
+
+    assert arrears(D("7358.24"), D("2450.30")) == D("4907.94")
+    assert arrears(D("2000.00"), D("2450.30")) == D("0.00")  # the earlier months are paid, this one in part
+    assert arrears(D("500.00"), D("-120.00")) == D("500.00")  # a recalculation month: all of it is arrears
+    w = await world(sessions)
+    await link(sessions, 111, w.account)
+    clock.set(dt.datetime(2026, 11, 7, 11, 0))
+    await remind_payments(sessions, clock)
+    assert "прошлые месяцы" not in shown((await pushes(sessions))[-1])  # nothing owed from before October
 
 
 async def test_the_push_button_opens_the_payment(client, sessions, clock):

@@ -24,17 +24,25 @@ DAYS_BEFORE = 3
 CENT = Decimal("0.01")
 
 
-async def _due_accounts(s: AsyncSession, today: dt.date) -> dict[int, tuple[str, dt.date]]:
-    """account → (its latest charged period, that period's due date) when today is within the reminder window."""
+async def _due_accounts(s: AsyncSession, today: dt.date) -> dict[int, tuple[str, dt.date, Decimal]]:
+    """account → (its latest charged period, that period's due date, its charges) when today is within the
+    reminder window."""
     latest = (select(Charge.account_id, func.max(Charge.period).label("period"))
               .group_by(Charge.account_id).subquery())
     rows = (await s.execute(
-        select(Charge.account_id, Charge.period, func.max(Charge.due_on))
+        select(Charge.account_id, Charge.period, func.max(Charge.due_on), func.sum(Charge.amount))
         .join(latest, (latest.c.account_id == Charge.account_id) & (latest.c.period == Charge.period))
         .group_by(Charge.account_id, Charge.period)
     )).all()
-    return {account_id: (period, due_on) for account_id, period, due_on in rows
+    return {account_id: (period, due_on, Decimal(charged or 0).quantize(CENT))
+            for account_id, period, due_on, charged in rows
             if due_on - dt.timedelta(days=DAYS_BEFORE) <= today <= due_on}
+
+
+def arrears(debt: Decimal, period_charged: Decimal) -> Decimal:
+    """The part of the debt left from earlier periods (payments go to the oldest first): what is owed beyond the
+    latest period's charges; its due date has passed."""
+    return max(debt - max(period_charged, Decimal("0.00")), Decimal("0.00")).quantize(CENT)
 
 
 async def _debts(s: AsyncSession, account_ids: list[int]) -> dict[int, Decimal]:
@@ -68,10 +76,11 @@ async def due_pushes(sessions: async_sessionmaker[AsyncSession], clock: Clock) -
         )).all()
     pushes = []
     for user_id, acc, prem, house, org in rows:
-        period, due_on = due[acc.id]
+        period, due_on, period_charged = due[acc.id]
         notice = PaymentDueNotice(account_id=acc.id, number=acc.account_number, provider=org.short_name or org.name,
                                   address=f"{house_address(house)}, {premises_label(prem)}", period=period,
-                                  due_on=due_on, amount=debts[acc.id])
+                                  due_on=due_on, amount=debts[acc.id],
+                                  arrears=arrears(debts[acc.id], period_charged))
         pushes.append(Push(user_id, PushKind.payment_due, str(acc.id), period, notice))
     return pushes
 

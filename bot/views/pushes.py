@@ -148,8 +148,11 @@ def news(_kind: PushKind, n: NewsNotice) -> RenderedPush:
 # ------------------------------------------------------------------------------------------------ payments
 @view(PushKind.payment_due)
 def payment_due(_kind: PushKind, n: PaymentDueNotice) -> RenderedPush:
+    current = n.amount - n.arrears
+    behind = fmt(tp.PAYMENT_DUE_ARREARS, arrears=money(n.arrears), total=money(n.amount)) if n.arrears > 0 else ""
     text = fmt(tp.PAYMENT_DUE, number=n.number, provider=n.provider, address=n.address,
-               period=vocab.period_name(n.period), amount=money(n.amount), due_on=f"{n.due_on:%d.%m.%Y}")
+               period=vocab.period_name(n.period), amount=money(current), due_on=f"{n.due_on:%d.%m.%Y}",
+               arrears=Html(behind))
     return RenderedPush(text, button(tp.BTN_PAY_ACCOUNT, PayCD(action=PayAction.account, id=n.account_id)))
 
 

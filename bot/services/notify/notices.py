@@ -109,6 +109,7 @@ class PaymentDueNotice(BaseModel):
     period: str  # YYYY-MM charged
     due_on: dt.date
     amount: Decimal  # what is owed on the account when the push was queued
+    arrears: Decimal = Decimal("0.00")  # of it, left from earlier periods: already overdue
 
 
 class NewsNotice(BaseModel):
