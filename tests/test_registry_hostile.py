@@ -313,3 +313,23 @@ async def test_csv_rows_past_the_limit(sessions, tmp_path, monkeypatch):
     # rows 2–4 read (3 and 4 repeat the key of row 2), row 5 is past the limit and the rest is not read
     assert report.errors[-1] == "organizations.csv:5: —: " + t.TOO_LONG.format(what="файле", limit="3")
     assert len(report.errors) == 3
+
+
+async def test_a_meters_last_reading_comes_with_its_date_and_every_zone(sessions, tmp_path):
+    """A last value without its date could be neither the previous reading (the «меньше предыдущего» check) nor
+    the start of consumption, so it would be silently ignored: such a row is refused instead."""
+    folder = demo_copy(tmp_path, "organizations", "houses", "premises", "accounts")
+    write_csv(folder, "meters", [
+        "serial_number;account_number;provider_ogrn;resource;tariff_zones;next_verification_on;last_value;"
+        "last_value_t2;last_read_on",
+        "ХВ-1;1100101;1167746123456;cold_water;1;01.01.2030;10;;",
+        "Э-1;1100101;1167746123456;electricity;2;01.01.2030;100;;20.10.2026",
+        "Э-2;1100101;1167746123456;electricity;2;01.01.2030;;50;20.10.2026",
+        "ХВ-2;1100101;1167746123456;cold_water;1;01.01.2030;;;",  # no reading at all: fine
+    ])
+    report = await import_registry(sessions, folder, TZ)
+    assert report.errors == [
+        "meters.csv:2: last_read_on: нужна дата показания, раз указано last_value",
+        "meters.csv:3: last_value_t2: у прибора 2 тарифные зоны: нужно последнее показание каждой зоны",
+        "meters.csv:4: last_value: показание зоны 1 не указано, а last_value_t2 указано",
+    ]

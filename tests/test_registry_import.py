@@ -218,7 +218,7 @@ async def test_rejected_with_every_problem_and_nothing_written(sessions, tmp_pat
     orgs[2] = orgs[2].replace(";7736451206;", ";7736451207;")  # the РСО's ИНН, row 3
     write_csv(folder, "organizations", orgs)
     meters = read_lines(folder, "meters")
-    meters.append(f"ХВ-0000001;9999999;{UK};cold_water;1;5;01.01.2024;01.01.2030;1;;;")  # row 14
+    meters.append(f"ХВ-0000001;9999999;{UK};cold_water;1;5;01.01.2024;01.01.2030;1;;;20.10.2026")  # row 14
     write_csv(folder, "meters", meters)
     premises = read_lines(folder, "premises")
     premises[2] = premises[2].replace(";38,7;", ";-38,7;")  # row 3

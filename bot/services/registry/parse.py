@@ -528,6 +528,16 @@ def _check_meter(v: dict[str, Any]) -> list[tuple[str, str]]:
         for col, zone in (("last_value_t2", 2), ("last_value_t3", 3)):
             if v.get(col) not in (None, BLANK) and (zones or 1) < zone:
                 out.append((col, f"показание зоны {zone}, а тарифных зон у прибора {zones or 1}"))
+    given = [col for col in ("last_value", "last_value_t2", "last_value_t3") if v.get(col) not in (None, BLANK)]
+    if given and v.get("last_read_on") in (None, BLANK):
+        # without its date the reading is neither the previous value of the next one nor the start of consumption
+        out.append(("last_read_on", f"нужна дата показания, раз указано {given[0]}"))
+    if given and "last_value" not in given:
+        out.append(("last_value", f"показание зоны 1 не указано, а {given[0]} указано"))
+    if given and zones not in (None, BLANK):
+        for col, zone in (("last_value_t2", 2), ("last_value_t3", 3)):
+            if zone <= zones and col not in given:
+                out.append((col, f"у прибора {zones} тарифные зоны: нужно последнее показание каждой зоны"))
     if digits not in (None, BLANK):
         for col in ("last_value", "last_value_t2", "last_value_t3"):
             value = v.get(col)
