@@ -260,7 +260,8 @@ def cmd_export_payments(settings: Settings, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     out = Path(args.output or pay.export_name(period, args.provider, args.format))
-    out.write_bytes(pay.export_file(lines, tp.EXPORT_HEADERS, tp.EXPORT_STATUSES, args.format))
+    out.write_bytes(pay.export_file(lines, tp.EXPORT_HEADERS, tp.EXPORT_STATUSES, args.format,
+                                    methods=tp.EXPORT_METHODS, sheet=tp.EXPORT_SHEET.format(period=period)))
     refunds = sum(e.refund_due for e in lines)
     print(f"Платежи в боте за {period}: строк — {len(lines)}, к возврату — {refunds}; файл {out}")
     return 0

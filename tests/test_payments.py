@@ -373,7 +373,7 @@ async def test_staff_export_lists_the_refunds_first(client, sessions, card, staf
     assert "2 платежа" in doc.caption and "к возврату: 1" in doc.caption
     lines = doc.document.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Поставщик (ОГРН);Лицевой счёт;Плательщик (Telegram id);Сумма;Комиссия")
-    assert lines[1].split(";")[:7] == [w.uk.ogrn, "1234567890", str(client.user.id), "1500,50", "22,51", "card",
+    assert lines[1].split(";")[:7] == [w.uk.ogrn, "1234567890", str(client.user.id), "1500,50", "22,51", "карта в Telegram",
                                        "'=HYPERLINK(1)"]
     assert lines[1].endswith("переплата — вернуть") and lines[2].endswith(";оплачено")
     await staff.send(f"/payments 2026-11 {w.uk.ogrn}")

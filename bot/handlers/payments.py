@@ -457,7 +457,8 @@ async def staff_export(message: Message, command: CommandObject, bot: Bot, sessi
         await message.answer(fmt(t.EXPORT_UNKNOWN_PROVIDER, ogrn=ogrn))
         return
     lines = await svc.export_payments(sessions, period, settings.tz, ogrn)
-    data = svc.export_file(lines, t.EXPORT_HEADERS, t.EXPORT_STATUSES, kind)
+    data = svc.export_file(lines, t.EXPORT_HEADERS, t.EXPORT_STATUSES, kind, methods=t.EXPORT_METHODS,
+                           sheet=t.EXPORT_SHEET.format(period=period))
     name = svc.export_name(period, ogrn, kind)
     await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
                             caption=t.export_caption(period, ogrn, len(lines), sum(e.refund_due for e in lines)))

@@ -654,12 +654,14 @@ def export_name(period: str, provider_ogrn: str | None, fmt: str) -> str:
     return f"payments_{period}{'_' + provider_ogrn if provider_ogrn else ''}.{fmt}"
 
 
-def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tuple[str, str], fmt: str) -> bytes:
-    """CSV (UTF-8 with BOM, «;») or XLSX; ``statuses``: the words for (paid, to refund)."""
+def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tuple[str, str], fmt: str, *,
+                methods: dict[str, str], sheet: str) -> bytes:
+    """CSV (UTF-8 with BOM, «;») or XLSX; ``statuses``: the words for (paid, to refund), ``methods`` for the
+    stored methods («card»), ``sheet`` the XLSX sheet's title."""
     import csv
     import io
 
-    table = [[e.provider_ogrn, e.account, e.user_id, e.amount, e.commission, e.method or "",
+    table = [[e.provider_ogrn, e.account, e.user_id, e.amount, e.commission, methods.get(e.method or "", e.method or ""),
               e.telegram_charge_id or "", e.provider_charge_id or "", e.paid_at, statuses[e.refund_due]]
              for e in lines]
     if fmt == "csv":
@@ -675,6 +677,7 @@ def export_file(lines: list[ExportLine], headers: tuple[str, ...], statuses: tup
 
     wb = Workbook()
     ws = wb.active
+    ws.title = sheet[:31]  # Excel's limit
     ws.append(list(headers))
     for row in table:
         xlsx_row(ws, row)  # texts as string cells, a formula-like one quote-prefixed (no apostrophe in the value)

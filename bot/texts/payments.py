@@ -419,6 +419,8 @@ EXPORT_REFUNDS = "; к возврату: {n}"
 EXPORT_HEADERS = ("Поставщик (ОГРН)", "Лицевой счёт", "Плательщик (Telegram id)", "Сумма", "Комиссия", "Способ",
                   "Операция Telegram", "Операция провайдера", "Дата и время", "Статус")
 EXPORT_STATUSES = ("оплачено", "переплата — вернуть")
+EXPORT_METHODS = {"card": "карта в Telegram"}
+EXPORT_SHEET = "Платежи {period}"
 
 
 def export_caption(period: str, ogrn: str | None, rows: int, refunds: int) -> Html:
