@@ -30,7 +30,7 @@ async def test_last_day_is_the_day_typed_and_the_administrator_is_the_uk(staff, 
     replies = await parking_survey(staff, sessions, "10.12.2026 — 20.12.2026")
     assert "10.12.2026 — 20.12.2026" in replies[-1].text and f"Администратор: {UK}" in replies[-1].text
     replies = await staff.click(t.BTN_PUBLISH)
-    assert "Голосовать сможет 1 собственник" in replies[-1].text
+    assert "Собственников с записью в ЕГРН (они голосуют): 1, из них в боте (поделились номером телефона): 1" in replies[-1].text
     async with sessions() as s:
         m = (await s.execute(select(Meeting))).scalars().one()
     assert (m.starts_at, m.ends_at) == (dt.datetime(2026, 12, 9, 21, 0), dt.datetime(2026, 12, 20, 21, 0))  # as before

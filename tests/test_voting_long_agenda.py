@@ -75,7 +75,7 @@ async def test_staff_long_agenda_preview_fits_and_publishes_whole(staff, client,
         assert any(q in plain(r) for r in preview)
     replies = await staff.click(t.BTN_PUBLISH)
     assert_fits(replies)
-    assert "Собрание опубликовано" in replies[-1].text and "Голосовать сможет 1 собственник" in replies[-1].text
+    assert "Собрание опубликовано" in replies[-1].text and "Собственников с записью в ЕГРН (они голосуют): 1, из них в боте (поделились номером телефона): 1" in replies[-1].text
     async with sessions() as s:
         m = (await s.execute(select(Meeting))).scalars().one()
         questions = (await s.execute(select(AgendaItem.question).where(AgendaItem.meeting_id == m.id)

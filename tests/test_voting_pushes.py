@@ -177,7 +177,7 @@ async def parking_survey(staff, sessions, period: str) -> list:
 async def test_publish_of_a_later_meeting_queues_nothing_yet_and_says_when(staff, sessions, clock):
     await parking_survey(staff, sessions, "01.12.2026 — 10.12.2026")
     replies = await staff.click(t.BTN_PUBLISH)
-    assert "Голосовать сможет 1 собственник" in replies[-1].text
+    assert "Собственников с записью в ЕГРН (они голосуют): 1, из них в боте (поделились номером телефона): 1" in replies[-1].text
     assert "уйдут 01.12.2026, когда оно откроется" in replies[-1].text
     assert await notes(sessions) == []
     clock.set(dt.datetime(2026, 12, 1, 10, 0))  # the hourly «meetings» job on the first day

@@ -11,7 +11,7 @@ from bot.services.voting import service as svc
 from bot.services.voting import staff as plan
 from bot.services.voting.tally import Choice, QuestionType
 from bot.texts import voting as t
-from storage.models import AgendaItem, House, Meeting
+from storage.models import AgendaItem, House, Meeting, Owner
 from tests.factories import PAYER_PHONE, link, world
 from tests.test_voting_flow import meeting, set_phone
 
@@ -44,6 +44,13 @@ async def test_staff_creates_a_meeting_step_by_step(staff, sessions, clock):
     w = await world(sessions)
     async with sessions.begin() as s:
         (await s.get(House, w.house.id)).evoting_decision = "протокол № 3 от 12.03.2026"
+        payer = (await s.execute(select(Owner))).scalar_one()
+        payer.share_num, payer.share_den = 1, 4  # the flat is shared: ¼ + ½ + ¼
+        # a second owner of the flat, registered in the ЕГРН, whom the bot does not know (no phone shared)
+        s.add(Owner(premises_id=w.flat.id, owner_name="Хабибуллина Алсу Рашидовна", share_num=1, share_den=2,
+                    egrn_record="77:09:0004011:1234-77/011/2019-2"))
+        # and one whose right is not registered: not a voter
+        s.add(Owner(premises_id=w.flat.id, owner_name="Хабибуллин Тимур Ринатович", share_num=1, share_den=4))
     await set_phone(sessions, 111, PAYER_PHONE)
     replies = await staff.send("/meeting")
     assert "шаг 1" in replies[-1].text
@@ -59,6 +66,10 @@ async def test_staff_creates_a_meeting_step_by_step(staff, sessions, clock):
     assert "не меньше 7 дней" in replies[-1].text
     replies = await staff.send("31.12.2026")
     assert "Не понял даты" in replies[-1].text
+    replies = await staff.send("20.12.2026 — 01.12.2026")  # the wrong way round: not «too short»
+    assert "Окончание раньше начала" in replies[-1].text
+    replies = await staff.send("01.12.2026 — 31.02.2027")
+    assert "Такой даты нет: «31.02.2027»" in replies[-1].text
     replies = await staff.send("01.12.2026 — 20.12.2026")
     assert "вопрос 1" in replies[-1].text
     await staff.send("Сдать крышу в аренду оператору связи")
@@ -75,7 +86,9 @@ async def test_staff_creates_a_meeting_step_by_step(staff, sessions, clock):
     async with sessions() as s:
         assert (await s.execute(select(Meeting))).first() is None  # nothing before «Опубликовать»
     replies = await staff.click(t.BTN_PUBLISH)
-    assert "Собрание опубликовано" in replies[-1].text and "1 собственник" in replies[-1].text
+    assert "Собрание опубликовано" in replies[-1].text
+    assert "Собственников с записью в ЕГРН (они голосуют): 2, из них в боте (поделились номером телефона): 1" in \
+        replies[-1].text
     async with sessions() as s:
         m = (await s.execute(select(Meeting))).scalars().one()
         assert m.title == "Годовое собрание <2027>" and m.initiator == "ООО «УК Тестовая»"

@@ -115,15 +115,22 @@ async def administrator(message: Message, state: FSMContext, clock: Clock) -> No
     await message.answer(_period_hint(data, clock))
 
 
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 async def period(message: Message, state: FSMContext, clock: Clock) -> None:
     data = await StaffMeetingData.load(state)
     m = DATES.match(message.text)
-    try:
-        first, last = (dt.date(int(m[3]), int(m[2]), int(m[1])), dt.date(int(m[6]), int(m[5]), int(m[4]))) \
-            if m else (None, None)
-    except ValueError:
-        first = last = None
-    if first is None:
+    first, last = (_date(m[1], m[2], m[3]), _date(m[4], m[5], m[6])) if m else (None, None)
+    if m and (first is None or last is None):  # «31.02.2027»: of the right shape, but no such day
+        i = 1 if first is None else 4
+        await message.answer(fmt(t.SM_PERIOD_NO_SUCH_DATE, date=f"{m[i]}.{m[i + 1]}.{m[i + 2]}"))
+        return
+    if first is None or last is None:
         await message.answer(fmt(t.SM_PERIOD_BAD, example=f"{clock.today() + dt.timedelta(days=10):%d.%m.%Y} — "
                                                             f"{clock.today() + dt.timedelta(days=23):%d.%m.%Y}"))
         return
@@ -199,10 +206,10 @@ async def publish(query: CallbackQuery, state: FSMContext, sessions: Sessions, c
     await state.clear()
     await query.answer()
     await drop_buttons(query)
-    voters = await svc.push_recipients(sessions, mid, svc.PushKind.opened)
+    owners, in_bot = await svc.owner_reach(sessions, data.house_id)
     queued = await reminders.publish_meetings(sessions, [mid], clock)  # voting open already: the push goes now
     c_number = (await svc.protocol_key(sessions, mid)) or str(mid)
-    await query.message.answer(t.sm_published(c_number, len(voters), starts <= clock.utcnow(), queued,
+    await query.message.answer(t.sm_published(c_number, owners, in_bot, starts <= clock.utcnow(), queued,
                                               _d(data.first)))
 
 

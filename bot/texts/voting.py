@@ -10,6 +10,7 @@ from fractions import Fraction
 from bot.services.voting.service import Card, Filter, MeetingRow, Phase, Refusal, Voice
 from bot.services.voting.staff import MAX_TITLE, last_minute
 from bot.services.voting.tally import REQUIRED_MAJORITY, Choice, Majority, Outcome, QuestionType, m2, percent
+from bot.texts.common import number as grouped
 from bot.texts.render import Html, bold, count, escape, fits, fmt, join, plural, shorten
 
 ToLocal = Callable[[dt.datetime], dt.datetime]
@@ -391,7 +392,9 @@ SM_ASK_PERIOD = ("Шаг 4: период голосования — две да�
                  "{binding}.")
 SM_BINDING_RULE = "; общее собрание начинается не раньше чем через 10 дней после сообщения о нём — с {date}"
 SM_PERIOD_BAD = "Не понял даты. Напишите две даты ДД.ММ.ГГГГ через тире, например «{example}»."
+SM_PERIOD_NO_SUCH_DATE = "Такой даты нет: «{date}». Проверьте день и месяц и напишите даты ещё раз."
 SM_PERIOD_PROBLEMS = {
+    "ends_before_start": "Окончание раньше начала: сначала дата начала, через тире — дата окончания.",
     "too_short": "Голосование слишком короткое: нужно не меньше 7 дней.",
     "too_long": "Голосование слишком длинное: не больше 60 дней.",
     "too_soon": ("Общее собрание можно начать не раньше чем через 10 дней после сообщения о нём (ЖК РФ ст. 45 ч. 4) — "
@@ -408,7 +411,8 @@ SM_ASK_QTYPE = "Какой это вопрос? От этого зависит, 
 SM_ADDED = ("Вопрос {n} добавлен: {type} — решает {majority}.\nНапишите следующий вопрос или нажмите «Готово».")
 SM_NO_ITEMS = "В повестке пока нет вопросов — напишите первый."
 SM_PREVIEW = "🗳 <b>Проверьте собрание</b>\n\n{body}\n\nОпубликовать?"
-SM_PUBLISHED = "✅ Собрание опубликовано: № {number}. Голосовать {can} {voters}."
+SM_PUBLISHED = ("✅ Собрание опубликовано: № {number}.\nСобственников с записью в ЕГРН (они голосуют): {owners}, "
+                "из них в боте (поделились номером телефона): {in_bot}.")
 SM_PUSHED = "\nОтправляем {pushes} о начале голосования."
 SM_PUSH_LATER = "\nУведомления о начале голосования уйдут {date}, когда оно откроется."
 NOTICES = ("уведомление", "уведомления", "уведомлений")
@@ -432,10 +436,10 @@ def sm_preview(d, to_local_date) -> Html:
     return fmt(SM_PREVIEW, body=join(lines, "\n\n"))
 
 
-def sm_published(number: str, voters: int, started: bool, queued: int, first: str) -> Html:
-    """«Собрание опубликовано», and the opening push: queued now (how many) or at the start of voting."""
-    text = fmt(SM_PUBLISHED, number=number, can=plural(voters, "сможет", "смогут", "смогут"),
-               voters=count_owners(voters))
+def sm_published(number: str, owners: int, in_bot: int, started: bool, queued: int, first: str) -> Html:
+    """«Собрание опубликовано»: who may vote, how many of them the bot reaches, and the opening push: queued now
+    (how many) or at the start of voting."""
+    text = fmt(SM_PUBLISHED, number=number, owners=grouped(owners), in_bot=grouped(in_bot))
     tail = fmt(SM_PUSHED, pushes=count(queued, *NOTICES)) if started else fmt(SM_PUSH_LATER, date=first)
     return Html(text + tail)
 

@@ -390,6 +390,20 @@ class MeetingPush:
     binding: bool  # «общее собрание» or «опрос собственников»
 
 
+async def owner_reach(sessions: Sessions, house_id: int) -> tuple[int, int]:
+    """The house's owners with an ЕГРН record (those who may vote), and how many of them the bot knows — an
+    active user has shared that owner's phone."""
+    async with sessions() as s:
+        owners = (select(Owner.id, Owner.phone).join(Premises, Premises.id == Owner.premises_id)
+                  .where(Premises.house_id == house_id, Owner.egrn_record.is_not(None)))
+        total = await s.scalar(select(func.count()).select_from(owners.subquery())) or 0
+        known = await s.scalar(select(func.count(func.distinct(Owner.id))).select_from(Owner)
+                               .join(Premises, Premises.id == Owner.premises_id).join(User, User.phone == Owner.phone)
+                               .where(Premises.house_id == house_id, Owner.egrn_record.is_not(None),
+                                      User.is_active.is_(True))) or 0
+    return total, known
+
+
 async def push_recipients(sessions: Sessions, meeting_id: int, kind: PushKind) -> list[MeetingPush]:
     """Who should get this meeting push: the active users whose shared phone is a registered owner's in the
     meeting's house (never a tenant, never an owner without an ЕГРН record); for ``eve`` only those who have not

@@ -24,6 +24,7 @@ MAX_QUESTION = 3000
 
 
 class PlanProblem(StrEnum):
+    ends_before_start = "ends_before_start"  # the dates typed the wrong way round
     too_short = "too_short"
     too_long = "too_long"
     too_soon = "too_soon"  # binding: the start is less than NOTICE_DAYS after today
@@ -54,6 +55,8 @@ def check_period(first: dt.date, last: dt.date, today: dt.date, binding: bool) -
     """Voting from the first to the last day, both included: 7–60 days; a general meeting (binding) starts at least
     10 days after the notice (today), a survey not before today."""
     days = (last - first).days + 1
+    if last < first:
+        return PlanProblem.ends_before_start
     if days < MIN_DAYS:
         return PlanProblem.too_short
     if days > MAX_DAYS:
