@@ -165,3 +165,23 @@ async def test_an_xlsx_sent_to_the_staff_chat_is_imported(staff, sessions):
     assert replies[-1].text.startswith("<pre>Реестр загружен."), replies[-1].text
     async with sessions() as s:
         assert len((await s.execute(select(House))).scalars().all()) >= 2
+
+
+async def test_a_registry_file_sent_inside_a_staff_dialog_is_not_dropped_in_silence(staff, sessions, dp, bot):
+    await staff.send("/outage")
+    replies = await staff.send_document("accounts.csv", b"account_number;provider_ogrn\r\n", "text/csv")
+    assert [r.text for r in replies] == [
+        "Файл «accounts.csv» не загружен: сейчас открыт диалог «Новое отключение». Закончите его или нажмите "
+        "/cancel — и пришлите файл ещё раз."]
+    state = await dp.fsm.get_context(bot, staff.chat.id, staff.user.id).get_state()
+    assert state == "StaffOutage:house"  # the dialog goes on
+
+
+def test_a_browser_copy_name_keeps_its_brackets_for_the_importer():
+    from bot.handlers.staff_help import _safe_name
+
+    assert _safe_name("accounts (1).csv") == "accounts (1).csv"
+    assert _safe_name("../../etc/passwd") == "passwd"
+    assert _safe_name("C:\\Users\\УК\\Реестр УК (ноябрь).xlsx") == "Реестр УК (ноябрь).xlsx"
+    assert _safe_name("a;b|c.csv") == "a_b_c.csv"
+    assert _safe_name(" .hidden.csv") == "hidden.csv"

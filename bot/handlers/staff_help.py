@@ -18,6 +18,7 @@ from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.handlers.dialog import flow_title
 from bot.services.clock import Clock
 from bot.texts import accounts as ta
 from bot.texts import common as t
@@ -93,10 +94,18 @@ async def _send_report(message: Message, name: str, report, pushes: int) -> None
 
 
 def _safe_name(raw: str) -> str:
-    """The file's own name, no folders, nothing a file system would trip on."""
+    """The file's own name, no folders, nothing a file system would trip on; spaces and brackets are kept, so the
+    importer sees «accounts (1).csv» as the browser saved it."""
     base = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    base = re.sub(r"[^\w.\-]+", "_", base)
-    return base.lstrip(".")[:100] or "registry"
+    base = re.sub(r"[^\w.\- ()]+", "_", base)
+    return base.lstrip(". ")[:100] or "registry"
+
+
+async def file_in_dialog(message: Message, raw_state: str | None) -> None:
+    """A file sent while a staff dialog is open (an outage, a meeting, a broadcast): not imported, and said so."""
+    doc = message.document
+    await message.reply(fmt(ta.IMPORT_IN_DIALOG, name=doc.file_name or "без имени",
+                            flow=flow_title(raw_state) or t.CANCELLED_GENERIC_FLOW))
 
 
 async def unknown_command(message: Message, bot: Bot) -> None:
@@ -121,6 +130,7 @@ def router() -> Router:
     r.message.register(staff_help, CommandStart(), group, StateFilter("*"))
     r.message.register(nothing_to_cancel, Command("cancel"), group, StateFilter(None))
     r.message.register(registry_file, F.document, group, StateFilter(None))
+    r.message.register(file_in_dialog, F.document, group, ~StateFilter(None))
     r.message.register(ask_for_file, Command("import"), StateFilter("*"))
     r.message.register(unknown_command, group, F.text.startswith("/"))
     r.message.register(reply_to_bot, group, F.reply_to_message.from_user.is_bot, StateFilter(None))

@@ -482,6 +482,8 @@ IMPORT_WRONG_TYPE = (
 )
 IMPORT_TOO_BIG = "Файл «{name}» больше {limit} МБ — Telegram не даёт боту скачать такой. Загрузите его командой python -m bot import."
 IMPORT_STARTED = "Загружаю реестр из «{name}»…"
+IMPORT_IN_DIALOG = ("Файл «{name}» не загружен: сейчас открыт диалог «{flow}». Закончите его или нажмите /cancel — "
+                    "и пришлите файл ещё раз.")
 IMPORT_DOWNLOAD_FAILED = "Не удалось скачать файл «{name}» из Telegram — пришлите его ещё раз."
 IMPORT_PUSHES = "Уведомлений жителям поставлено в очередь: {pushes}."
 IMPORT_REPORT_FILE = "import_report.txt"

@@ -15,6 +15,7 @@ FLOW_TITLES: dict[str, str] = {
     "PayFlow": "Оплата ЖКУ",
     "Voting": "Голосование по дому",
     "StaffMeeting": "Новое собрание",
+    "StaffRedirect": "Перенаправление обращения",
     "ComposeAppeal": "Обращение",
     "MyAppeals": "Собственные обращения",
 }
