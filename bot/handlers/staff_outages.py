@@ -181,7 +181,7 @@ async def list_(message: Message, state: FSMContext, sessions: async_sessionmake
         await message.answer(t.NO_OUTAGES)
         return
     page = paginate(items, 0, PAGE_SIZE)
-    await message.answer(view.outages_list(page), reply_markup=kb.outage_actions(page))
+    await message.answer(view.outages_list(page), reply_markup=kb.outage_actions(page, clock.now()))
 
 
 async def list_page(query: CallbackQuery, callback_data: OutagesPageCD, sessions: async_sessionmaker[AsyncSession],
@@ -192,7 +192,7 @@ async def list_page(query: CallbackQuery, callback_data: OutagesPageCD, sessions
         await query.message.edit_text(t.NO_OUTAGES)
         return
     page = paginate(items, callback_data.page, PAGE_SIZE)
-    await query.message.edit_text(view.outages_list(page), reply_markup=kb.outage_actions(page))
+    await query.message.edit_text(view.outages_list(page), reply_markup=kb.outage_actions(page, clock.now()))
 
 
 async def edit(query: CallbackQuery, callback_data: OutageActCD, state: FSMContext, clock: Clock,

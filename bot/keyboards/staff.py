@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.fsm.staff_outage import (
@@ -64,15 +66,18 @@ def outage_sure(o: OutageInfo, status: str) -> InlineKeyboardMarkup:
     ]])
 
 
-def outage_actions(page: Page[OutageInfo]) -> InlineKeyboardMarkup:
+def outage_actions(page: Page[OutageInfo], now: dt.datetime) -> InlineKeyboardMarkup:
+    """Change, cancel and — once it has begun (``now``, aware) — end each outage of the page."""
     rows = []
     for o in page.items:
         def cd(action: OutageAct, o: OutageInfo = o) -> str:
             return OutageActCD(id=o.id, action=action, rev=o.revision).pack()
 
         rows.append([_b(t.BTN_EDIT.format(id=o.id), cd(OutageAct.edit))])
-        rows.append([_b(t.BTN_CANCEL_OUTAGE.format(id=o.id), cd(OutageAct.cancel)),
-                     _b(t.BTN_END.format(id=o.id), cd(OutageAct.end))])
+        row = [_b(t.BTN_CANCEL_OUTAGE.format(id=o.id), cd(OutageAct.cancel))]
+        if o.starts <= now:  # one that has not begun is cancelled, not ended
+            row.append(_b(t.BTN_END.format(id=o.id), cd(OutageAct.end)))
+        rows.append(row)
     nav = nav_row(page, lambda n: OutagesPageCD(page=n))
     if nav:
         rows.append(nav)
