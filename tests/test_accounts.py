@@ -808,3 +808,24 @@ async def s_get(sessions, account_id: int):
 
     async with sessions() as s:
         return await s.get(Account, account_id)
+
+
+async def test_the_rejection_reason_may_answer_the_card_or_the_question_as_both_say(client, staff, sessions, bot):
+    await world(sessions)
+    await to_proof_step(client)
+    await request_staff(client)
+    req, mid = staff_request_message(bot)
+    staff.new_replies()
+    replies = await staff.click_data(req.reply_markup.inline_keyboard[0][1].callback_data, mid)
+    ask = next(r for r in replies if r.method == "sendMessage")
+    assert "ответом на это сообщение (или на карточку)" in ask.text
+    edited = next(r for r in replies if r.method == "editMessageText")
+    assert "ответом на эту карточку или на вопрос бота под ней" in edited.text
+    (long,) = await staff_reply(staff, ask.message_id, "х" * 1200)
+    assert "ответьте ещё раз на вопрос бота о причине или на карточку" in long.text
+    replies = await staff_reply(staff, mid, "Собственник квартиры другой")  # to the card this time
+    card = next(r for r in replies if r.method == "editMessageText")
+    assert "Причина: Собственник квартиры другой" in card.text
+    async with sessions() as s:
+        (lr,) = (await s.execute(select(LinkRequest))).scalars()
+    assert (lr.status, lr.reason) == ("rejected", "Собственник квартиры другой")
