@@ -86,6 +86,7 @@ async def test_an_rso_account_is_not_sent_to_the_uk_staff(client, sessions, dp, 
     text = replies[-1].text
     assert "выставляет <b>АО «Энергосбыт»</b> — ресурсоснабжающая организация" in text
     assert "Телефон: +7 495 000-00-01" in text
+    assert replies[-1].buttons == [t.BTN_BILL]  # the УК cannot confirm it: no second «Запросить подтверждение у УК»
     assert await state_of(dp, client) == LinkAccount.proof.state
     assert not [r for r in bot.session.requests if getattr(r, "chat_id", None) == STAFF_CHAT_ID]
     async with sessions() as s:
@@ -107,6 +108,7 @@ async def test_three_requests_a_day_then_the_uk_phones(client, sessions, dp, bot
     text = replies[-1].text
     assert "уже отправили в УК 3 запроса" in text and "<b>20.11.2026</b>" in text
     assert "+7 495 123-45-67" in text and "+7 495 765-43-21" in text
+    assert replies[-1].buttons == [t.BTN_BILL]  # the day's requests are spent: only the bill's sum is left
     assert await state_of(dp, client) == LinkAccount.proof.state
     async with sessions() as s:
         assert len((await s.execute(select(LinkRequest))).scalars().all()) == 3

@@ -361,12 +361,12 @@ async def _gate_refused(message: Message, state: FSMContext, sessions: Sessions,
         return False
     if gate is svc.Gate.rso and provider is not None:
         await state.set_state(LinkAccount.proof)
-        await message.answer(t.request_rso(provider), reply_markup=kb.other_proofs())
+        await message.answer(t.request_rso(provider), reply_markup=kb.other_proofs(staff=False))
     elif gate is svc.Gate.too_many:
         await state.set_state(LinkAccount.proof)
         manager = await svc.manager_contact(sessions, account_id)
         await message.answer(t.requests_too_many(svc.MAX_REQUESTS_A_DAY, tries_again_on(clock.today()), manager),
-                             reply_markup=kb.other_proofs())
+                             reply_markup=kb.other_proofs(staff=False))
     elif gate is svc.Gate.pending:
         await state.clear()
         await message.answer(t.STAFF_ALREADY, reply_markup=main_menu())

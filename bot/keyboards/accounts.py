@@ -73,11 +73,14 @@ def phone_accounts(found: tuple[AccountSummary, ...]) -> InlineKeyboardMarkup:
                                                  for a in found])
 
 
-def other_proofs(bill: bool = True) -> InlineKeyboardMarkup:
+def other_proofs(bill: bool = True, staff: bool = True) -> InlineKeyboardMarkup:
+    """The proofs left: the last bill's sum, a request to the УК (not once it cannot be sent: an РСО's account,
+    the day's requests spent)."""
     rows = []
     if bill:
         rows.append([_btn(t.BTN_BILL, ProofCD(method=Proof.bill))])
-    rows.append([_btn(t.BTN_STAFF, ProofCD(method=Proof.staff))])
+    if staff:
+        rows.append([_btn(t.BTN_STAFF, ProofCD(method=Proof.staff))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
