@@ -385,6 +385,21 @@ async def test_all_in_turn(dp, client, sessions, w):
     assert (await state_of(dp, client))[0] is None
 
 
+async def test_an_old_skip_button_does_not_throw_away_values_waiting_at_the_summary(dp, client, sessions, w):
+    await client.send(t.TITLE)
+    replies = await client.click(t.BTN_ALL)
+    prompt = replies[-1].message_id  # its «Пропустить прибор» stays on the screen
+    await client.send("101")
+    summary = (await client.click(t.BTN_TODAY))[-1]
+    assert "Проверьте показания" in summary.text
+    (alert,) = await client.click(t.BTN_SKIP, message_id=prompt)
+    assert alert.text == t.SKIP_AT_SUMMARY and alert.raw.show_alert
+    assert (await state_of(dp, client))[0] == "SubmitReading:confirm"
+    replies = await client.click(t.SAVE)
+    assert "Показания сохранены" in replies[-2].text and "Горячая вода № ГВ-001" in replies[-1].text
+    assert [r.meter_id for r in await readings(sessions)] == [w.cold.id]
+
+
 async def test_all_in_turn_skips_overdue_meter(client, sessions, w):
     async with sessions.begin() as s:
         await s.execute(update(Meter).where(Meter.id == w.cold.id).values(next_verification_on=dt.date(2026, 1, 1)))

@@ -395,9 +395,14 @@ async def cancel(query: CallbackQuery, callback_data: ConfirmCD, state: FSMConte
 
 
 async def skip(query: CallbackQuery, callback_data: ConfirmCD, state: FSMContext, sessions: Sessions,
-               settings: Settings, clock: Clock) -> None:
+               settings: Settings, clock: Clock, raw_state: str | None) -> None:
     data = await ReadingData.load(state)
     if await stale(query, callback_data.token, data):
+        return
+    if raw_state not in (SubmitReading.value.state, SubmitReading.date.state):
+        # «Пропустить прибор» under an earlier prompt of this meter, pressed at its summary: the values checked
+        # there are not thrown away by an old button — the summary's own «Сохранить» / «Отменить» decide
+        await query.answer(t.SKIP_AT_SUMMARY, show_alert=True)
         return
     await query.answer()
     await drop_buttons(query)
