@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,9 +20,12 @@ from bot.services.registry.load import TARGETS, Progress, check_owner_shares, ch
 from bot.services.registry.parse import ParsedFile, Problem, Problems, open_tables, parse_table
 from bot.services.registry.report import Counts, ImportReport
 from bot.services.voting.guard import check_started_agendas
+from bot.texts import registry as t
 from storage.db import refresh_statistics
 
 __all__ = ["Counts", "ImportReport", "import_and_publish", "import_path", "import_registry"]
+
+log = logging.getLogger(__name__)
 
 BIG_FILE = 5_000  # rows; bigger files get a progress bar
 ANALYZE_AFTER_ROWS = 1_000  # rows written to a table, after which its planner statistics are refreshed
@@ -60,8 +64,8 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
     try:
         for table in tables:
             parsed = parse_table(table, tz, problems, bar, today=clock.today())
-            if parsed is not None:
-                files[table.spec.name] = parsed
+            if parsed is not None:  # a second file of one kind is a problem; the first is the one referenced
+                files.setdefault(table.spec.name, parsed)
     finally:
         close()
     async with sessions() as session:
@@ -82,9 +86,11 @@ async def import_registry(sessions: async_sessionmaker[AsyncSession], path: str 
                     if c is not None and c.inserted + c.updated >= ANALYZE_AFTER_ROWS]
         except DBAPIError as exc:
             await session.rollback()
-            reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
+            # the driver's words are English and technical: for the bot's administrator, in the log
+            log.warning("registry %s: the database refused the write: %s", path,
+                        str(exc.orig if exc.orig is not None else exc).splitlines()[0])
             refused = Problems()
-            refused.append(Problem(-1, 1, str(path), "—", f"база данных отклонила запись: {reason}"))
+            refused.append(Problem(-1, 1, str(path), "—", t.DB_REFUSED))
             return _rejected(refused)
         except BaseException:
             await session.rollback()

@@ -13,6 +13,7 @@ import functools
 import heapq
 import io
 import itertools
+import logging
 import re
 import uuid
 import zipfile
@@ -42,6 +43,8 @@ from storage.vocab import (
     PremisesKind,
     Resource,
 )
+
+log = logging.getLogger(__name__)
 
 # ----------------------------------------------------------------------------------------------- limits
 # A registry is data, and a hostile one must not take the bot down: every sheet or file is read lazily and
@@ -145,14 +148,30 @@ def _clip(s: str, limit: int = 60) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
+@dataclass(frozen=True)
+class NoValue:
+    """A workbook cell that is not empty but holds no value to read: a formula never computed (openpyxl and other
+    generators write the formula alone), or a formula's error (#REF!, #N/A). ``reason`` is the problem shown."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return ""
+
+
+FORMULA_NO_VALUE = NoValue(t.FORMULA_NO_VALUE)
+
+
 def _cell(raw: Any) -> Any:
     """What every cell must be before its column's parser sees it: not longer than a spreadsheet cell, no NUL
-    (PostgreSQL refuses it in text)."""
+    (PostgreSQL refuses it in text), a value and not a formula without one."""
     if isinstance(raw, str):
         if len(raw) > MAX_CELL:
             raise Invalid(t.CELL_TOO_LONG.format(length=number(len(raw)), limit=number(MAX_CELL)))
         if "\x00" in raw:
             raise Invalid(t.NUL_IN_CELL)
+    elif type(raw) is NoValue:
+        raise Invalid(raw.reason)
     return raw
 
 
@@ -659,6 +678,7 @@ class Table:
     rows: Rows
     size: int  # about how many data rows (for the progress bar)
     sheet: bool = False
+    copy: bool = False  # a file named with a browser's copy suffix, «accounts (1).csv», taken as accounts.csv
 
 
 def _nonblank(rows: Rows) -> Rows:
@@ -693,14 +713,38 @@ def _csv_rows(records: Iterator[list[str]], spec: FileSpec, label: str, problems
         yield line, record
 
 
+# what a browser adds to a file it saves again into the same folder: «accounts (1).csv», «accounts(2).csv»
+_COPY_SUFFIX = re.compile(r"(.+?)\s*\(\d{1,3}\)")
+
+
+def _csv_spec(stem: str) -> tuple[FileSpec | None, bool]:
+    """The file a CSV's name (without .csv) stands for, and whether it carries a browser's copy suffix."""
+    name = stem.strip().lower()
+    if name in SPEC_BY_NAME:
+        return SPEC_BY_NAME[name], False
+    copy = _COPY_SUFFIX.fullmatch(name)
+    if copy and copy[1] in SPEC_BY_NAME:
+        return SPEC_BY_NAME[copy[1]], True
+    return None, False
+
+
 def _csv_tables(folder: Path, problems: Problems) -> list[Table]:
     tables = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
-        spec = SPEC_BY_NAME.get(path.stem.strip().lower())
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    except OSError as exc:
+        problems.append(Problem(-1, 1, str(folder), "путь", _os_error(exc, folder=True)))
+        return []
+    for path in paths:
+        spec, copy = _csv_spec(path.stem)
         if spec is None:
             problems.append(Problem(-1, 1, path.name, "файл", _unknown_file(path.stem)))
             continue
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(ORDER[spec.name], 1, path.name, "файл", _os_error(exc)))
+            continue
         try:
             content = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -719,8 +763,9 @@ def _csv_tables(folder: Path, problems: Problems) -> list[Table]:
         while header and not header[-1].strip():  # Excel's trailing «;;;»
             header.pop()
         rows = _nonblank(_csv_rows(records, spec, path.name, problems))
-        tables.append(Table(spec, path.name, spec.file, header, rows, content.count("\n")))
-    return tables
+        tables.append(Table(spec, path.name, path.name if copy else spec.file, header, rows, content.count("\n"),
+                            copy=copy))
+    return sorted(tables, key=lambda tb: tb.copy)  # a file under its own name is the one read for references
 
 
 def _letter(column: int) -> str:
@@ -737,12 +782,11 @@ def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) ->
     dimension of A1:XFD1048576 costs nothing), no more than ``MAX_COLUMNS`` columns and ``MAX_ROWS`` data rows,
     dates converted here so that a date out of every range is a problem, not a traceback."""
     from openpyxl.utils.datetime import from_excel
-    from openpyxl.worksheet._reader import WorkSheetParser
 
     date_styles = wb._date_formats
     with wb._archive.open(ws._worksheet_path) as src:
         # numbers stay numbers: this loop turns date-styled ones into dates itself
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch)
+        parser = _sheet_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch)
         line = 0
         try:
             for line, cells in parser.parse():
@@ -758,7 +802,9 @@ def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) ->
                         problems.append(Problem(order, line, label, t.COLUMN.format(letter=_letter(column)),
                                                 t.TOO_WIDE.format(limit=MAX_COLUMNS, letter=_letter(column))))
                         return
-                    if cell["data_type"] == "n" and cell["style_id"] in date_styles:
+                    if cell["data_type"] == "e":  # a formula's error, cached as its text: no value
+                        value = NoValue(t.FORMULA_ERROR.format(value=_clip(as_text(value), 20)))
+                    elif cell["data_type"] == "n" and cell["style_id"] in date_styles:
                         try:
                             value = from_excel(value, wb.epoch)
                         except (OverflowError, ValueError, TypeError):
@@ -774,8 +820,41 @@ def _sheet_rows(wb: Any, ws: Any, problems: Problems, order: int, label: str) ->
                     row[column - 1] = value
                 yield line, row
         except Exception as exc:  # a hand-made XML can break openpyxl's parser in many ways
-            problems.append(Problem(order, max(parser.row_counter, line, 1), label, "лист",
-                                    t.BROKEN_SHEET.format(error=_clip(str(exc) or type(exc).__name__, 200))))
+            at = max(parser.row_counter, line, 1)
+            log.debug("registry sheet %s is broken at row %d: %r", label, at, exc)
+            problems.append(Problem(order, at, label, "лист", t.BROKEN_SHEET.format(error=_sheet_error(exc))))
+
+
+def _sheet_error(exc: Exception) -> str:
+    """What broke a sheet, in the clerk's words (the parser's message is English and is logged, not shown)."""
+    from xml.etree.ElementTree import ParseError
+
+    # openpyxl reads with ElementTree, or with defusedxml when it is installed (which refuses entities and DTDs)
+    if isinstance(exc, ParseError) or type(exc).__module__.startswith("defusedxml"):
+        return t.SHEET_XML_BROKEN
+    if isinstance(exc, IndexError):  # «<c t="s"><v>7</v>» with fewer shared strings
+        return t.SHEET_NO_SHARED_STRING
+    return t.SHEET_BAD_CELL
+
+
+@functools.cache
+def _sheet_parser() -> type:
+    """openpyxl's sheet parser that tells a formula without a computed value from an empty cell: with
+    ``data_only`` both come as None (openpyxl itself writes ``<f>…</f><v />``; Excel and LibreOffice write the
+    value they computed, which is read as usual). A formula that computed an empty text (``t="str"``, ``<v></v>``)
+    is an empty cell."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cached = element.find(VALUE_TAG)
+                if cached is None or (not cached.text and element.get("t", "n") != "str"):
+                    cell["value"], cell["data_type"] = FORMULA_NO_VALUE, "f"
+            return cell
+
+    return SheetParser
 
 
 def _book_size_mb(path: Path) -> int:
@@ -783,11 +862,44 @@ def _book_size_mb(path: Path) -> int:
         return sum(i.file_size for i in z.infolist()) // 2**20
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 .xls, and an .xlsx encrypted with a password
+
+
+def _not_a_book(path: Path) -> str:
+    """Why a file named .xlsx is not a workbook, from its first bytes."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        return _os_error(exc)
+    if head.startswith(OLE2):
+        return t.OLD_XLS
+    if head and not head.startswith(b"PK"):
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:  # maybe cut in the middle of a letter
+            text = head[: exc.start].decode("utf-8-sig", errors="ignore") if exc.start > len(head) - 4 else ""
+        if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+            return t.TEXT_AS_XLSX
+    return t.NOT_XLSX
+
+
+def _os_error(exc: OSError, folder: bool = False) -> str:
+    log.debug("registry path not readable: %r", exc)
+    if isinstance(exc, PermissionError):
+        return t.NO_ACCESS_FOLDER if folder else t.NO_ACCESS
+    return t.UNREADABLE_FOLDER if folder else t.UNREADABLE_FILE
+
+
 def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
     try:
         size = _book_size_mb(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        problems.append(Problem(-1, 1, path.name, "файл", f"не удалось открыть книгу XLSX: {exc}"))
+    except OSError as exc:
+        problems.append(Problem(-1, 1, path.name, "файл", _os_error(exc)))
+        return [], None
+    except Exception as exc:  # BadZipFile, and whatever else a broken archive's directory raises
+        log.debug("registry book %s is not a zip: %r", path.name, exc)
+        problems.append(Problem(-1, 1, path.name, "файл", _not_a_book(path)))
         return [], None
     if size > MAX_BOOK_MB:
         problems.append(Problem(-1, 1, path.name, "файл",
@@ -797,9 +909,20 @@ def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        problems.append(Problem(-1, 1, path.name, "файл", f"не удалось открыть книгу XLSX: {exc}"))
+    except Exception as exc:  # openpyxl raises many kinds for a broken file: a zip that is no workbook, a bad part
+        log.debug("registry book %s does not open: %r", path.name, exc)
+        problems.append(Problem(-1, 1, path.name, "файл", t.NOT_XLSX))
         return [], None
+    try:
+        return _book_tables(path, wb, problems), wb
+    except Exception as exc:  # a sheet the workbook lists but the archive lacks, and the like
+        log.debug("registry book %s is broken: %r", path.name, exc)
+        wb.close()
+        problems.append(Problem(-1, 1, path.name, "файл", t.NOT_XLSX))
+        return [], None
+
+
+def _book_tables(path: Path, wb: Any, problems: Problems) -> list[Table]:
     tables = []
     for ws in wb.worksheets:
         title = ws.title.strip().lower().removesuffix(".csv")
@@ -818,13 +941,21 @@ def _xlsx_tables(path: Path, problems: Problems) -> tuple[list[Table], Any]:
         # for the progress bar only: the declared dimension, unless the sheet's XML is too small to hold it
         size = min(ws.max_row or 0, MAX_ROWS, wb._archive.getinfo(ws._worksheet_path).file_size // 20)
         tables.append(Table(spec, label, t.SHEET.format(name=ws.title), header, rows, size, sheet=True))
-    return tables, wb
+    return tables
 
 
 def _unknown_file(name: str, sheet: bool = False) -> str:
     what = "лист" if sheet else "файл"
+    # a known name with something after it: «accounts_1_», «accounts - копия», «accounts ноябрь»
+    like = _LOOKS_LIKE.match(name.strip().lower())
+    if like:
+        spec = SPEC_BY_NAME[like[1]]
+        return t.UNKNOWN_LOOKS_LIKE.format(what=what, name=_clip(name), known=spec.name if sheet else spec.file)
     known = ", ".join(s.name if sheet else s.file for s in SPECS)
     return f"неизвестный {what} «{_clip(name)}» (опечатка?); в реестре бывают: {known}"
+
+
+_LOOKS_LIKE = re.compile(r"(" + "|".join(sorted(SPEC_BY_NAME, key=len, reverse=True)) + r")[\W_\d]")
 
 
 def open_tables(path: Path, problems: Problems) -> tuple[list[Table], Callable[[], None]]:
@@ -842,12 +973,19 @@ def open_tables(path: Path, problems: Problems) -> tuple[list[Table], Callable[[
     else:
         problems.append(Problem(-1, 1, str(path), "путь", "нет такой папки или книги .xlsx"))
         return [], lambda: None
-    seen: dict[str, str] = {}
+    seen: dict[str, list[Table]] = {}
     for tb in tables:
-        if tb.spec.name in seen:
-            problems.append(Problem(ORDER[tb.spec.name], 1, tb.label, "файл",
-                                    f"{tb.spec.file} уже есть в реестре ({seen[tb.spec.name]})"))
-        seen[tb.spec.name] = tb.label
+        seen.setdefault(tb.spec.name, []).append(tb)
+    for same in seen.values():
+        first, spec = same[0], same[0].spec  # accounts (1).csv alone is accounts.csv
+        if len(same) > 1 and any(tb.copy for tb in same):  # accounts.csv and accounts (1).csv: one problem naming them all
+            copy = next(tb for tb in same if tb.copy)
+            problems.append(Problem(ORDER[spec.name], 1, copy.label, "файл", t.SAME_FILE_TWICE.format(
+                file=spec.file, names=t.names([tb.label for tb in same]))))
+            continue
+        for tb in same[1:]:
+            problems.append(Problem(ORDER[spec.name], 1, tb.label, "файл",
+                                    f"{spec.file} уже есть в реестре ({first.label})"))
     if not tables and not problems:
         problems.append(Problem(-1, 1, str(path), "путь", "нет ни одного файла реестра (organizations.csv, …)"))
     return tables, close
@@ -860,6 +998,44 @@ def source_phrase(spec_name: str, sheet: bool) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- rows
+
+
+def _undelimited(header: list[Any], spec: FileSpec, sheet: bool) -> tuple[str, str] | None:
+    """(column, reason) when the header is one cell that holds several column names: a CSV delimited by a TAB,
+    by spaces or by nothing at all («ogrninnnamekind»), or a sheet with the whole CSV header in one cell. One
+    problem then, not an unknown column and every required one missing."""
+    cells = [(pos, raw) for pos, raw in enumerate(header, start=1) if not is_blank(raw) and type(raw) is not NoValue]
+    if len(cells) != 1:
+        return None
+    pos, raw = cells[0]
+    line = as_text(raw)
+    if spec.column(line.lower()) is not None:
+        return None
+    names = list(_column_names(spec).finditer(line.lower()))
+    gaps = [line[a.end():b.start()] for a, b in itertools.pairwise(names)]
+    if "\t" in line:
+        found = t.FOUND_TAB
+    elif len(names) < 2:
+        return None
+    else:
+        gap = max(set(gaps), key=gaps.count)
+        if not gap:
+            found = t.FOUND_GLUED.format(header=_clip(line))
+        elif not gap.strip():
+            found = t.FOUND_SPACE
+        else:
+            found = t.FOUND_CHAR.format(char=_clip(gap.strip(), 5))
+            if not sheet and gap.strip() in (";", ","):  # a quoted header: the delimiter is there
+                return None
+    if sheet:
+        return t.COLUMN.format(letter=_letter(pos)), t.HEADER_IN_ONE_CELL.format(header=_clip(line))
+    return t.HEADER, t.NO_DELIMITER.format(found=found)
+
+
+@functools.cache
+def _column_names(spec: FileSpec) -> re.Pattern[str]:
+    """A file's column names, the longest first (so that «short_name» is not read as «name»)."""
+    return re.compile("|".join(re.escape(c.name) for c in sorted(spec.columns, key=lambda c: -len(c.name))))
 
 
 @dataclass
@@ -891,11 +1067,18 @@ def parse_table(table: Table, tz: ZoneInfo, problems: Problems,
     def problem(line: int, column: str, reason: str) -> None:
         problems.append(Problem(order, line, table.label, column, _clip(reason, 300)))
 
+    undelimited = _undelimited(table.header, spec, table.sheet)
+    if undelimited is not None:
+        problem(1, *undelimited)
+        return None
     header: list[str] = []
     bad_header = False
     for pos, raw in enumerate(table.header, start=1):
         name = as_text(raw).lower() if not is_blank(raw) else ""
-        if not name:
+        if type(raw) is NoValue:
+            problem(1, f"столбец {pos}", raw.reason)
+            bad_header = True
+        elif not name:
             problem(1, f"столбец {pos}", "пустое имя столбца")
             bad_header = True
         elif spec.column(name) is None:
