@@ -91,6 +91,7 @@ async def test_qr_end_to_end(client, sessions, dp, bot):
     details = replies[-1].text
     assert "Р/с: 40702810938000012345" in details and "БИК: 044525225" in details
     assert "История платежей" in details  # the resident is told when it shows up
+    assert "картой" not in details  # no card was offered: no warning not to pay by card too
     assert await state_of(dp, bot, client) is None
     async with sessions() as s:  # a QR payment is recorded only when the billing system brings it back
         assert (await s.execute(select(Payment).where(Payment.source == "bot"))).first() is None
@@ -474,3 +475,13 @@ async def test_pay_under_a_push_inside_another_dialog_says_that_dialog_was_left(
     replies = await client.click_data(PayCD(action=PayAction.account, id=w.account.id).pack(), 5000)
     assert any(r.text.startswith(f"{FLOW_TITLES['SubmitReading']}: отменено") for r in replies)
     assert "Оплата ЖКУ" in replies[-1].text
+
+
+async def test_no_commission_no_bracket_and_the_qr_warns_of_paying_by_card_too(client, sessions, settings):
+    settings.payment_provider_token = SecretStr("381764678:TEST:12345")
+    settings.card_commission_percent = D("0")
+    _w, methods = await _to_methods(client, sessions, "1500,50")
+    assert f"• Картой в Telegram: к оплате <b>{rub('1500.50')}</b>, без комиссии" in methods.text
+    assert "комиссия 0" not in methods.text
+    replies = await client.click("QR-код для приложения банка — без комиссии")
+    assert "Не оплачивайте тот же счёт ещё и картой" in replies[-1].text  # a card was offered here

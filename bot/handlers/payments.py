@@ -221,7 +221,8 @@ async def pay_by_qr(query: CallbackQuery, state: FSMContext, sessions: Sessions,
     await state.clear()
     picture = BufferedInputFile(qr.render_png(payload), filename="qr.png")
     await query.message.answer_photo(picture, caption=t.qr_caption(amount))
-    await query.message.answer(t.qr_details(target, amount, data.period), reply_markup=main_menu())
+    card_offered = _methods(settings, target, amount).card is None
+    await query.message.answer(t.qr_details(target, amount, data.period, card_offered), reply_markup=main_menu())
 
 
 async def pay_by_card(query: CallbackQuery, state: FSMContext, sessions: Sessions, settings: Settings,

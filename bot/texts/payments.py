@@ -81,6 +81,7 @@ NO_PERIOD = "текущий"
 
 METHODS = "<b>Способ оплаты</b>\n\nСумма: {amount}"
 METHOD_CARD_LINE = "• Картой в Telegram: к оплате <b>{total}</b> (сумма {amount} + комиссия {percent} % — {fee})"
+METHOD_CARD_LINE_FREE = "• Картой в Telegram: к оплате <b>{total}</b>, без комиссии"
 METHOD_QR_LINE = "• QR-код для приложения банка: к оплате <b>{amount}</b>, без комиссии"
 CARD_WHY_NOT = {
     CardUnavailable.no_token: None,  # not set up: nothing to explain
@@ -116,8 +117,9 @@ QR_DETAILS = (
     "Лицевой счёт: {number}\n"
     "Сумма: <b>{amount}</b>\n\n"
     "Оплата появится в «История платежей», когда получатель загрузит её из банка "
-    "(обычно через 1–3 рабочих дня). Не оплачивайте тот же счёт ещё и картой."
+    "(обычно через 1–3 рабочих дня).{card_too}"
 )
+QR_NOT_BY_CARD_TOO = " Не оплачивайте тот же счёт ещё и картой."
 QR_KPP = ", КПП: {kpp}"
 PURPOSE = "Оплата ЖКУ за {period}, л/с {number}"
 PURPOSE_NO_PERIOD = "Оплата ЖКУ, л/с {number}"
@@ -284,8 +286,11 @@ def methods(t: PayTarget, m: Methods, qr_problems: list[QrProblem], invoice_min:
             invoice_max: Decimal) -> Html:
     parts: list[str | Html] = [fmt(METHODS, amount=money(m.amount)), Html("")]
     if m.card is None:
-        parts.append(fmt(METHOD_CARD_LINE, total=money(m.card_total), amount=money(m.amount),
-                         percent=percent(m.percent), fee=money(m.commission)))
+        if m.commission > 0:
+            parts.append(fmt(METHOD_CARD_LINE, total=money(m.card_total), amount=money(m.amount),
+                             percent=percent(m.percent), fee=money(m.commission)))
+        else:
+            parts.append(fmt(METHOD_CARD_LINE_FREE, total=money(m.card_total)))
     if m.qr:
         parts.append(fmt(METHOD_QR_LINE, amount=money(m.amount)))
     why = CARD_WHY_NOT.get(m.card) if m.card else None
@@ -340,11 +345,12 @@ def qr_caption(amount: Decimal) -> Html:
     return fmt(QR_CAPTION, amount=money(amount))
 
 
-def qr_details(t: PayTarget, amount: Decimal, period: str | None) -> Html:
+def qr_details(t: PayTarget, amount: Decimal, period: str | None, card_offered: bool) -> Html:
+    """The payee's details under the QR; the warning not to pay by card too only where a card was offered."""
     p = t.payee
     return fmt(QR_DETAILS, payee=p.name, inn=p.inn, kpp=fmt(QR_KPP, kpp=p.kpp) if p.kpp else Html(""),
                account=p.account, bank=p.bank_name, bic=p.bic, corr=p.corr_account, purpose=purpose(t, period),
-               number=t.number, amount=money(amount))
+               number=t.number, amount=money(amount), card_too=QR_NOT_BY_CARD_TOO if card_offered else "")
 
 
 def invoice_title(t: PayTarget) -> str:
