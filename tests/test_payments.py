@@ -485,3 +485,16 @@ async def test_no_commission_no_bracket_and_the_qr_warns_of_paying_by_card_too(c
     assert "комиссия 0" not in methods.text
     replies = await client.click("QR-код для приложения банка — без комиссии")
     assert "Не оплачивайте тот же счёт ещё и картой" in replies[-1].text  # a card was offered here
+
+
+async def test_leaving_the_amount_due_screen_for_another_section_is_not_announced_as_cancelled(client, sessions):
+    from bot.texts import common as ct
+
+    await open_due(client, sessions)  # only looked at the amount due
+    replies = await client.send(ct.BTN_APPEALS)
+    assert not any("отменено" in r.text for r in replies)
+    await client.send(ct.BTN_PAY)
+    await client.click("Другая сумма")
+    await client.send("1500")  # a sum typed: leaving now is announced
+    replies = await client.send(ct.BTN_APPEALS)
+    assert any("Оплата ЖКУ: отменено" in r.text for r in replies)

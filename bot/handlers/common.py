@@ -43,7 +43,7 @@ async def help_(message: Message) -> None:
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
-    if not await leave_dialog(message, state):
+    if not await leave_dialog(message, state, asked=True):
         await message.answer(t.NOTHING_TO_CANCEL, reply_markup=main_menu())
 
 

@@ -20,6 +20,11 @@ TYPED = F.text & ~F.text.startswith("/") & NOT_MENU
 NOT_COMMAND = ~F.text.startswith("/") & NOT_MENU
 
 
+# steps that only show something (the accounts to pay, the amount due): leaving one before anything was typed or
+# chosen there (no ``amount`` in the data yet) loses nothing, so it is not announced as «отменено»
+BROWSING = frozenset({"PayFlow:account", "PayFlow:amount"})
+
+
 def flow_title(state_name: str | None) -> str | None:
     if not state_name:
         return None
@@ -37,16 +42,18 @@ async def drop_dialog(state: FSMContext) -> tuple[bool, str | None]:
 
 
 async def leave_dialog(event: Message | CallbackQuery, state: FSMContext, *, menu: bool = True,
-                       untitled: bool = True) -> bool:
+                       untitled: bool = True, asked: bool = False) -> bool:
     """Leave whatever dialog is open (a main-menu button or a new flow started from inside another) and say so:
     «<flow>: отменено …». ``menu``: the notice brings the main menu back; ``untitled``: a dialog without a title
-    is announced too. Returns whether there was a dialog. A dialog that keeps a saved draft (``draft_id`` in its
-    data: an appeal «Не отправлено») says the draft stays as it was saved, or — one the dialog kept by itself
-    (``autosaved``) — that what was typed is in it."""
+    is announced too; ``asked``: the resident asked to cancel (/cancel), so even a step that only showed something
+    (``BROWSING``) is answered. Returns whether there was a dialog. A dialog that keeps a saved draft (``draft_id``
+    in its data: an appeal «Не отправлено») says the draft stays as it was saved, or — one the dialog kept by
+    itself (``autosaved``) — that what was typed is in it."""
     data = await state.get_data()
     kept, autosaved = bool(data.get("draft_id")), bool(data.get("autosaved"))
+    browsing = not asked and await state.get_state() in BROWSING and not data.get("amount")
     had, title = await drop_dialog(state)
-    if not had or (title is None and not untitled):
+    if not had or (title is None and not untitled) or browsing:
         return had
     if kept:
         words = ct.CANCELLED_DRAFT_AUTOSAVED if autosaved else ct.CANCELLED_DRAFT_KEPT
