@@ -53,6 +53,28 @@ def _refusal(v: views.AppealView | None, template: str) -> str:
     return template.format(status=t.status(v.status))
 
 
+def _state(v: views.AppealView | None, clock: Clock, alert: bool = False) -> str:
+    """What became of the appeal a redirect step is about, from the database («уже перенаправлено в …»)."""
+    if v is None:
+        return t.MISSING
+    since = svc.since(v)
+    return t.redirect_state(since, clock.to_local(since.at) if since.at else None, alert=alert)
+
+
+async def _end_redirect(state: FSMContext, appeal_id: int) -> None:
+    """End the staff member's «Перенаправить» dialog when it is about this appeal (not another one they started)."""
+    if await state.get_state() == StaffRedirect.org.state and (await RedirectData.load(state)).appeal_id == appeal_id:
+        await state.clear()
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    if query.message is not None:
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramAPIError:  # an old message: nothing to take away
+            pass
+
+
 # --------------------------------------------------------------------------------------------- buttons
 
 
@@ -90,10 +112,10 @@ async def ask_answer(query: CallbackQuery, callback_data: StaffAppealCD, bot: Bo
 
 
 async def ask_redirect(query: CallbackQuery, callback_data: StaffAppealCD, bot: Bot, settings: Settings,
-                       sessions: Sessions, state: FSMContext) -> None:
+                       sessions: Sessions, clock: Clock, state: FSMContext) -> None:
     v = await views.get_view(sessions, callback_data.appeal_id)
     if v is None or v.status not in svc.REDIRECTABLE:
-        await query.answer(_refusal(v, t.NOT_REDIRECTABLE), show_alert=True)
+        await query.answer(_state(v, clock, alert=True), show_alert=True)
         return
     card = await svc.card_of(sessions, v.id)
     chat_id = (card.chat_id if card else None) or settings.staff_chat_id
@@ -105,67 +127,71 @@ async def ask_redirect(query: CallbackQuery, callback_data: StaffAppealCD, bot: 
                           fmt(t.ASK_REDIRECT, staff=query.from_user.full_name, number=v.number))
 
 
-async def cancel_redirect(query: CallbackQuery, callback_data: StaffAppealCD, sessions: Sessions,
+async def cancel_redirect(query: CallbackQuery, callback_data: StaffAppealCD, sessions: Sessions, clock: Clock,
                           state: FSMContext) -> None:
+    """«Не перенаправлять» — also under an old step of a dialog long over: the answer says what is true now."""
     v = await views.get_view(sessions, callback_data.appeal_id)
-    if await state.get_state() == StaffRedirect.org.state:
-        await state.clear()
-    await query.answer(fmt(t.REDIRECT_CANCELLED, number=v.number if v else "—"))
-    if query.message is not None:
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except TelegramAPIError:  # an old message: nothing to take away
-            pass
+    await _end_redirect(state, callback_data.appeal_id)
+    await query.answer(_state(v, clock, alert=True), show_alert=v is None or v.status not in svc.REDIRECTABLE)
+    await _drop_buttons(query)
 
 
-async def redirect_query(message: Message, sessions: Sessions, state: FSMContext) -> None:
+async def redirect_query(message: Message, sessions: Sessions, clock: Clock, state: FSMContext) -> None:
     """The organization named for «Перенаправить»: found by ИНН / ОГРН / name, picked by button."""
     data = await RedirectData.load(state)
-    v = await views.get_view(sessions, data.appeal_id)
-    if v is None or v.status not in svc.REDIRECTABLE:
-        await state.clear()
-        await message.reply(_refusal(v, t.NOT_REDIRECTABLE))
-        return
     q = validate.parse_org_query(message.text or "")
     if not isinstance(q, validate.OrgQuery):
+        v = await views.get_view(sessions, data.appeal_id)
+        if v is None or v.status not in svc.REDIRECTABLE:
+            await state.clear()
+            await message.reply(_state(v, clock))
+            return
         await message.reply(t.ORG_PROBLEMS.get(q.value, t.ORG_PROBLEM_OTHER),
                             reply_markup=kb.redirect_cancel(v.id))
         return
-    found = [o for o in await drafts.search_orgs(sessions, q) if not v.addressee or o.id != v.addressee.id]
-    if not found:
+    res = await svc.redirect_targets(sessions, data.appeal_id, q)
+    v = res.view
+    if res.outcome is not svc.Outcome.done or v is None:
+        await state.clear()
+        await message.reply(_state(v, clock))
+        return
+    if not res.found and res.itself is not None:
+        await message.reply(fmt(t.REDIRECT_ITSELF, org=res.itself.name, inn=res.itself.inn, number=v.number),
+                            reply_markup=kb.redirect_cancel(v.id))
+        return
+    if not res.found:
         await message.reply(fmt(t.REDIRECT_NONE, query=message.text or ""), reply_markup=kb.redirect_cancel(v.id))
         return
-    await message.reply(fmt(t.REDIRECT_PICK, number=v.number), reply_markup=kb.redirect_choices(v.id, found))
+    await message.reply(fmt(t.REDIRECT_PICK, number=v.number), reply_markup=kb.redirect_choices(v.id, res.found))
 
 
-async def redirect_cancel_command(message: Message, sessions: Sessions, state: FSMContext) -> None:
+async def redirect_cancel_command(message: Message, sessions: Sessions, clock: Clock, state: FSMContext) -> None:
     data = await RedirectData.load(state)
     v = await views.get_view(sessions, data.appeal_id)
     await state.clear()
-    await message.reply(fmt(t.REDIRECT_CANCELLED, number=v.number if v else "—"))
+    await message.reply(_state(v, clock))
 
 
 async def redirect_to(query: CallbackQuery, callback_data: RedirectToCD, bot: Bot, settings: Settings,
                       sessions: Sessions, clock: Clock, state: FSMContext) -> None:
+    """An organization picked: redirected once; a pick after that (or after an answer, a withdrawal) says what
+    became of the appeal and changes nothing."""
     staff = query.from_user
-    v = await views.get_view(sessions, callback_data.appeal_id)
-    if v is not None and v.addressee is not None and v.addressee.id == callback_data.org_id:
-        await query.answer(t.REDIRECT_SAME, show_alert=True)
-        return
     res = await svc.redirect(sessions, callback_data.appeal_id, callback_data.org_id, staff.id, _who(staff),
                              clock.utcnow())
-    if res.outcome is not svc.Outcome.done or res.view is None or res.org is None:
-        await query.answer(_refusal(res.view, t.NOT_REDIRECTABLE), show_alert=True)
+    if res.outcome is svc.Outcome.same:
+        await query.answer(t.REDIRECT_SAME, show_alert=True)
         return
-    if await state.get_state() == StaffRedirect.org.state:
-        await state.clear()
+    if res.outcome is not svc.Outcome.done or res.view is None or res.org is None:
+        await _end_redirect(state, callback_data.appeal_id)
+        await query.answer(_state(res.view, clock, alert=True), show_alert=True)
+        if res.view is not None:  # the choice is over: its buttons go
+            await _drop_buttons(query)
+        return
+    await _end_redirect(state, callback_data.appeal_id)
     await query.answer()
-    if query.message is not None:
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except TelegramAPIError:
-            pass
-    by = v.addressee.full_name if v and v.addressee else None
+    await _drop_buttons(query)
+    by = res.view.addressee.full_name if res.view.addressee else None
     emailed = await delivery.tell_redirected(bot, settings, clock, res.view, res.org, by)
     await delivery.refresh_card(bot, settings, sessions, clock, res.view.id)
     chat_id = query.message.chat.id if query.message else settings.staff_chat_id
@@ -221,10 +247,15 @@ async def card_reply(message: Message, card: cards.Card, bot: Bot, sessions: Ses
         prev = await album(state)
         if prev.media_group_id == group and prev.appeal_id == card.subject_id:
             res = await svc.add_to_answer(sessions, card.subject_id, prev.answer_id, text, files)
-            if res.outcome is svc.Outcome.done and res.view is not None:
+            if res.outcome is svc.Outcome.bad_file and res.file is not None and res.problem is not None:
+                await message.reply(t.answer_file_refused(res.file.file_name, res.problem, res.file.size))
+            elif res.outcome is svc.Outcome.done and res.view is not None:
                 await delivery.tell_answer(bot, settings, clock, res.view, prev.answer_id, files, first_part=False)
             return
     res = await svc.answer(sessions, card.subject_id, staff.id, _who(staff), text, files, clock.utcnow())
+    if res.outcome is svc.Outcome.bad_file and res.file is not None and res.problem is not None:
+        await message.reply(t.answer_file_refused(res.file.file_name, res.problem, res.file.size))
+        return
     if res.outcome is not svc.Outcome.done or res.view is None or res.answer_id is None:
         await message.reply(_refusal(res.view, t.CLOSED[AppealStatus.draft]))
         return

@@ -35,12 +35,12 @@ def redirect_choices(appeal_id: int, orgs: list[OrgItem]) -> InlineKeyboardMarku
     rows = [[InlineKeyboardButton(text=f"{o.name} · ИНН {o.inn}"[:64],
                                   callback_data=RedirectToCD(appeal_id=appeal_id, org_id=o.id).pack())]
             for o in orgs]
-    rows.append([_btn("« Не перенаправлять", CardAction.cancel, appeal_id)])
+    rows.append([_btn(t.BTN_NO_REDIRECT, CardAction.cancel, appeal_id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def redirect_cancel(appeal_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_btn("« Не перенаправлять", CardAction.cancel, appeal_id)]])
+    return InlineKeyboardMarkup(inline_keyboard=[[_btn(t.BTN_NO_REDIRECT, CardAction.cancel, appeal_id)]])
 
 
 def digest(items: list[DigestItem]) -> InlineKeyboardMarkup | None:

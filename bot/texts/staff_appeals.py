@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.services.appeals.drafts import OrgItem
+from bot.services.appeals.staff import Since
+from bot.services.appeals.validate import ALLOWED_EXTENSIONS, FILE_MAX_BYTES, FILES_MAX, FileProblem
 from bot.services.appeals.views import AppealView
 from bot.texts.appeals import DECLARATION as DECLARATION
 from bot.texts.common import phone as show_phone
@@ -23,6 +25,7 @@ GIS_HOWTO = ("Подать обращение в ГИС ЖКХ: dom.gosuslugi.ru
 BTN_TAKE = "Взять в работу"
 BTN_ANSWER = "Ответить"
 BTN_REDIRECT = "Перенаправить"
+BTN_NO_REDIRECT = "« Не перенаправлять"  # under each step of «Перенаправить»
 BTN_OPEN = "Открыть обращение"  # under a push to the resident: the appeal's view
 
 # ------------------------------------------------------------------------------------------- the card
@@ -70,6 +73,18 @@ REDIRECT_PICK = "Найдено — выберите, куда перенапр�
 REDIRECT_NONE = "Организация «{query}» не найдена в реестре. Напишите ИНН, ОГРН или другое название."
 REDIRECT_SAME = "Обращение и так адресовано этой организации — выберите другую."
 REDIRECT_CANCELLED = "Обращение № {number} не перенаправлено."
+REDIRECT_ITSELF = ("{org} (ИНН {inn}) — это ваша организация: обращение № {number} адресовано ей. Перенаправить его "
+                   "можно только в другую организацию — напишите её ИНН, ОГРН или название.")
+# what became of an appeal a redirect step (a button, a typed name, /cancel) outlived: from the database
+REDIRECT_STATE = {
+    AppealStatus.redirected: "Обращение № {number} уже перенаправлено в {org}{by}.",
+    AppealStatus.answered: "На обращение № {number} уже дан ответ{by} — перенаправить его нельзя.",
+    AppealStatus.withdrawn: "Обращение № {number} отозвано заявителем{when} — перенаправить его нельзя.",
+    AppealStatus.draft: "Обращение не отправлено.",
+}
+REDIRECT_STATE_BY = " — {who}, {when}"
+REDIRECT_STATE_WHEN = " {when}"
+ALERT_MAX = 200  # characters of a callback query's alert (Telegram's limit)
 ORG_PROBLEMS = {
     "inn_length": "ИНН — 10 цифр у организации или 12 у ИП. Проверьте и напишите ещё раз.",
     "inn_checksum": "В ИНН ошибка: не сходится контрольная цифра. Проверьте и напишите ещё раз.",
@@ -99,6 +114,15 @@ EMPTY_ANSWER = "Ответ пустой: напишите текст или пр
 ANSWER_TOO_LONG = "Ответ длиннее {limit} символов — сократите его или приложите документом."
 COMMAND_NOT_ANSWER = "Команда в ответ на карточку не отправлена заявителю. Ответ — текстом, фото или документом."
 WRONG_FILE = "Этот вид сообщения нельзя приложить к ответу: пришлите текст, фото или документ."
+# an answer's file the appeal flow does not take (the residents' list, bot.services.appeals.validate)
+ALLOWED_TYPES = ", ".join(e.upper() for e in ALLOWED_EXTENSIONS)
+ANSWER_FILE_PROBLEM = {
+    FileProblem.type: "такой тип файла к ответу приложить нельзя. Можно: " + ALLOWED_TYPES + ".",
+    FileProblem.size: "{size} — больше " + f"{FILE_MAX_BYTES // (1024 * 1024)} МБ.",
+    FileProblem.count: f"к ответу уже приложено {FILES_MAX} файлов — это наибольшее число.",
+}
+ANSWER_FILE_REFUSED = "⚠️ Файл «{name}» не принят, и это сообщение не отправлено заявителю: {why}"
+ANSWER_FILE_PHOTO = "фото"
 
 # ------------------------------------------------------------------------------------------- the resident
 
@@ -206,6 +230,33 @@ def size(n: int | None) -> str:
 
 def status(s: AppealStatus) -> str:
     return STATUS.get(s, s.value)
+
+
+def _when(local: dt.datetime | None) -> str:
+    return local.strftime("%d.%m.%Y %H:%M") if local else ""
+
+
+def redirect_state(s: Since, local: dt.datetime | None, alert: bool = False) -> str:
+    """What became of the appeal: «уже перенаправлено в …», «уже дан ответ», «отозвано», or «не перенаправлено»
+    while it can still be redirected. ``local``: when that happened, local time. ``alert``: plain text for a
+    callback query's alert (Telegram shows no HTML there), cut to its limit; else HTML, every value escaped."""
+    def render(template: str, **values: object) -> str:
+        return template.format(**values) if alert else fmt(template, **values)
+
+    template = REDIRECT_STATE.get(s.status)
+    if template is None:
+        return render(REDIRECT_CANCELLED, number=s.number or "—")
+    when = _when(local)
+    by = render(REDIRECT_STATE_BY, who=s.by, when=when) if s.by and when else ""
+    at = render(REDIRECT_STATE_WHEN, when=when) if when else ""
+    out = render(template, number=s.number or "—", org=s.org or "другую организацию", by=by, when=at)
+    return out[:ALERT_MAX] if alert else out
+
+
+def answer_file_refused(name: str | None, problem: FileProblem, size_bytes: int | None) -> Html:
+    """A staff answer's file refused: which file, why; the types the appeal flow takes are named."""
+    return fmt(ANSWER_FILE_REFUSED, name=name or ANSWER_FILE_PHOTO,
+               why=ANSWER_FILE_PROBLEM[problem].format(size=size(size_bytes)))
 
 
 def card(v: AppealView, today: dt.date, sent_local: dt.datetime | None, text_preview: str, cut: bool,

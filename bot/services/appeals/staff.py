@@ -11,7 +11,7 @@ condition on the status it comes from, so two staff members pressing at once cha
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import staff_cards as cards
 from bot.services.appeals import views
-from bot.services.appeals.drafts import FileRef, OrgItem, org_item
-from bot.services.appeals.validate import FILES_MAX
+from bot.services.appeals.drafts import FileRef, OrgItem, org_item, search_orgs
+from bot.services.appeals.validate import FileProblem, OrgQuery, check_file
 from storage.models import Appeal, AppealAnswer, AppealFile, AppealStatusChange, Organization
-from storage.vocab import AppealRoute, AppealStatus
+from storage.vocab import AppealFileKind, AppealRoute, AppealStatus
 
 Sessions = async_sessionmaker[AsyncSession]
 ANSWER_MAX = 10_000  # characters of one answer (an answer may be several messages: each is checked)
@@ -37,6 +37,8 @@ class Outcome(StrEnum):
     already = "already"  # nothing to change (already in work)
     refused = "refused"  # the status does not allow it (withdrawn, redirected, …): ``view.status`` says which
     missing = "missing"  # no such sent appeal
+    same = "same"  # «Перенаправить» to the organization the appeal is addressed to: nothing changed
+    bad_file = "bad_file"  # an answer's file the appeal flow does not take (``file``, ``problem``): nothing written
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,36 @@ class Result:
     answer_id: int | None = None
     org: OrgItem | None = None  # redirect: where to
     first_answer: bool = False  # this answer moved the appeal to «Ответ получен»
+    file: FileRef | None = None  # bad_file: the file refused
+    problem: FileProblem | None = None  # bad_file: why (the residents' rules: types, size, count)
+
+
+@dataclass(frozen=True)
+class Since:
+    """What became of an appeal that cannot be redirected (any more): its status and the change that made it so —
+    read from the database, for a button or a dialog step that outlived its moment."""
+
+    status: AppealStatus
+    number: str | None
+    org: str | None = None  # redirected: where to, as the history names it («АО «…» (ИНН)»)
+    by: str | None = None  # the staff member who redirected or answered (the resident, for a withdrawal)
+    at: dt.datetime | None = None  # UTC
+
+
+def since(v: views.AppealView) -> Since:
+    if v.status is AppealStatus.answered and v.answers:
+        last = v.answers[-1]
+        return Since(v.status, v.number, by=last.author_name, at=last.created_at)
+    change = next((c for c in reversed(v.history) if c.status is v.status), None)
+    if change is None:
+        return Since(v.status, v.number)
+    org = change.comment if v.status is AppealStatus.redirected else None
+    return Since(v.status, v.number, org=org, by=change.changed_by_name, at=change.changed_at)
+
+
+def redirect_label(org: OrgItem) -> str:
+    """How a redirect names its organization in the appeal's history (and so on the card)."""
+    return f"{org.name} ({org.inn})"
 
 
 # --------------------------------------------------------------------------------------------- the card
@@ -99,6 +131,17 @@ async def take(sessions: Sessions, appeal_id: int, staff_id: int, staff_name: st
         return Result(outcome, await views.load(s, appeal_id))
 
 
+def file_problem(files: list[FileRef], already: int = 0) -> tuple[FileRef, FileProblem] | None:
+    """The first file of an answer a resident could not attach to an appeal either (a type not in the appeal
+    flow's list, over its size, past ``FILES_MAX`` with the ``already`` attached), and why; None when all fit."""
+    for i, f in enumerate(files):
+        problem = check_file(f.file_name, f.mime_type, f.size, already + i,
+                             photo=f.kind == AppealFileKind.photo.value)
+        if problem is not None:
+            return f, problem
+    return None
+
+
 def _add_files(s: AsyncSession, appeal_id: int, answer_id: int, files: list[FileRef], start: int) -> None:
     for i, f in enumerate(files):
         s.add(AppealFile(appeal_id=appeal_id, answer_id=answer_id, position=start + i, kind=f.kind,
@@ -109,12 +152,18 @@ def _add_files(s: AsyncSession, appeal_id: int, answer_id: int, files: list[File
 async def answer(sessions: Sessions, appeal_id: int, staff_id: int, staff_name: str, text: str,
                  files: list[FileRef], now_utc: dt.datetime) -> Result:
     """A staff answer (text and/or files): stored with its author; the appeal becomes «Ответ получен» (a later
-    answer is added to it). A withdrawn or redirected appeal is not answered (``refused``)."""
+    answer is added to it). A withdrawn or redirected appeal is not answered (``refused``); an answer with a file the
+    appeal flow does not take is not written at all (``bad_file``)."""
     async with sessions.begin() as s:
         a = await _sent(s, appeal_id)
         if a is None:
             return Result(Outcome.missing)
         was = a.status
+        if was not in {x.value for x in ANSWERABLE}:
+            return Result(Outcome.refused, await views.load(s, appeal_id))
+        bad = file_problem(files)
+        if bad is not None:
+            return Result(Outcome.bad_file, await views.load(s, appeal_id), file=bad[0], problem=bad[1])
         if not await _move(s, appeal_id, AppealStatus.answered, ANSWERABLE, now_utc, answered_at=now_utc):
             await s.refresh(a)
             return Result(Outcome.refused, await views.load(s, appeal_id))
@@ -122,7 +171,7 @@ async def answer(sessions: Sessions, appeal_id: int, staff_id: int, staff_name: 
                            created_at=now_utc)
         s.add(row)
         await s.flush()
-        _add_files(s, appeal_id, row.id, files[:FILES_MAX], 0)
+        _add_files(s, appeal_id, row.id, files, 0)
         first = was != AppealStatus.answered.value
         if first:
             s.add(AppealStatusChange(appeal_id=appeal_id, status=AppealStatus.answered.value, changed_by=staff_id,
@@ -134,7 +183,8 @@ async def answer(sessions: Sessions, appeal_id: int, staff_id: int, staff_name: 
 
 async def add_to_answer(sessions: Sessions, appeal_id: int, answer_id: int, text: str,
                         files: list[FileRef]) -> Result:
-    """The next message of an album the staff sent as one answer: its files (and caption) join that answer."""
+    """The next message of an album the staff sent as one answer: its files (and caption) join that answer; a file
+    the appeal flow does not take leaves the answer as it was (``bad_file``)."""
     async with sessions.begin() as s:
         row = await s.get(AppealAnswer, answer_id)
         if row is None or row.appeal_id != appeal_id:
@@ -144,7 +194,11 @@ async def add_to_answer(sessions: Sessions, appeal_id: int, answer_id: int, text
             return Result(Outcome.refused, await views.load(s, appeal_id) if a else None)
         have = int(await s.scalar(select(func.count()).select_from(AppealFile)
                                   .where(AppealFile.answer_id == answer_id)) or 0)
-        _add_files(s, appeal_id, answer_id, files[:max(0, FILES_MAX - have)], have)
+        bad = file_problem(files, have)
+        if bad is not None:
+            return Result(Outcome.bad_file, await views.load(s, appeal_id), answer_id=answer_id, file=bad[0],
+                          problem=bad[1])
+        _add_files(s, appeal_id, answer_id, files, have)
         if text:
             row.text = f"{row.text}\n{text}".strip() if row.text else text
         await s.flush()
@@ -155,22 +209,48 @@ async def add_to_answer(sessions: Sessions, appeal_id: int, answer_id: int, text
 async def redirect(sessions: Sessions, appeal_id: int, org_id: int, staff_id: int, staff_name: str,
                    now_utc: dt.datetime) -> Result:
     """«Перенаправить» (59-ФЗ ст. 8 ч. 3): «Перенаправлено», the organization named in the history. The caller
-    then sends it on as an external appeal (e-mail, PDF)."""
+    then sends it on as an external appeal (e-mail, PDF). Once only: an appeal redirected, answered or withdrawn
+    meanwhile is ``refused`` (``since(view)`` says what became of it); to its own addressee, ``same``."""
     async with sessions.begin() as s:
         a = await _sent(s, appeal_id)
         org = await s.get(Organization, org_id)
         if a is None or org is None:
             return Result(Outcome.missing)
         item = await org_item(s, org)
+        if a.status not in {x.value for x in REDIRECTABLE}:
+            return Result(Outcome.refused, await views.load(s, appeal_id), org=item)
+        if a.addressee_id == org_id:
+            return Result(Outcome.same, await views.load(s, appeal_id), org=item)
         if not await _move(s, appeal_id, AppealStatus.redirected, REDIRECTABLE, now_utc):
             await s.refresh(a)
             return Result(Outcome.refused, await views.load(s, appeal_id), org=item)
         s.add(AppealStatusChange(appeal_id=appeal_id, status=AppealStatus.redirected.value, changed_by=staff_id,
-                                 changed_by_name=staff_name, comment=f"{item.name} ({item.inn})",
+                                 changed_by_name=staff_name, comment=redirect_label(item),
                                  changed_at=now_utc))
         await s.flush()
         s.expire_all()
         return Result(Outcome.done, await views.load(s, appeal_id), org=item)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where an appeal may be redirected, for what the staff member typed."""
+
+    outcome: Outcome  # done (``found`` may be empty); refused / missing: it cannot be redirected (``view``)
+    view: views.AppealView | None = None
+    found: list[OrgItem] = field(default_factory=list)  # other organizations only
+    itself: OrgItem | None = None  # the query named the appeal's own addressee: the organization running the bot
+
+
+async def redirect_targets(sessions: Sessions, appeal_id: int, query: OrgQuery) -> Targets:
+    v = await views.get_view(sessions, appeal_id)
+    if v is None or v.number is None or v.status is AppealStatus.draft:
+        return Targets(Outcome.missing, v)
+    if v.status not in REDIRECTABLE:
+        return Targets(Outcome.refused, v)
+    own = v.addressee.id if v.addressee else None
+    found = await search_orgs(sessions, query)
+    return Targets(Outcome.done, v, [o for o in found if o.id != own], next((o for o in found if o.id == own), None))
 
 
 # --------------------------------------------------------------------------------------------- the digest
