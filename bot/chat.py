@@ -29,7 +29,7 @@ from aiogram import Dispatcher, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.methods import SendInvoice
+from aiogram.methods import SendInvoice, SendMediaGroup
 from aiogram.types import (
     BufferedInputFile,
     ForceReply,
@@ -42,6 +42,7 @@ from aiogram.types import (
 
 from bot.app import build_app, build_bot
 from bot.config import Settings
+from bot.keyboards.common import main_menu
 from bot.local_client import BotClient, Sent
 from bot.local_session import LocalSession
 from bot.scheduler import build_sender
@@ -80,6 +81,7 @@ WHO_CLERK = "  (вы пишете в чат сотрудников УК {chat} �
 PRESSED_AS = "  (нажато в чате {chat} от имени «{name}», id {id})\n"
 FORCE_REPLY = "  (бот просит ответить на это сообщение: следующий текст или /file уйдёт ответом на него)\n"
 REPLY_USAGE = "  ответ на сообщение: /reply N текст (N — номер сообщения бота, например 24) или /reply N /file ПУТЬ\n"
+RESUMED = "\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала)\n"
 PAY_EMAIL = "zhitel@example.ru"  # what the resident would type into Telegram's payment form
 PAY_FORM = "  (форма оплаты Telegram: {total} тестовой картой{email})\n"
 PAY_REFUSED = "  (Telegram показал бы в форме оплаты: {why} — деньги не списаны)\n"
@@ -182,6 +184,8 @@ class Terminal:
         elif chat is not None and removed:
             self.keyboards.pop(chat, None)
         file = getattr(sent.raw, "photo", None) or getattr(sent.raw, "document", None)
+        if isinstance(sent.raw, SendMediaGroup):
+            return self._album(sent.raw, chat)
         if not sent.text and file is None and sent.inline is None and sent.reply is None:
             return shown  # an edit that only took the buttons away
         where = "" if chat == self.here else f" → чат {sent.chat_id}"
@@ -203,6 +207,16 @@ class Terminal:
             self.out.write(FORCE_REPLY)
         self.out.flush()
         return shown
+
+    def _album(self, album: SendMediaGroup, chat: int | None) -> None:  # an album has no buttons to number
+        """A media group (an appeal's photos and documents): each file saved and named, with its caption."""
+        where = "" if chat == self.here else f" → чат {album.chat_id}"
+        self.out.write(f"\nБот{where} — альбом, файлов: {len(album.media)}:\n")
+        for item in album.media:
+            caption = f" — {plain(item.caption)}" if getattr(item, "caption", None) else ""
+            self.out.write(f"  [файл: {self._save(item.media)}]{caption}\n")
+        self.out.flush()
+        return None
 
     def _invoice(self, sent: Sent, chat: int | None) -> Shown | None:
         """An invoice as Telegram shows it: title, description, the price lines and the total, and «Оплатить …»,
@@ -341,7 +355,12 @@ async def _run(settings: Settings, stdin: TextIO, out: TextIO, user_id: int, cle
         if await app.dispatcher.storage.get_state(key) is None:
             term.show_reply(await client.send("/start"))
         else:
-            out.write("\n(продолжаем начатый диалог; /cancel — выйти из него, /start — начать сначала и увидеть меню)\n")
+            out.write(RESUMED)
+            # Telegram keeps the persistent main menu under the input field between sessions; the terminal has
+            # not seen it this time, so it shows it as it was left (a step with its own keyboard — a phone share —
+            # shows that again when the bot next sends it)
+            term.keyboards[resident.chat.id] = main_menu().keyboard
+            term._reply_rows(main_menu().keyboard, "меню под полем ввода")
         deferred = await _deliver(sender, client, term, out, deferred)  # what was due while the chat was closed
         while True:
             if interactive:

@@ -272,3 +272,30 @@ async def test_chat_shows_a_card_invoice_and_pays_it_as_telegram_would(settings,
         (p,) = (await s.execute(select(Payment).where(Payment.method == "card"))).scalars()
     assert (p.amount, p.commission, p.email) == (Decimal("1500.50"), Decimal("22.51"), "zhitel@example.ru")
     assert p.telegram_charge_id.startswith("local-")
+
+
+async def test_chat_resumed_inside_a_dialog_still_letters_the_main_menu(settings):
+    await _chat(settings, "а", "1-1")  # «Подключить лицевой счёт»: the address step, left open
+    screens = await _chat(settings, "е")  # a new session: the dialog goes on, the menu is where Telegram keeps it
+    assert "продолжаем начатый диалог" in screens[0] and f"[е] {t.BTN_HOUSE}" in screens[0]
+    assert "Подключение лицевого счёта: отменено" in screens[1]  # «е» pressed «Мой дом», not typed as an address
+
+
+def test_chat_shows_an_album_file_by_file(tmp_path):
+    from aiogram.methods import SendMediaGroup
+    from aiogram.types import BufferedInputFile, InputMediaDocument, InputMediaPhoto
+
+    from bot.local_client import Sent
+
+    out = io.StringIO()
+    term = Terminal(out, tmp_path / "files", chats=(CHAT_USER_ID,), here=CHAT_USER_ID)
+    album = SendMediaGroup(chat_id=CHAT_USER_ID, media=[
+        InputMediaPhoto(media="PHOTO-FILE-ID", caption="<b>фото</b> протечки"),
+        InputMediaDocument(media=BufferedInputFile(b"%PDF-1.4", filename="акт.pdf")),
+    ])
+    term.show_reply([Sent("sendMediaGroup", CHAT_USER_ID, "", raw=album)])
+    text = out.getvalue()
+    assert "альбом, файлов: 2" in text
+    assert "[файл: PHOTO-FILE-ID] — фото протечки" in text
+    assert f"[файл: {tmp_path / 'files' / 'акт.pdf'}]" in text
+    assert (tmp_path / "files" / "акт.pdf").read_bytes() == b"%PDF-1.4"
