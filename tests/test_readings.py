@@ -60,6 +60,11 @@ async def test_without_accounts_asks_to_link_first(client, sessions):
     await world(sessions)
     (reply,) = await client.send(t.TITLE)
     assert reply.text == t.NO_ACCOUNTS
+    from bot.texts import accounts as ta
+
+    assert reply.buttons == [ta.BTN_LINK]  # not a dead end: linking starts from here
+    replies = await client.click(ta.BTN_LINK)
+    assert "Шаг 1 из 4" in replies[-1].text
 
 
 async def test_readings_is_no_longer_a_stub(client, w):

@@ -37,6 +37,7 @@ from bot.handlers.dialog import TYPED, leave_dialog
 from bot.handlers.messages import drop_buttons, show
 from bot.keyboards import my_appeals as appeal_kb
 from bot.keyboards import readings as kb
+from bot.keyboards.accounts import link_offer
 from bot.keyboards.common import main_menu
 from bot.keyboards.paginator import paginate
 from bot.services import readings as svc
@@ -82,6 +83,8 @@ def env(event: Message | CallbackQuery, sessions: Sessions, settings: Settings, 
 def list_screen(ml: svc.MeterList, page: int = 0):
     pg = paginate(ml.meters, page, t.PAGE_SIZE)
     text = v.meter_list(ml, list(pg.items), pg.page, pg.pages)
+    if not ml.has_accounts:
+        return text, link_offer()  # as every section without an account offers it
     if not ml.meters:
         return text, None
     can_all = len(ml.meters) > 1 and any(not m.overdue for m in ml.meters)
