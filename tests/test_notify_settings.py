@@ -39,6 +39,7 @@ async def test_quiet_hours_bad_input_keeps_step(client, sessions, dp):
     assert reply.text.startswith("Не понял")
     (reply,) = await client.send("23:30-07:00")
     assert "<b>23:30–07:00</b>" in reply.text and "по умолчанию" not in reply.text
+    assert "ждут до 07:00" in reply.text and "захватывают день" not in reply.text
     u = await user(sessions)
     assert (u.quiet_from, u.quiet_to) == (23 * 60 + 30, 7 * 60)
     await client.click(t.BTN_QUIET_DEFAULT)
@@ -47,7 +48,16 @@ async def test_quiet_hours_bad_input_keeps_step(client, sessions, dp):
     await client.click("🌙 Тихие часы: 22:00–09:00")
     (reply,) = await client.send("нет")
     assert "Тихие часы: <b>нет</b>" in reply.text
-    assert t.QUIET_NONE_NOTE in reply.text and t.QUIET_NOTE not in reply.text  # no «в это время …» with none
+    assert t.QUIET_NONE_NOTE in reply.text and "В это время" not in reply.text  # no «в это время …» with none
+
+
+async def test_daytime_quiet_hours_are_said_to_cover_the_day(client):
+    await client.send("/start")
+    await client.send(tc.BTN_SETTINGS)
+    await client.click("🌙 Тихие часы: 22:00–09:00")
+    (reply,) = await client.send("с 8 до 23")  # «с 23 до 8» typed the wrong way round
+    assert "<b>08:00–23:00</b>" in reply.text and "ждут до 23:00" in reply.text and "ждут утра" not in reply.text
+    assert "захватывают день (12:00)" in reply.text and "«с 23 до 8»" in reply.text
 
 
 async def test_menu_button_during_quiet_step_leaves_it(client):
