@@ -69,3 +69,19 @@ async def test_import_cannot_change_the_agenda_once_voting_started(sessions, tmp
                                                             [f"agenda.csv:{len(agenda)}", "question"]]
     assert "повестку нельзя менять после начала голосования" in report.errors[0]
     assert (await import_registry(sessions, folder, TZ, clock=before)).ok  # before the start it may change
+
+
+async def test_a_meeting_outside_7_to_60_days_is_refused_as_in_the_staff_chat(sessions, tmp_path):
+    folder = demo_copy(tmp_path, "organizations", "houses")
+    guid = read_lines(folder, "houses")[1].split(";")[0].lstrip("\ufeff")
+    write_csv(folder, "meetings", [
+        "meeting_id;house_guid;title;starts_at;ends_at",
+        f"M1;{guid};Однодневное;10.12.2026 10:00;10.12.2026 11:00",
+        f"M2;{guid};Неделя;10.12.2026 00:00;17.12.2026 00:00",  # 10–16 December: 7 days
+        f"M3;{guid};Полгода;10.12.2026 10:00;10.06.2027 10:00",
+    ])
+    report = await import_registry(sessions, folder, TZ)
+    assert report.errors == [
+        "meetings.csv:2: ends_at: голосование длится 1 день, а по ЖК РФ ст. 47.1 — от 7 до 60 дней",
+        "meetings.csv:4: ends_at: голосование длится 183 дня, а по ЖК РФ ст. 47.1 — от 7 до 60 дней",
+    ]

@@ -103,3 +103,6 @@ SHARE_ROW = "строка {line}"
 def shares_more(n: int) -> str:
     """After the first owners listed: «и ещё 3 собственника»."""
     return f"и ещё {count(n, 'собственник', 'собственника', 'собственников')}"
+
+MEETING_DAYS = "голосование длится {days}, а по ЖК РФ ст. 47.1 — от {low} до {high} дней"
+DAYS = ("день", "дня", "дней")

@@ -29,8 +29,10 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, 
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from bot.services.voting.staff import MAX_DAYS, MIN_DAYS
 from bot.texts import registry as t
 from bot.texts.common import number
+from bot.texts.render import count
 from storage.vocab import (
     REGISTRY_OUTAGE_RESOURCES,
     CapitalRepairFund,
@@ -518,6 +520,20 @@ def _check_dates(first: str, second: str, reason: str) -> Callable[[dict[str, An
     return check
 
 
+def _check_meeting(v: dict[str, Any]) -> list[tuple[str, str]]:
+    """The voting lasts 7 to 60 days (ЖК РФ ст. 47.1 ч. 4; the same rule as /meeting in the staff chat), counted
+    in calendar days from the first to the last (an end at 00:00 closes the day before)."""
+    out = _check_dates("starts_at", "ends_at", "окончание должно быть позже начала")(v)
+    a, b = v.get("starts_at"), v.get("ends_at")
+    if out or a in (None, BLANK) or b in (None, BLANK):
+        return out
+    days = ((b - dt.timedelta(minutes=1)).date() - a.date()).days + 1
+    if not MEETING_DAYS[0] <= days <= MEETING_DAYS[1]:
+        out.append(("ends_at", t.MEETING_DAYS.format(days=count(days, *t.DAYS), low=MEETING_DAYS[0],
+                                                     high=MEETING_DAYS[1])))
+    return out
+
+
 def _check_house(v: dict[str, Any]) -> list[tuple[str, str]]:
     return _check_dates("contract_starts_on", "contract_ends_on", "окончание договора раньше его начала")(v)
 
@@ -565,6 +581,7 @@ def _check_meter(v: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+MEETING_DAYS = (MIN_DAYS, MAX_DAYS)  # the voting period allowed, days: the rule of /meeting
 MAJORITIES = tuple(str(m) for m in Majority)
 QUESTION_TYPES = ("manager_choice", "capital_repair", "common_property", "council", "evoting_system",
                   "current_repair", "other")
@@ -650,7 +667,7 @@ SPECS: tuple[FileSpec, ...] = (
     FileSpec("meetings", (
         _req("meeting_id", text(64)), _req("house_guid", guid), _req("title", text()), _opt("initiator", text()),
         _opt("administrator", text()), _req("starts_at", local_datetime), _req("ends_at", local_datetime),
-    ), key=("meeting_id",), check=_check_dates("starts_at", "ends_at", "окончание должно быть позже начала")),
+    ), key=("meeting_id",), check=_check_meeting),
     FileSpec("agenda", (
         _req("meeting_id", text(64)), _req("number", integer(1, 1000)), _req("question", text()),
         _opt("question_type", enum(QUESTION_TYPES)), _opt("majority", enum(Majority)),
