@@ -325,7 +325,8 @@ async def test_withdraw_before_the_answer(client, sessions, clock, w, dp, cards)
     assert a.status == AppealStatus.withdrawn.value
     last = (await changes(sessions, sent.id))[-1]
     assert (last.status, last.changed_by, last.comment) == ("withdrawn", USER, "Вопрос решён, спасибо <соседям> & УК")
-    assert cards == [(sent.id, "Житель отозвал обращение. Причина: Вопрос решён, спасибо <соседям> & УК")]
+    assert cards == [(sent.id, "Заявитель Хабибуллин Ринат Ильдарович: обращение отозвано. "
+                               "Причина: Вопрос решён, спасибо <соседям> & УК")]
     (view,) = msgs(await client.click(t.BTN_TO_APPEAL))
     assert "Статус обращения: <b>Отозвано</b>" in view.text and t.BTN_WITHDRAW not in view.buttons
     assert "Причина: Вопрос решён, спасибо &lt;соседям&gt; &amp; УК" in view.text
@@ -424,7 +425,7 @@ async def test_rating_solved(client, sessions, clock, w, cards):
     assert "Ваша оценка ответа: <b>Вопрос решён</b>" in edited.text and "✅ Вопрос решён" in edited.buttons
     a = await appeal(sessions, sent.id)
     assert (a.rating, a.status) == ("solved", "answered")
-    assert cards == [(sent.id, "Житель оценил ответ: «Вопрос решён»")]
+    assert cards == [(sent.id, "Заявитель Хабибуллин Ринат Ильдарович: ответ оценён — «Вопрос решён»")]
 
 
 async def test_unsolved_then_back_to_work(client, sessions, clock, w, dp, cards):
@@ -452,7 +453,8 @@ async def test_unsolved_then_back_to_work(client, sessions, clock, w, dp, cards)
     assert (a.status, a.rating, a.due_on) == ("in_work", "unsolved", dt.date(2027, 1, 12))
     last = (await changes(sessions, sent.id))[-1]
     assert (last.status, last.changed_by, last.comment) == ("in_work", USER, "Мусор на лестнице так и лежит")
-    assert cards[-1] == (sent.id, "Житель вернул обращение в работу: Мусор на лестнице так и лежит")
+    assert cards[-1] == (sent.id, "Заявитель Хабибуллин Ринат Ильдарович: обращение возвращено в работу. "
+                                  "Комментарий: Мусор на лестнице так и лежит")
     (view,) = msgs(await client.click(t.BTN_TO_APPEAL))
     assert "Статус обращения: <b>На рассмотрении</b>" in view.text
     assert "Ожидаемая дата ответа: <b>12.01.2027</b>" in view.text

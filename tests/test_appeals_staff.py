@@ -293,7 +293,7 @@ async def test_gzhi_complaint_never_reaches_the_staff_chat(sessions, clock, bot,
     assert [r for r in bot.session.requests if getattr(r, "chat_id", None) == STAFF_CHAT_ID] == []
     assert await cards.get(sessions, cards.CardKind.appeal, appeal_id) is None
     (told,) = calls(bot, "sendMessage", USER)
-    assert "Мосжилинспекция" in told.text and "в чат УК оно не попало" in told.text
+    assert "Мосжилинспекция" in told.text and "адресат — <b>Мосжилинспекция" in told.text and "в чат УК обращение не попало" in told.text and "\n\n\n" not in told.text
     assert "gzhi@example.ru" in told.text and "dom.gosuslugi.ru" in told.text
     (doc,) = calls(bot, "sendDocument", USER)
     assert doc.document.filename == "appeal-2026-000001.pdf"

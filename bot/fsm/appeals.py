@@ -73,6 +73,7 @@ class AppealData(FlowData):
     orgs: list[int] = []  # the organizations found by the last «Расширенный поиск»
     parent_number: str | None = None  # a complaint to the ГЖИ about this appeal's answer
     premises_label: str | None = None  # the premises as the registry writes it, when not among the resident's own
+    premises_typed: str | None = None  # a typed number not in the house's list, waiting for «Указать» or another
 
     def f(self) -> Fields:
         return Fields.from_dict(self.fields)
@@ -91,7 +92,9 @@ class Act(StrEnum):
     cancel = "cx"  # «Отменить»
     house = "h"  # a house picked (id)
     search = "hs"  # «Найти другой дом»
-    premises = "p"  # the resident's premises (id)
+    premises = "p"  # the resident's premises, or one of the house's list in the registry (id)
+    premises_confirm = "pc"  # a typed number not in the house's list: «Указать — нет в реестре»
+    premises_page = "pp"  # a page of the house's list of premises (id: the page)
     group = "tg"  # a topic with sub-topics (code)
     topic = "t"  # a topic picked (code)
     topics = "tr"  # back to the first level

@@ -10,7 +10,6 @@ appeal's ``drafts.Fields``) lives in the FSM storage, so a restart keeps it."""
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +42,7 @@ from bot.services.appeals.drafts import Fields, FileRef
 from bot.services.clock import Clock
 from bot.texts import appeals as t
 from bot.texts import common as ct
+from bot.texts import my_appeals as tm
 from bot.texts.render import Html, count, fmt
 from storage.vocab import AppealFileKind, AppealRoute, OrgKind
 
@@ -55,7 +55,6 @@ Sessions = async_sessionmaker[AsyncSession]
 ORDER = ("name", "phone", "email", "house", "premises", "topic", "addressee", "text", "files", "review")
 SUB = {"custom_topic": "topic", "org_search": "addressee", "change": "review", "confirm": "review"}
 SEARCH_SHOWN = 8
-PREMISES_NUMBER = re.compile(r"[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё .\-/]{0,19}")  # «12», «12А», «пом. 1», «5/2»
 
 
 @dataclass
@@ -86,6 +85,8 @@ async def enter(message: Message, state: FSMContext, data: AppealData, step: str
     gets what changed on the way here (``_autosave``)."""
     if data.autosaved:
         await _autosave(data, e.sessions, e.user_id, e.clock)
+    if step != "premises":  # a number not in the house's list waits for «Указать» only on its own step
+        data.premises_typed = None
     f = data.f()
     tok = data.token
     text: str
@@ -105,9 +106,7 @@ async def enter(message: Message, state: FSMContext, data: AppealData, step: str
         p = await drafts.place(e.sessions, e.user_id, f.house_id) if f.house_id else None
         if p is None:
             return await enter(message, state, data, "house", e, note)
-        mine = f.premises_id in {x.id for x in p.premises}
-        text = t.ask_premises(p, f, data.premises_label or _premises_now(f, p))
-        markup = kb.premises(tok, p, f.premises_id, typed=bool(f.premises_number or (f.premises_id and not mine)))
+        text, markup = t.ask_premises(p, f, _premises_shown(data, f, p)), _premises_markup(data, f, p)
     elif step == "topic":
         parent = topics.get(data.topic_parent)
         if parent is not None and topics.children(parent.code):
@@ -163,15 +162,30 @@ def _topic_line(f: Fields) -> str | None:
 def _premises_now(f: Fields, p: drafts.Place) -> str | None:
     if f.premises_id:
         return next((x.label for x in p.premises if x.id == f.premises_id), None)
-    return f.premises_number
+    return drafts.typed_premises_label(f.premises_number) if f.premises_number else None
+
+
+def _premises_shown(data: AppealData, f: Fields, p: drafts.Place) -> str | None:
+    """What the premises step holds now, as the card shows it («кв. 12»)."""
+    return data.premises_label or _premises_now(f, p)
+
+
+def _premises_markup(data: AppealData, f: Fields, p: drafts.Place) -> Any:
+    mine = f.premises_id in {x.id for x in p.premises}
+    return kb.premises(data.token, p, f.premises_id,
+                       typed=bool(f.premises_number or (f.premises_id and not mine)))
 
 
 async def review_card(data: AppealData, e: Env) -> Html:
     f = data.f()
     place = await drafts.place(e.sessions, e.user_id, f.house_id) if f.house_id else None
-    premises = data.premises_label or (_premises_now(f, place) if place else None)
+    premises = _premises_shown(data, f, place) if place else None
     org = await drafts.get_org(e.sessions, f.addressee_id) if f.addressee_id else None
-    return t.review(f, place, premises, org, data.parent_number, data.draft_id is not None)
+    route = None
+    if org is not None:  # what will happen once sent, said before «Отправить»
+        planned = drafts.planned_route(org, e.settings.email_enabled, e.settings.staff_chat_id is not None)
+        route = t.route_note(planned, org, answer_mailed=e.settings.email_enabled and bool(f.email))
+    return t.review(f, place, premises, org, data.parent_number, data.draft_id is not None, route)
 
 
 async def go_on(message: Message, state: FSMContext, data: AppealData, done: str, e: Env,
@@ -302,6 +316,9 @@ async def new_from_elsewhere(query: CallbackQuery, callback_data: AppealNewCD, s
         if got is None:
             await query.answer(ct.NOT_YOURS, show_alert=True)
             return
+        if isinstance(got, drafts.RatedOtherwise):  # an old button of «Не решён», the rating changed since
+            await query.answer(tm.rated_otherwise(got.rating, tm.BTN_COMPLAIN), show_alert=True)
+            return
         await query.answer()
         await leave(query, state)
         f, info = got
@@ -405,29 +422,36 @@ async def on_button(query: CallbackQuery, callback_data: AppealCD, state: FSMCon
     elif act is Act.save:
         await _save(message, state, data, step, e)
     elif act is Act.ok and step in ("name", "email", "house", "premises", "topic"):
+        data.premises_typed = None  # «Оставить …» under a number not in the house's list
         await go_on(message, state, data, step, e)
     elif act is Act.skip and step in ("phone", "premises"):
         if step == "phone":
             f.phone = None
         else:
             f.premises_id = f.premises_number = None
-            data.premises_label = None
+            data.premises_label = data.premises_typed = None
         data.put(f)
         await go_on(message, state, data, step, e)
     elif act is Act.search and step == "house":
         await message.answer(t.HOUSE_SEARCH, reply_markup=kb.step(data.token))
     elif act is Act.house and step == "house":
         await _house_picked(message, state, data, callback_data.id, e)
-    elif act is Act.premises and step == "premises":
-        p = await drafts.place(sessions, e.user_id, f.house_id or 0)
-        item = next((x for x in p.premises if x.id == callback_data.id), None) if p else None
+    elif act is Act.premises and step == "premises":  # the resident's own, or one of the house's list
+        item = await drafts.premises_in_house(sessions, f.house_id or 0, callback_data.id)
         if item is None:
             await message.answer(ct.STALE_BUTTON)
             return await enter(message, state, data, "premises", e)
         f.premises_id, f.premises_number = item.id, None
-        data.premises_label = None
+        data.premises_label, data.premises_typed = item.label, None
         data.put(f)
         await go_on(message, state, data, "premises", e)
+    elif act is Act.premises_confirm and step == "premises" and data.premises_typed:
+        f.premises_id, f.premises_number = None, data.premises_typed
+        data.premises_label, data.premises_typed = drafts.typed_premises_label(data.premises_typed), None
+        data.put(f)
+        await go_on(message, state, data, "premises", e)
+    elif act is Act.premises_page and step == "premises" and data.premises_typed and f.house_id:
+        await _premises_list(message, data, f, callback_data.id, e)
     elif act is Act.group and step == "topic":
         data.topic_parent = callback_data.code if topics.get(callback_data.code) else None
         await enter(message, state, data, "topic", e)
@@ -502,7 +526,7 @@ async def _house_picked(message: Message, state: FSMContext, data: AppealData, h
         f.house_id = p.house_id
         f.premises_id = p.premises[0].id if len(p.premises) == 1 else None
         f.premises_number = None
-        data.premises_label = None
+        data.premises_label = data.premises_typed = None
         data.put(f)
         choices = await drafts.addressees(e.sessions, p.house_id)
         if f.addressee_id not in {c.id for c in choices}:
@@ -626,12 +650,15 @@ async def house_typed(message: Message, state: FSMContext, sessions: Sessions, s
                       bot: Bot) -> None:
     data = await _load(state)
     found = await houses.search_houses(sessions, message.text, page_size=SEARCH_SHOWN)
-    if not found.query_ok:
-        await message.answer(t.HOUSE_BAD_QUERY)
-        return
-    if not found.items:
-        await message.answer(fmt(t.HOUSE_NOT_FOUND, text=message.text.strip()[:100]),
-                             reply_markup=kb.step(data.token))
+    if not found.query_ok or not found.items:
+        # the resident's own houses stay offered under the refusal (and a house chosen before, with «Верно»)
+        places = await drafts.my_places(sessions, message.from_user.id)
+        current = data.f().house_id
+        words = (Html(t.HOUSE_BAD_QUERY) if not found.query_ok
+                 else fmt(t.HOUSE_NOT_FOUND, text=message.text.strip()[:100]))
+        if places:
+            words = Html(words + t.HOUSE_NOT_FOUND_MINE)
+        await message.answer(words, reply_markup=kb.houses(data.token, places, current=current, search=False))
         return
     data.houses = [h.id for h in found.items]
     await data.save(state)
@@ -641,22 +668,43 @@ async def house_typed(message: Message, state: FSMContext, sessions: Sessions, s
 
 async def premises_typed(message: Message, state: FSMContext, sessions: Sessions, settings: Settings, clock: Clock,
                          bot: Bot) -> None:
+    """A typed number: one of the house's premises in the registry is taken; «0», nonsense, an absurd number are
+    refused; a number the house's list does not have is said so — pick one from the list, type another, or
+    confirm it (a new house's flat may be missing from the registry). Until then the step keeps what it had."""
     data = await _load(state)
     f = data.f()
-    number = " ".join(message.text.split())
-    if not PREMISES_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number) or not f.house_id:
-        await message.answer(t.BAD_PREMISES)
+    e = env(message, sessions, settings, clock, bot)
+    p = await drafts.place(sessions, e.user_id, f.house_id) if f.house_id else None
+    if p is None:
+        return await enter(message, state, data, "house", e)
+    kept = _premises_shown(data, f, p)
+    number = validate.parse_premises_number(message.text)
+    if isinstance(number, validate.PremisesProblem):
+        await message.answer(t.premises_problem(number, " ".join(message.text.split())[:30], kept),
+                             reply_markup=_premises_markup(data, f, p))
         return
-    item = await drafts.premises_in_house(sessions, f.house_id, number)
-    if item is not None:
-        f.premises_id, f.premises_number = item.id, None
+    got = await drafts.find_premises(sessions, p.house_id, number)
+    if got.found is not None:
+        f.premises_id, f.premises_number = got.found.id, None
         data.put(f)
-        data.premises_label = item.label
-    else:
-        f.premises_id, f.premises_number = None, number
-        data.put(f)
-        data.premises_label = None
-    await go_on(message, state, data, "premises", env(message, sessions, settings, clock, bot))
+        data.premises_label, data.premises_typed = got.found.label, None
+        return await go_on(message, state, data, "premises", e)
+    data.premises_typed = number
+    await data.save(state)
+    await message.answer(t.premises_unknown(got.label, [x.label for x in got.house], kept),
+                         reply_markup=kb.premises_unknown(data.token, got.label, kept, got.house, 0, f.premises_id))
+
+
+async def _premises_list(message: Message, data: AppealData, f: Fields, page: int, e: Env) -> None:
+    """Another page of the house's list under «нет в списке помещений дома»."""
+    house = await drafts.house_premises(e.sessions, f.house_id or 0)
+    pages = kb.premises_pages(len(house))
+    page = min(max(page, 0), pages - 1)
+    p = await drafts.place(e.sessions, e.user_id, f.house_id or 0)
+    kept = _premises_shown(data, f, p) if p else None
+    typed = drafts.typed_premises_label(data.premises_typed or "")
+    await message.answer(t.premises_page(len(house), page, pages),
+                         reply_markup=kb.premises_unknown(data.token, typed, kept, house, page, f.premises_id))
 
 
 async def custom_topic_typed(message: Message, state: FSMContext, sessions: Sessions, settings: Settings,

@@ -184,11 +184,11 @@ async def send_files(bot: Bot, chat_id: int, files: list[FileRef]) -> None:
 
 
 async def _ask_note(query: CallbackQuery, state: FSMContext, why: Outcome, step: State, appeal_id: int,
-                    prompt: str, markup: InlineKeyboardMarkup) -> None:
+                    prompt: str, markup: InlineKeyboardMarkup, refused: str | None = None) -> None:
     """A note the resident types next (the reason of a withdrawal, the comment of a return to work), or the
-    reason it is not allowed now as an alert."""
+    reason it is not allowed now as an alert (``refused``: its words, when they name more than the outcome)."""
     if why is not Outcome.ok:
-        await query.answer(t.refusal(why), show_alert=True)
+        await query.answer(refused or t.refusal(why), show_alert=True)
         return
     await query.answer()
     await leave_dialog(query, state, menu=False)
@@ -217,8 +217,7 @@ async def reason_typed(message: Message, state: FSMContext, bot: Bot, settings: 
         settings, sessions, clock, data.appeal_id, reason)
     await message.answer(t.withdrawn_ok(res.number, res.route, res.addressee, res.addressee_email, mailed),
                          reply_markup=kb.back_to(data.appeal_id))
-    await _refresh(bot, settings, sessions, clock, data.appeal_id,
-                   t.NOTE_WITHDRAWN.format(reason=reason))
+    await _refresh(bot, settings, sessions, clock, data.appeal_id, t.note_withdrawn(res.applicant, reason))
 
 
 # --------------------------------------------------------------------------------------------- rate, reopen
@@ -242,12 +241,15 @@ async def _rate(query: CallbackQuery, bot: Bot, settings: Settings, sessions: Se
             until = mine.reopen_until(fresh.answered_at or (fresh.answers[-1].created_at if fresh.answers else None))
             can = mine.may_reopen(fresh, now) is Outcome.ok
             await query.message.answer(t.unsolved(until, can, clock.to_local), reply_markup=kb.unsolved(fresh, now))
-    await _refresh(bot, settings, sessions, clock, v.id, t.NOTE_RATED.format(rating=t.RATING[rating]))
+    await _refresh(bot, settings, sessions, clock, v.id, t.note_rated(res.applicant, rating))
 
 
 async def _ask_reopen(query: CallbackQuery, state: FSMContext, clock: Clock, v: views.AppealView) -> None:
-    await _ask_note(query, state, mine.may_reopen(v, clock.utcnow()), MyAppeals.comment, v.id, t.reopen_ask(v),
-                    kb.back_to(v.id))
+    """«Вернуть в работу» under «Не решён»: ``v`` is read from the database just now, so a button pressed after
+    the rating was changed to «Вопрос решён» is refused, naming the rating it has now."""
+    why = mine.may_reopen(v, clock.utcnow())
+    refused = t.rated_otherwise(v.rating, t.BTN_REOPEN) if why is Outcome.rated_otherwise else None
+    await _ask_note(query, state, why, MyAppeals.comment, v.id, t.reopen_ask(v), kb.back_to(v.id), refused)
 
 
 async def comment_typed(message: Message, state: FSMContext, bot: Bot, settings: Settings, sessions: Sessions,
@@ -260,10 +262,12 @@ async def comment_typed(message: Message, state: FSMContext, bot: Bot, settings:
     res = await mine.reopen(sessions, message.from_user.id, data.appeal_id, comment, clock)
     await state.clear()
     if res.outcome is not Outcome.ok:
-        await message.answer(t.refusal(res.outcome), reply_markup=kb.back_to(data.appeal_id))
+        words = (t.rated_otherwise(res.rating, t.BTN_REOPEN) if res.outcome is Outcome.rated_otherwise
+                 else t.refusal(res.outcome))
+        await message.answer(words, reply_markup=kb.back_to(data.appeal_id))
         return
     await message.answer(t.reopened(res.number, res.due_on), reply_markup=kb.back_to(data.appeal_id))
-    await _refresh(bot, settings, sessions, clock, data.appeal_id, t.NOTE_REOPENED.format(comment=comment))
+    await _refresh(bot, settings, sessions, clock, data.appeal_id, t.note_reopened(res.applicant, comment))
 
 
 async def _refresh(bot: Bot, settings: Settings, sessions: Sessions, clock: Clock, appeal_id: int,

@@ -55,9 +55,10 @@ def phone(has_phone: bool) -> ReplyKeyboardMarkup:
 
 
 def houses(token: str, places: list[drafts.Place], found: list[HouseItem] | None = None,
-           current: int | None = None) -> InlineKeyboardMarkup:
+           current: int | None = None, search: bool = True) -> InlineKeyboardMarkup:
     """The resident's houses (the chosen one ticked), or the houses found; «Верно» keeps a house chosen by
-    search that is not among the resident's."""
+    search that is not among the resident's. ``search`` False: no «Другой дом» (under a failed search, which
+    asks for the address again anyway)."""
     rows: list[Row] = []
     if current and current not in {p.house_id for p in places} and found is None:
         rows.append([_b(t.BTN_OK, Act.ok, token)])
@@ -65,7 +66,7 @@ def houses(token: str, places: list[drafts.Place], found: list[HouseItem] | None
         rows.append([_b(("✓ " if p.house_id == current else "") + p.address, Act.house, token, id=p.house_id)])
     for h in found or []:
         rows.append([_b(h.address, Act.house, token, id=h.id)])
-    if found is None:
+    if found is None and search:
         rows.append([_b(t.BTN_SEARCH_HOUSE, Act.search, token)])
     return _kb(rows + _nav(token))
 
@@ -78,6 +79,38 @@ def premises(token: str, place: drafts.Place, current: int | None, typed: bool) 
     rows += [[_b(("✓ " if p.id == current else "") + p.label, Act.premises, token, id=p.id)] for p in place.premises]
     rows.append([_b(t.BTN_SKIP, Act.skip, token)])
     return _kb(rows + _nav(token))
+
+
+PREMISES_PAGE = 20  # the house's list, four in a row
+PREMISES_ROW = 4
+
+
+def premises_unknown(token: str, typed: str, kept: str | None, house: list[drafts.PremisesItem], page: int,
+                     current: int | None) -> InlineKeyboardMarkup:
+    """Under «нет в списке помещений дома»: confirm the typed number anyway, or pick one of the house's list (a
+    page of it), keep what was chosen before, skip."""
+    rows: list[Row] = [[_b(t.BTN_PREMISES_CONFIRM.format(p=typed), Act.premises_confirm, token)]]
+    rows += _premises_grid(token, house, page, current)
+    if kept and current not in {p.id for p in house}:  # one of the list is ticked there already
+        rows.append([_b(t.BTN_PREMISES_KEEP.format(p=kept), Act.ok, token)])
+    rows.append([_b(t.BTN_SKIP, Act.skip, token)])
+    return _kb(rows + _nav(token))
+
+
+def premises_pages(n: int) -> int:
+    return max(1, -(-n // PREMISES_PAGE))
+
+
+def _premises_grid(token: str, house: list[drafts.PremisesItem], page: int, current: int | None) -> list[Row]:
+    chunk = house[page * PREMISES_PAGE:(page + 1) * PREMISES_PAGE]
+    buttons = [_b(("✓ " if p.id == current else "") + p.label, Act.premises, token, id=p.id) for p in chunk]
+    rows = [buttons[i:i + PREMISES_ROW] for i in range(0, len(buttons), PREMISES_ROW)]
+    nav: Row = []
+    if page > 0:
+        nav.append(_b(t.BTN_PREMISES_PREV, Act.premises_page, token, id=page - 1))
+    if page + 1 < premises_pages(len(house)):
+        nav.append(_b(t.BTN_PREMISES_NEXT, Act.premises_page, token, id=page + 1))
+    return rows + ([nav] if nav else [])
 
 
 def topic_roots(token: str, keep: bool) -> InlineKeyboardMarkup:

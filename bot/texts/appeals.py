@@ -9,16 +9,19 @@ from bot.services.appeals import drafts, topics
 from bot.services.appeals.validate import (
     FILE_MAX_BYTES,
     FILES_MAX,
+    PREMISES_MAX_NUMBER,
     TEXT_MAX,
     TEXT_MIN,
     TOPIC_MAX,
     FileProblem,
     NameProblem,
     OrgIdProblem,
+    PremisesProblem,
     TextProblem,
 )
 from bot.texts.common import phone as fmt_phone
 from bot.texts.render import Html, count, escape, fmt, join
+from storage.vocab import AppealRoute
 
 TITLE = "Обращения"
 FLOW = "Обращение"  # what /cancel calls the dialog (bot/texts/flows.py)
@@ -66,7 +69,22 @@ DECLARATION = (
     "В соответствии с ч. 4 ст. 10 Закона № 59-ФЗ ответ на данное обращение прошу направить по моему адресу в "
     "системе (в мой личный кабинет в ГИС ЖКХ), а также по следующему адресу электронной почты:"
 )
-DECLARATION_BOT = "Ответ придёт в этот чат и на указанный e-mail."
+# what happens to the appeal once sent, by its route: the review card says it before «Отправить» (``route_note``),
+# the view of a sent one after the declaration (``answer_way``)
+ROUTE_STAFF = "📨 <b>Куда:</b> {org} работает в этом боте — обращение получат сотрудники организации, ответ придёт в этот чат."
+ROUTE_STAFF_MAIL = " Копия ответа — на ваш e-mail."
+ROUTE_EMAIL = ("📧 <b>Куда:</b> {org} не работает в этом боте — бот отправит обращение на электронную почту адресата "
+               "{org_email}, а вам — его PDF. Ответ пришлёт адресат на ваш e-mail, не в этот чат.")
+ROUTE_PDF = ("📄 <b>Куда:</b> {org} не работает в этом боте, и бот не может отправить обращение адресату сам. После "
+             "отправки вы получите PDF обращения — подайте его сами в ГИС ЖКХ (dom.gosuslugi.ru) или отправьте "
+             "адресату по почте. Ответ придёт от адресата, не в этот чат.")
+ANSWER_WAY = {
+    AppealRoute.staff: "Ответ придёт в этот чат.",
+    AppealRoute.email: "Обращение отправлено адресату по электронной почте: ответ придёт от него на указанный "
+    "e-mail, не в этот чат.",
+    AppealRoute.pdf: "Адресат не работает в этом боте: обращение подаётся ему PDF-файлом (в ГИС ЖКХ или по почте), "
+    "ответ придёт от адресата, не в этот чат.",
+}
 CONFIRM = (
     "Перед отправкой обращения убедитесь в правильности введенных данных. После отправки обращение будет недоступно "
     "для редактирования. Отправить обращение?"
@@ -119,7 +137,7 @@ GOING_BACK = "Возвращаемся на шаг назад."
 def ask_email(f: drafts.Fields) -> Html:
     now = fmt("Сейчас: <b>{e}</b> — нажмите «Верно», чтобы оставить.\n", e=f.email) if f.email else ""
     return Html(step(3, "Электронная почта") + now + "Напишите адрес электронной почты для ответа, например "
-                "«ivanov@mail.ru». Ответ придёт и в этот чат.")
+                "«ivanov@mail.ru». Организации, работающие в этом боте, ответят и в этот чат.")
 
 
 BAD_EMAIL = "Адрес «{text}» не похож на электронную почту. Напишите его так: «ivanov@mail.ru»."
@@ -136,7 +154,11 @@ HOUSE_SEARCH = step(4, "Адрес дома") + "Напишите улицу и 
 HOUSE_FOUND = "Найдено {found}. Выберите дом кнопкой или уточните адрес:"
 HOUSE_NOT_FOUND = ("Дом по адресу «{text}» не найден. Проверьте улицу и номер дома и напишите ещё раз, например "
                    "«Бауманская 44».")
+HOUSE_NOT_FOUND_MINE = " Или выберите свой дом кнопкой."
 HOUSE_BAD_QUERY = "Напишите улицу и номер дома словами, например «Бауманская 44»."
+
+
+UNLISTED = " (нет в реестре дома)"
 
 
 def ask_premises(place: drafts.Place, f: drafts.Fields, current: str | None) -> Html:
@@ -144,14 +166,85 @@ def ask_premises(place: drafts.Place, f: drafts.Fields, current: str | None) -> 
     if place.municipality:
         lines.append(fmt("Муниципальное образование: {m}", m=place.municipality))
     if current:
-        lines.append(fmt("Сейчас: <b>{p}</b>", p=current))
+        lines.append(fmt("Сейчас: <b>{p}</b>{u}", p=current, u=UNLISTED if _unlisted(f) else ""))
     tail = ("Выберите помещение кнопкой, напишите номер квартиры или нажмите «Пропустить»." if place.premises else
             "Напишите номер квартиры (помещения) или нажмите «Пропустить», если обращение о доме в целом.")
     return Html(step(5, "Помещение") + join(lines) + "\n\n" + tail)
 
 
-BAD_PREMISES = ("Напишите номер помещения цифрами, например «12», «12А» или «пом. 1» (не длиннее 20 знаков), или "
-                "нажмите «Пропустить».")
+def _unlisted(f: drafts.Fields) -> bool:
+    """A typed number the resident confirmed although the house's registry list does not have it."""
+    return bool(f.premises_number) and not f.premises_id
+
+
+PREMISES_PROBLEM = {
+    PremisesProblem.format: "Напишите номер помещения цифрами, например «12», «12А» или «пом. 1» (не длиннее 20 "
+    "знаков), или нажмите «Пропустить».",
+    PremisesProblem.empty: "Напишите номер помещения после «кв.», например «кв. 12», или нажмите «Пропустить».",
+    PremisesProblem.zero: "Помещения с номером 0 не бывает. Напишите номер квартиры, например «12», или нажмите "
+    "«Пропустить», если обращение о доме в целом.",
+    PremisesProblem.too_big: "Номер «{text}» слишком большой для помещения — в доме не бывает больше "
+    f"{PREMISES_MAX_NUMBER} квартир. Проверьте номер и напишите ещё раз.",
+}
+BAD_PREMISES = PREMISES_PROBLEM[PremisesProblem.format]
+PREMISES_KEPT = "Сейчас остаётся: {p}."
+PREMISES_UNKNOWN = ("В списке помещений этого дома в реестре ГИС ЖКХ нет «{p}». {listed}\n\n"
+                    "Выберите помещение из списка кнопкой или напишите номер ещё раз. Если помещение в реестр ещё не "
+                    "внесено (например, дом новый), подтвердите номер: «{confirm}».")
+PREMISES_LISTED = "В списке: {items}."
+PREMISES_LISTED_NONE = "Помещения этого дома в реестр не внесены."
+PREMISES_PAGE = "Помещения дома в реестре ГИС ЖКХ ({n}), страница {page} из {pages}:"
+BTN_PREMISES_CONFIRM = "Указать {p} — нет в реестре"
+BTN_PREMISES_KEEP = "Оставить «{p}»"
+BTN_PREMISES_PREV = "‹ Предыдущие"
+BTN_PREMISES_NEXT = "Следующие ›"
+LISTED_MAX = 300  # characters of the summary of the house's list
+
+
+def _flat_number(label: str) -> int | None:
+    head, _, number = label.partition(" ")
+    return int(number) if head == "кв." and number.isdigit() else None
+
+
+def premises_summary(labels: list[str]) -> str:
+    """The house's list in short: «кв. 1–4, кв. 7, пом. 1» (runs of flats as ranges), «…» past ``LISTED_MAX``."""
+    parts: list[str] = []
+    run: list[int] = []
+
+    def close() -> None:
+        if run:
+            parts.append(f"кв. {run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(f"кв. {n}" for n in run))
+            run.clear()
+
+    for label in labels:
+        n = _flat_number(label)
+        if n is not None and (not run or n == run[-1] + 1):
+            run.append(n)
+            continue
+        close()
+        if n is not None:
+            run.append(n)
+        else:
+            parts.append(label)
+    close()
+    out = ", ".join(parts)
+    return out if len(out) <= LISTED_MAX else out[:LISTED_MAX].rsplit(",", 1)[0] + ", …"
+
+
+def premises_unknown(typed: str, labels: list[str], kept: str | None) -> Html:
+    """A typed number that is not in the house's list: said so, the list in short, what the step keeps."""
+    listed = fmt(PREMISES_LISTED, items=premises_summary(labels)) if labels else Html(PREMISES_LISTED_NONE)
+    text = fmt(PREMISES_UNKNOWN, p=typed, listed=listed, confirm=BTN_PREMISES_CONFIRM.format(p=typed))
+    return Html(text + ("\n" + fmt(PREMISES_KEPT, p=kept) if kept else ""))
+
+
+def premises_problem(problem: PremisesProblem, text: str, kept: str | None) -> Html:
+    body = fmt(PREMISES_PROBLEM[problem], text=text)
+    return Html(body + (" " + fmt(PREMISES_KEPT, p=kept) if kept else ""))
+
+
+def premises_page(n: int, page: int, pages: int) -> Html:
+    return fmt(PREMISES_PAGE, n=n, page=page + 1, pages=pages)
 
 
 def ask_topic(parent: topics.Topic | None, current: str | None = None) -> Html:
@@ -279,8 +372,24 @@ MISSING_NAMES = {
 NOT_SET = "не указано"
 
 
+def route_note(route: AppealRoute, org: drafts.OrgItem, answer_mailed: bool) -> Html:
+    """What will happen to the appeal once sent, true to its route; ``answer_mailed``: the bot e-mails the staff's
+    answer to the applicant too (SMTP set, an e-mail given)."""
+    if route is AppealRoute.staff:
+        return Html(fmt(ROUTE_STAFF, org=org.name) + (ROUTE_STAFF_MAIL if answer_mailed else ""))
+    if route is AppealRoute.email:
+        return fmt(ROUTE_EMAIL, org=org.name, org_email=org.email or "")
+    return fmt(ROUTE_PDF, org=org.name)
+
+
+def answer_way(route: AppealRoute | None) -> str:
+    """After the declaration in the view: where the answer comes from (nothing for a draft)."""
+    return ANSWER_WAY.get(route, "") if route else ""
+
+
 def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, org: drafts.OrgItem | None,
-           parent_number: str | None, draft_saved: bool) -> Html:
+           parent_number: str | None, draft_saved: bool, route: Html | None = None) -> Html:
+    """The card before «Отправить»; ``route``: what will happen once it is sent (``route_note``), up front."""
     t = f.topic
     name = " ".join(p for p in (f.surname, f.first_name, f.patronymic) if p)
     lines: list[str] = [Html("<b>Обращение — проверьте перед отправкой</b>")]
@@ -288,13 +397,15 @@ def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, o
         lines.append(Html("⚠️ <b>Срочное</b> — аварийная тема"))
     if parent_number:
         lines.append(fmt("Жалоба на ответ по обращению № {n}", n=parent_number))
+    if route:
+        lines += [Html(""), route]
     lines += [
         Html(""),
         fmt("<b>Заявитель:</b> {v}", v=name or NOT_SET),
         fmt("<b>Телефон:</b> {v}", v=fmt_phone(f.phone) if f.phone else NOT_SET),
         fmt("<b>Электронная почта:</b> {v}", v=f.email or NOT_SET),
         fmt("<b>Адрес дома:</b> {v}", v=place.address if place else NOT_SET),
-        fmt("<b>Помещение:</b> {v}", v=premises or NOT_SET),
+        fmt("<b>Помещение:</b> {v}{u}", v=premises or NOT_SET, u=UNLISTED if premises and _unlisted(f) else ""),
     ]
     if place and place.municipality:
         lines.append(fmt("<b>Муниципальное образование:</b> {v}", v=place.municipality))
@@ -315,7 +426,7 @@ def review(f: drafts.Fields, place: drafts.Place | None, premises: str | None, o
         lines.append(fmt("<b>Файлы</b> ({n}): {v}", n=len(f.files), v=names))
     else:
         lines.append(Html("<b>Файлы:</b> нет"))
-    lines += [Html(""), fmt("{d} {email}\n{bot}", d=DECLARATION, email=f.email or NOT_SET, bot=DECLARATION_BOT)]
+    lines += [Html(""), fmt("{d} {email}", d=DECLARATION, email=f.email or NOT_SET)]
     gaps = drafts.missing(f)
     if gaps:
         lines += [Html(""), fmt("Не заполнено: {v}.", v=", ".join(MISSING_NAMES[g] for g in gaps))]

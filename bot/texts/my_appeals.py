@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.services.appeals import mine
 from bot.services.appeals.mine import Filter, Outcome
 from bot.services.appeals.views import AppealView, ChangeView
-from bot.texts.appeals import DECLARATION, DECLARATION_BOT
+from bot.texts.appeals import DECLARATION, UNLISTED, answer_way
 from bot.texts.common import number as number_text
 from bot.texts.common import phone as phone_text
 from bot.texts.render import Html, count, escape, fmt, join
@@ -87,7 +87,7 @@ VIEW = (
     "Номер телефона: {phone}\n\n"
     "<i>{declaration}</i>\n"
     "<b>{email}</b>\n"
-    "{declaration_bot}\n\n"
+    "{declaration_bot}\n"
     "<b>ИНФОРМАЦИЯ ОБ ОБРАЩЕНИИ</b>\n"
     "Номер обращения: {number_plain}\n"
     "Статус обращения: <b>{status}</b>\n"
@@ -194,6 +194,8 @@ REFUSAL = {
     Outcome.not_answered: "Ответа на это обращение пока нет.",
     Outcome.too_late: "Прошло больше 30 дней после ответа — вернуть обращение в работу уже нельзя. "
     "Можно написать новое обращение или подать жалобу в ГЖИ.",
+    Outcome.rated_otherwise: "Ответ оценён иначе, чем «Не решён», — вернуть обращение в работу нельзя. Если "
+    "вопрос не решён, сначала оцените ответ «Не решён».",
 }
 
 # rating and reopen
@@ -212,11 +214,18 @@ REOPEN_ASK = (
 )
 REOPENED = "Обращение{number} возвращено в работу — статус «На рассмотрении». Ожидаемая дата ответа: <b>{due}</b>."
 
-# notes under the staff card (plain text: the card's renderer escapes it)
-NOTE_WITHDRAWN = "Житель отозвал обращение. Причина: {reason}"
-NOTE_RATED = "Житель оценил ответ: «{rating}»"
-NOTE_REOPENED = "Житель вернул обращение в работу: {comment}"
+# an old «Вернуть в работу» / «Подать жалобу в ГЖИ» (offered after «Не решён») pressed after the rating changed
+# (an alert: at most 200 characters)
+RATED_OTHERWISE = ("Оценка ответа теперь — «{rating}». Кнопка «{button}» действует только при оценке «Не решён»: "
+                   "если вопрос не решён, сначала оцените ответ «Не решён».")
 
+# notes under the staff card (plain text: the card's renderer escapes it); the applicant as the appeal names them,
+# no verb that needs a gender
+NOTE_APPLICANT = "Заявитель {name}"
+NOTE_APPLICANT_UNNAMED = "Заявитель"
+NOTE_WITHDRAWN = "{who}: обращение отозвано. Причина: {reason}"
+NOTE_RATED = "{who}: ответ оценён — «{rating}»"
+NOTE_REOPENED = "{who}: обращение возвращено в работу. Комментарий: {comment}"
 
 
 
@@ -391,10 +400,12 @@ def view_screen(v: AppealView, today: dt.date, to_local: ToLocal) -> tuple[Html,
         number=number_suffix(v.number), surname=_or_not_given(v.surname), first_name=_or_not_given(v.first_name),
         patronymic=_or_not_given(v.patronymic), email=_or_not_given(v.email),
         phone=phone_text(v.phone) if v.phone else NOT_GIVEN, declaration=DECLARATION,
-        declaration_bot=DECLARATION_BOT, number_plain=v.number or "—", status=status_word(v),
+        declaration_bot=answer_way(v.route) + "\n" if v.route else "", number_plain=v.number or "—",
+        status=status_word(v),
         created=date(to_local(v.created_at)),
         sent=fmt(VIEW_SENT, date=date(to_local(v.sent_at))) if v.sent_at else "",
-        due=due_line(v, today), address=_or_not_given(v.address), premises=_or_not_given(v.premises),
+        due=due_line(v, today), address=_or_not_given(v.address),
+        premises=_or_not_given(v.premises) + (UNLISTED if v.premises_unlisted else ""),
         municipality=_or_not_given(v.municipality), topic=_topic(v), addressee=_addressee(v),
         parent=fmt(VIEW_PARENT, number=v.parent_number) if v.parent_number else "",
         files=count(len(v.files), *FILES) if v.files else NO_FILES, rating=_rating_part(v, to_local),
@@ -513,4 +524,25 @@ def unsolved(until: dt.datetime | None, can_reopen: bool, to_local: ToLocal) -> 
 
 def refusal(outcome: Outcome) -> str:
     return REFUSAL.get(outcome, REFUSAL[Outcome.not_found])
+
+
+def rated_otherwise(rating: AppealRating | None, button: str) -> str:
+    """The alert of a «Не решён» follow-up pressed after the answer was rated otherwise."""
+    return RATED_OTHERWISE.format(rating=RATING[rating] if rating else "—", button=button)
+
+
+def _who(applicant: str | None) -> str:
+    return NOTE_APPLICANT.format(name=applicant) if applicant else NOTE_APPLICANT_UNNAMED
+
+
+def note_withdrawn(applicant: str | None, reason: str) -> str:
+    return NOTE_WITHDRAWN.format(who=_who(applicant), reason=reason)
+
+
+def note_rated(applicant: str | None, rating: AppealRating) -> str:
+    return NOTE_RATED.format(who=_who(applicant), rating=RATING[rating])
+
+
+def note_reopened(applicant: str | None, comment: str) -> str:
+    return NOTE_REOPENED.format(who=_who(applicant), comment=comment)
 

@@ -138,12 +138,12 @@ TOLD_REDIRECTED = ("↪️ Ваше обращение <b>№ {number}</b> — <
                    "Закона № 59-ФЗ) в <b>{org}</b>.\n{contacts}{mailed}\n"
                    "Обращение — в PDF ниже: его можно подать и самому в ГИС ЖКХ (dom.gosuslugi.ru → «Направить "
                    "обращение или жалобу»).")
-TOLD_EXTERNAL = ("📄 Обращение <b>№ {number}</b> адресовано <b>{org}</b> — эта организация не отвечает через "
-                 "бота, поэтому в чат УК оно не попало.\n{contacts}{mailed}\n"
+TOLD_EXTERNAL = ("📄 Обращение <b>№ {number}</b>: адресат — <b>{org}</b>. Эта организация не отвечает через "
+                 "бота, поэтому в чат УК обращение не попало.\n{contacts}{mailed}\n"
                  "Обращение — в PDF ниже: подайте его в ГИС ЖКХ (dom.gosuslugi.ru → «Направить обращение или "
                  "жалобу»), приложив этот файл, или отнесите адресату. Срок ответа — <b>{due}</b>.")
 TOLD_MAILED = "\n📧 Мы отправили его на {email}.\n"
-TOLD_NOT_MAILED = "\n"
+TOLD_NOT_MAILED = ""  # the blank line before «Обращение — в PDF ниже» is the template's
 CONTACT_ADDRESS = "Адрес: {v}\n"
 CONTACT_PHONE = "Телефон: {v}\n"
 CONTACT_EMAIL = "E-mail: {v}\n"

@@ -26,7 +26,7 @@ from bot.services.appeals.validate import (
     from_profile,
 )
 from bot.services.clock import Clock
-from bot.services.houses import house_address, premises_label
+from bot.services.houses import house_address, natural_key, premises_label
 from storage.models import (
     Account,
     AccountLink,
@@ -38,7 +38,7 @@ from storage.models import (
     Premises,
     User,
 )
-from storage.vocab import AppealFileKind, AppealRoute, AppealStatus, OrgKind
+from storage.vocab import AppealFileKind, AppealRating, AppealRoute, AppealStatus, OrgKind, PremisesKind
 
 Sessions = async_sessionmaker[AsyncSession]
 ORG_SEARCH_LIMIT = 10
@@ -200,13 +200,54 @@ async def place(sessions: Sessions, user_id: int, house_id: int) -> Place | None
     return Place(h.id, house_address(h), municipality_of(h), mine[0].premises if mine else [])
 
 
-async def premises_in_house(sessions: Sessions, house_id: int, number: str) -> PremisesItem | None:
-    """A typed premises number found in the registry (so the card shows it as the registry writes it)."""
-    n = number.strip().lower().removeprefix("кв.").removeprefix("кв").strip()
+_LOOKALIKES = str.maketrans("abcehkmoptxy", "абсенкмортху")  # Latin letters typed for Cyrillic ones: «12a»
+
+
+def _premises_key(number: str) -> str:
+    """A premises number as compared: any case, no spaces or dots, Latin lookalikes read as Cyrillic."""
+    return "".join(number.split()).replace(".", "").casefold().translate(_LOOKALIKES)
+
+
+def typed_premises_label(number: str) -> str:
+    """A premises number typed by the resident, shown as the registry's are (``premises_label``): «999» → «кв.
+    999» (a typed number is taken for a flat), «пом. 3» as typed."""
+    return premises_label(Premises(number=number, kind=PremisesKind.residential.value))
+
+
+@dataclass(frozen=True)
+class PremisesLookup:
+    """A typed number against the house's premises in the registry."""
+
+    found: PremisesItem | None  # the registry's premises with that number
+    label: str  # how the typed number is shown: the registry's label when found, «кв. 999» otherwise
+    house: list[PremisesItem]  # every premises of the house in the registry, in the order of their numbers
+
+
+async def house_premises(sessions: Sessions, house_id: int) -> list[PremisesItem]:
+    """The house's premises in the registry, «кв. 2» before «кв. 10»."""
     async with sessions() as s:
-        p = (await s.execute(select(Premises).where(Premises.house_id == house_id,
-                                                    func.lower(Premises.number) == n))).scalar_one_or_none()
-    return PremisesItem(p.id, premises_label(p)) if p else None
+        rows = (await s.execute(select(Premises).where(Premises.house_id == house_id))).scalars().all()
+    items = [PremisesItem(p.id, premises_label(p)) for p in rows]
+    return sorted(items, key=lambda x: natural_key(x.label))
+
+
+async def find_premises(sessions: Sessions, house_id: int, number: str) -> PremisesLookup:
+    """Is a typed number (``validate.parse_premises_number``) one of the house's premises? «12а», «12 А» and
+    «12A» are the registry's «12А»; «пом. 1» and «пом 1» are «пом. 1»."""
+    async with sessions() as s:
+        rows = (await s.execute(select(Premises).where(Premises.house_id == house_id))).scalars().all()
+    key = _premises_key(number)
+    found = next((p for p in rows if key in (_premises_key(p.number), _premises_key(premises_label(p)))), None)
+    items = sorted((PremisesItem(p.id, premises_label(p)) for p in rows), key=lambda x: natural_key(x.label))
+    item = PremisesItem(found.id, premises_label(found)) if found else None
+    return PremisesLookup(item, item.label if item else typed_premises_label(number), items)
+
+
+async def premises_in_house(sessions: Sessions, house_id: int, premises_id: int) -> PremisesItem | None:
+    """A premises picked by button: only one of this house's (a forged or stale id gets None)."""
+    async with sessions() as s:
+        p = await s.get(Premises, premises_id)
+    return PremisesItem(p.id, premises_label(p)) if p is not None and p.house_id == house_id else None
 
 
 # --------------------------------------------------------------------------------------------- addressees
@@ -435,6 +476,13 @@ def route_for(addressee: OrgItem, email_configured: bool) -> AppealRoute:
     return AppealRoute.email if email_configured and addressee.email else AppealRoute.pdf
 
 
+def planned_route(addressee: OrgItem, email_configured: bool, staff_chat: bool) -> AppealRoute:
+    """Where the appeal will go once sent, for the review card to say before «Отправить»: ``route_for``, and the
+    staff route without a staff chat (STAFF_CHAT_ID empty) is the resident's PDF, as delivery does."""
+    route = route_for(addressee, email_configured)
+    return AppealRoute.pdf if route is AppealRoute.staff and not staff_chat else route
+
+
 async def _next_number(s: AsyncSession, year: int) -> str:
     prefix = f"{year:04d}-"
     last = await s.scalar(select(func.max(Appeal.number)).where(Appeal.number.like(prefix + "%")))
@@ -545,17 +593,29 @@ class Followup:
     left_out: tuple[LeftOut, ...] = ()  # files beyond FILES_MAX that the complaint could not carry over
 
 
-async def followup(sessions: Sessions, user_id: int, parent_id: int, clock: Clock) -> tuple[Fields, Followup] | None:
+@dataclass(frozen=True)
+class RatedOtherwise:
+    """«Подать жалобу в ГЖИ» (offered after «Не решён») about an answer the resident has rated otherwise since."""
+
+    rating: AppealRating
+
+
+async def followup(sessions: Sessions, user_id: int, parent_id: int,
+                   clock: Clock) -> tuple[Fields, Followup] | RatedOtherwise | None:
     """A new appeal to the ГЖИ prefilled from the resident's answered appeal: the applicant, house, premises, topic,
     text and files (the appeal's and its answer's, ``pick_files``; those left out are named in ``left_out``)
     carried over, the ГЖИ of the region as the addressee. None when the appeal is not the resident's or was never
-    sent. ``f.text`` is the appeal's own text: the dialog writes the complaint's text around it."""
+    sent; ``RatedOtherwise`` when its answer is rated «Вопрос решён» / «Решён частично» now (the complaint says
+    the question is not solved). ``f.text`` is the appeal's own text: the dialog writes the complaint's text around
+    it."""
     from bot.services.appeals.views import load  # views imports this module
 
     async with sessions() as s:
         v = await load(s, parent_id)
     if v is None or v.user_id != user_id or v.number is None:
         return None
+    if v.rating is not None and v.rating is not AppealRating.unsolved:  # as mine.rated_otherwise (it imports us)
+        return RatedOtherwise(v.rating)
     f = Fields(surname=v.surname, first_name=v.first_name, patronymic=v.patronymic, phone=v.phone, email=v.email,
                house_id=v.house_id, topic_code=v.topic_code, text=v.text, parent_id=v.id,
                custom_topic=v.topic if v.topic_entry and v.topic_entry.typed else None)

@@ -154,6 +154,7 @@ class Outcome(StrEnum):
     redirected = "redirected"  # forwarded to another organization: it answers there
     not_answered = "not_answered"  # rate / reopen: there is no answer to rate or to disagree with
     too_late = "too_late"  # reopen: more than 30 days since the answer
+    rated_otherwise = "rated_otherwise"  # reopen: offered after «Не решён», but the answer is rated otherwise now
     bad_note = "bad_note"  # the reason or comment is empty or too long
 
 
@@ -189,11 +190,20 @@ def reopen_until(answered_at: dt.datetime | None) -> dt.datetime | None:
     return answered_at + dt.timedelta(days=REOPEN_DAYS) if answered_at else None
 
 
+def rated_otherwise(rating: AppealRating | None) -> bool:
+    """The resident said the answer solved the question (fully or partly): «Не решён»'s follow-ups do not apply."""
+    return rating is not None and rating is not AppealRating.unsolved
+
+
 def may_reopen(v: AppealView, now_utc: dt.datetime) -> Outcome:
+    """«Вернуть в работу» follows «Не решён»: refused once the answer is rated «Вопрос решён» or «Решён частично»
+    (an old button pressed after the rating was changed does nothing)."""
     if v.status is AppealStatus.draft:
         return Outcome.draft
     if v.status is not AppealStatus.answered:
         return Outcome.not_answered
+    if rated_otherwise(v.rating):
+        return Outcome.rated_otherwise
     answered_at = v.answered_at or (v.answers[-1].created_at if v.answers else None)
     until = reopen_until(answered_at)
     return Outcome.ok if until is None or now_utc <= until else Outcome.too_late
@@ -212,6 +222,13 @@ class Done:
     route: AppealRoute | None = None  # withdraw: how the appeal reached its addressee (who learns of the withdrawal)
     addressee: str | None = None  # withdraw: the addressee's name
     addressee_email: str | None = None  # withdraw: the address it was e-mailed to (route ``email``)
+    applicant: str | None = None  # the applicant's name as the appeal gives it («Д'Артаньян Мария-Луиза»)
+    rating: AppealRating | None = None  # reopen refused as ``rated_otherwise``: the rating now
+
+
+def applicant_name(a: Appeal) -> str | None:
+    """The applicant of the appeal (not the Telegram profile): surname, name, patronymic."""
+    return " ".join(p for p in (a.surname, a.first_name, a.patronymic) if p) or None
 
 
 async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str, now_utc: dt.datetime) -> Done:
@@ -239,7 +256,8 @@ async def withdraw(sessions: Sessions, user_id: int, appeal_id: int, reason: str
                                  changed_by_name=a.first_name, comment=note, changed_at=now_utc))
         org = await s.get(Organization, a.addressee_id) if a.addressee_id else None
         return Done(Outcome.ok, a.number, route=AppealRoute(a.route) if a.route else None,
-                    addressee=org_name(org) if org else None, addressee_email=org.email if org else None)
+                    addressee=org_name(org) if org else None, addressee_email=org.email if org else None,
+                    applicant=applicant_name(a))
 
 
 async def rate(sessions: Sessions, user_id: int, appeal_id: int, rating: AppealRating,
@@ -257,7 +275,7 @@ async def rate(sessions: Sessions, user_id: int, appeal_id: int, rating: AppealR
         if done.rowcount != 1:
             status = AppealStatus(a.status)
             return Done(Outcome.draft if status is AppealStatus.draft else Outcome.not_answered, a.number)
-        return Done(Outcome.ok, a.number)
+        return Done(Outcome.ok, a.number, applicant=applicant_name(a))
 
 
 async def _answered_at(s: AsyncSession, a: Appeal) -> dt.datetime | None:
@@ -267,9 +285,11 @@ async def _answered_at(s: AsyncSession, a: Appeal) -> dt.datetime | None:
 
 
 async def reopen(sessions: Sessions, user_id: int, appeal_id: int, comment: str, clock: Clock) -> Done:
-    """«Вернуть в работу» (the answer did not solve it): within 30 days of the answer the appeal is «На
-    рассмотрении» again with a new due date counted from today, the resident's comment in its history (a status
-    change by the resident themselves — «Возвращено в работу»), and the rating «Не решён»."""
+    """«Вернуть в работу» (the answer did not solve it): within 30 days of the answer, and never once the resident
+    rated the answer «Вопрос решён» / «Решён частично» (``rated_otherwise``: an old «Не решён» button must not
+    flip the rating back — the UPDATE names the rating too), the appeal is «На рассмотрении» again with a new due
+    date counted from today, the resident's comment in its history (a status change by the resident themselves —
+    «Возвращено в работу»), and the rating «Не решён»."""
     note = check_note(comment)
     if note is None:
         return Done(Outcome.bad_note)
@@ -281,6 +301,8 @@ async def reopen(sessions: Sessions, user_id: int, appeal_id: int, comment: str,
         status = AppealStatus(a.status)
         if status is not AppealStatus.answered:
             return Done(Outcome.draft if status is AppealStatus.draft else Outcome.not_answered, a.number)
+        if rated_otherwise(AppealRating(a.rating) if a.rating else None):
+            return Done(Outcome.rated_otherwise, a.number, rating=AppealRating(a.rating))
         until = reopen_until(await _answered_at(s, a))
         if until is not None and now_utc > until:
             return Done(Outcome.too_late, a.number)
@@ -289,7 +311,8 @@ async def reopen(sessions: Sessions, user_id: int, appeal_id: int, comment: str,
                                     topics.get(a.topic_code))
         done = await s.execute(
             update(Appeal).where(Appeal.id == appeal_id, Appeal.user_id == user_id,
-                                 Appeal.status == AppealStatus.answered.value)
+                                 Appeal.status == AppealStatus.answered.value,
+                                 Appeal.rating.is_(None) | (Appeal.rating == AppealRating.unsolved.value))
             .values(status=AppealStatus.in_work.value, due_on=due_on, rating=AppealRating.unsolved.value,
                     rated_at=now_utc, updated_at=now_utc)
             .execution_options(synchronize_session=False))
@@ -297,7 +320,7 @@ async def reopen(sessions: Sessions, user_id: int, appeal_id: int, comment: str,
             return Done(Outcome.not_answered, a.number)
         s.add(AppealStatusChange(appeal_id=appeal_id, status=AppealStatus.in_work.value, changed_by=user_id,
                                  changed_by_name=a.first_name, comment=note, changed_at=now_utc))
-        return Done(Outcome.ok, a.number, due_on)
+        return Done(Outcome.ok, a.number, due_on, applicant=applicant_name(a))
 
 
 def returned_by_resident(v: AppealView, change_index: int) -> bool:

@@ -82,6 +82,37 @@ def normalize_email(text: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+class PremisesProblem(StrEnum):
+    empty = "empty"  # nothing but «кв.»
+    zero = "zero"  # «0», «кв. 00»: no premises has that number
+    format = "format"  # not a number like «12», «12А», «пом. 1», «5/2» (or over 20 characters)
+    too_big = "too_big"  # «999999»: more than any house has
+
+
+PREMISES_MAX_LEN = 20
+PREMISES_MAX_NUMBER = 9999
+_PREMISES = re.compile(r"[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё .\-/]*")
+_FLAT_PREFIX = re.compile(r"^(?:квартира|кв\.?|№)\s*(?=\d|$)", re.IGNORECASE)
+
+
+def parse_premises_number(text: str | None) -> str | PremisesProblem:
+    """A typed premises number, as the registry writes numbers: «кв. 12», «квартира 12», «№ 12» → «12»; «12А»,
+    «пом. 1», «5/2» as typed (spaces collapsed). Whether the house has it is ``drafts.find_premises``'s part."""
+    s = _FLAT_PREFIX.sub("", " ".join((text or "").split()))
+    if not s:
+        return PremisesProblem.empty
+    if len(s) > PREMISES_MAX_LEN or not _PREMISES.fullmatch(s):
+        return PremisesProblem.format
+    numbers = [int(d) for d in re.findall(r"\d+", s)]
+    if not numbers:
+        return PremisesProblem.format
+    if all(n == 0 for n in numbers):
+        return PremisesProblem.zero
+    if numbers[0] > PREMISES_MAX_NUMBER:
+        return PremisesProblem.too_big
+    return s
+
+
 class TextProblem(StrEnum):
     too_short = "too_short"
     too_long = "too_long"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.appeals import deadlines, topics
-from bot.services.appeals.drafts import FileRef, OrgItem, org_item
+from bot.services.appeals.drafts import FileRef, OrgItem, org_item, typed_premises_label
 from bot.services.houses import house_address, premises_label
 from storage.models import (
     Appeal,
@@ -63,7 +63,7 @@ class AppealView:
     house_id: int | None
     address: str | None
     region: str | None
-    premises: str | None  # «кв. 12», or the number as typed
+    premises: str | None  # «кв. 12» (a typed number not in the registry too: «кв. 999»), «пом. 1»
     municipality: str | None
     topic_code: str | None
     topic: str | None  # the name when it was sent (or typed)
@@ -82,6 +82,7 @@ class AppealView:
     parent_number: str | None
     answers: list[AnswerView]
     history: list[ChangeView]
+    premises_unlisted: bool = False  # typed by the resident and confirmed: not in the house's list in the registry
 
     @property
     def full_name(self) -> str:
@@ -123,7 +124,8 @@ async def load(s: AsyncSession, appeal_id: int) -> AppealView | None:
         id=a.id, user_id=a.user_id, number=a.number, status=AppealStatus(a.status), surname=a.surname,
         first_name=a.first_name, patronymic=a.patronymic, phone=a.phone, email=a.email, house_id=a.house_id,
         address=house_address(house) if house else None, region=house.region if house else None,
-        premises=premises_label(prem) if prem else (a.premises_number or None),
+        premises=premises_label(prem) if prem else (typed_premises_label(a.premises_number) if a.premises_number
+                                                    else None),
         municipality=a.municipality, topic_code=a.topic_code, topic=a.topic, urgent=a.urgent,
         addressee=await org_item(s, org) if org else None, text=a.text or "",
         files=_refs([f for f in files if f.answer_id is None]), created_at=a.created_at, sent_at=a.sent_at,
@@ -134,6 +136,7 @@ async def load(s: AsyncSession, appeal_id: int) -> AppealView | None:
                             _refs([f for f in files if f.answer_id == x.id])) for x in answers],
         history=[ChangeView(AppealStatus(c.status), c.changed_at, c.changed_by, c.changed_by_name, c.comment)
                  for c in changes],
+        premises_unlisted=prem is None and bool(a.premises_number),
     )
 
 
