@@ -1,6 +1,9 @@
-"""Who may do what: staff are the members of STAFF_CHAT_ID (acting there) and the ADMIN_IDS (anywhere)."""
+"""Filters: who may do what (staff are the members of STAFF_CHAT_ID acting there, and the ADMIN_IDS anywhere), and
+which typed words mean a main-menu section or «Отменить»."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
@@ -21,6 +24,7 @@ class IsStaff(Filter):
         return chat is not None and settings.staff_chat_id is not None and chat.id == settings.staff_chat_id
 
 
+@lru_cache(maxsize=4096)  # every text message passes several of these filters: one normalisation each
 def normalize_words(text: str) -> str:
     """What a hand-typed menu word comes down to: case, «ё», punctuation, emoji and extra spaces do not count
     («Показания!», «  мой   ДОМ », «счёт 🙂» → «показания», «мой дом», «счет»)."""
@@ -28,28 +32,27 @@ def normalize_words(text: str) -> str:
     return " ".join(kept.split())
 
 
-class MenuText(Filter):
-    """A main-menu section asked for: its button ``label`` (in any state: it leaves the dialog) or, outside a
-    dialog, its name or a word for it typed by hand (``words``, by default the catalog's for that button:
-    «показания», «жалоба»). Inside a dialog typed words stay answers to its step."""
-
-    def __init__(self, label: str = "", words: frozenset[str] | None = None) -> None:
-        self.label = label
-        typed = ct.TYPED_MENU_WORDS.get(label, frozenset()) if words is None else words
-        self.words = typed | {normalize_words(label)} if label else typed
-
-    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
-        text = message.text
-        if text is None:
-            return False
-        if self.label and text == self.label:
-            return True
-        return raw_state is None and len(text) <= 40 and normalize_words(text) in self.words
+# normalised typed word → what it asks for: a main-menu button's label, or MENU / HELP
+MENU, HELP = "/menu", "/help"
+_TYPED: dict[str, str] = {
+    **{w: label for label, words in ct.TYPED_MENU_WORDS.items() for w in words | {normalize_words(label)}},
+    **{w: MENU for w in ct.TYPED_MENU}, **{w: HELP for w in ct.TYPED_HELP},
+}
 
 
-class CancelText(Filter):
-    """«Отменить» pressed, or «отмена», «Отменить!», «стоп» typed — in any state."""
+def typed_section(message: Message, raw_state: str | None = None) -> dict[str, str] | bool:
+    """Outside a dialog, a main-menu section's name or a word for it typed by hand («показания», «Жалоба!», «мой
+    ДОМ», «помощь»): ``{"section": label}``. Inside a dialog typed words stay answers to its step. Used by the
+    fallback router only, so no update that something else understands pays for it."""
+    text = message.text
+    if raw_state is not None or text is None or len(text) > 40:
+        return False
+    section = _TYPED.get(normalize_words(text))
+    return {"section": section} if section else False
 
-    async def __call__(self, message: Message) -> bool:
-        text = message.text
-        return text is not None and len(text) <= 20 and normalize_words(text) in ct.TYPED_CANCEL
+
+def cancel_words(message: Message) -> bool:
+    """«Отменить» pressed, or «отмена», «Отменить!», «стоп» typed — in any state (a plain function: it runs on
+    every message the cancel handlers see)."""
+    text = message.text
+    return text is not None and len(text) <= 20 and normalize_words(text) in ct.TYPED_CANCEL

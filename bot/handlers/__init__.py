@@ -27,6 +27,7 @@ from bot.handlers import (
 )
 from bot.handlers import notify as push_buttons
 from bot.handlers import settings as notify_settings
+from bot.texts import common as ct
 
 
 def setup_routers(settings: Settings) -> Router:
@@ -67,5 +68,9 @@ def setup_routers(settings: Settings) -> Router:
 
     root.include_routers(staff, residents)
     # the catch-all goes last, explicitly
-    root.include_router(common.fallback_router())
+    root.include_router(common.fallback_router({
+        ct.BTN_ACCOUNTS: accounts.accounts_section, ct.BTN_READINGS: readings.open_readings,
+        ct.BTN_PAY: payments.pay_start, ct.BTN_APPEALS: appeals.open_menu, ct.BTN_VOTING: voting.voting_section,
+        ct.BTN_HOUSE: house.house_section, ct.BTN_SETTINGS: notify_settings.open_settings,
+    }))
     return root

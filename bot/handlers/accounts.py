@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.filters import MenuText
 from bot.fsm.accounts import (
     MAX_WRONG_NUMBERS,
     AccountAction,
@@ -513,7 +512,7 @@ def _found_text(found: houses.HouseSearch) -> str:
 def router() -> Router:
     r = Router(name="accounts")
     # the list, the card, «Отключить»
-    r.message.register(accounts_section, MenuText(ct.BTN_ACCOUNTS), StateFilter("*"))
+    r.message.register(accounts_section, F.text == ct.BTN_ACCOUNTS, StateFilter("*"))
     r.callback_query.register(back_to_list, AccountCD.filter(F.action == AccountAction.back))
     r.callback_query.register(open_card, AccountCD.filter(F.action == AccountAction.open))
     r.callback_query.register(ask_unlink, AccountCD.filter(F.action == AccountAction.unlink))

@@ -21,7 +21,7 @@ from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.filters import CancelText, MenuText
+from bot.filters import cancel_words
 from bot.fsm.appeals import (
     Act,
     AppealCD,
@@ -864,7 +864,7 @@ def cancel_router() -> Router:
     """/cancel and «Отменить» inside the dialog: before common's, so a saved draft is named as kept."""
     r = Router(name="appeals_cancel")
     r.message.register(cancel, Command("cancel"), StateFilter(ComposeAppeal))
-    r.message.register(cancel, CancelText(), StateFilter(ComposeAppeal))
+    r.message.register(cancel, cancel_words, StateFilter(ComposeAppeal))
     return r
 
 
@@ -872,7 +872,7 @@ def router() -> Router:
     r = Router(name="appeals")
     S = ComposeAppeal
 
-    r.message.register(open_menu, MenuText(ct.BTN_APPEALS), StateFilter("*"))
+    r.message.register(open_menu, F.text == ct.BTN_APPEALS, StateFilter("*"))
     r.message.register(new_command, Command("appeal"), StateFilter("*"))
     r.callback_query.register(new_button, AppealsMenuCD.filter(F.action == "new"), StateFilter("*"))
     r.callback_query.register(new_from_elsewhere, AppealNewCD.filter(), StateFilter("*"))

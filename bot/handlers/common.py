@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
+from aiogram.dispatcher.event.handler import CallableObject, CallbackType
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.filters import CancelText, MenuText
+from bot.filters import HELP, MENU, cancel_words, typed_section
 from bot.handlers.dialog import flow_title, leave_dialog
 from bot.keyboards.accounts import link_offer
 from bot.keyboards.common import main_menu
@@ -56,11 +59,9 @@ def router(not_ready: tuple[str, ...] = NOT_READY) -> Router:
     r = Router(name="common")
     r.message.register(start, CommandStart(), StateFilter("*"))
     r.message.register(menu, Command("menu"), StateFilter("*"))
-    r.message.register(menu, MenuText(words=t.TYPED_MENU))
     r.message.register(help_, Command("help"), StateFilter("*"))
-    r.message.register(help_, MenuText(words=t.TYPED_HELP))
     r.message.register(cancel, Command("cancel"), StateFilter("*"))
-    r.message.register(cancel, CancelText(), StateFilter("*"))
+    r.message.register(cancel, cancel_words, StateFilter("*"))
     r.message.register(not_ready_section, F.text.in_(set(not_ready)), StateFilter("*"))
     return r
 
@@ -94,9 +95,25 @@ async def stale_button(query: CallbackQuery) -> None:
     await query.answer(t.STALE_BUTTON, show_alert=True)
 
 
-def fallback_router() -> Router:
-    """Whatever nobody else understood. Included last by ``setup_routers``, never by position alone."""
+Sections = dict[str, CallbackType]
+
+
+def fallback_router(sections: Sections | None = None) -> Router:
+    """Whatever nobody else understood. Included last by ``setup_routers``, never by position alone. ``sections``:
+    the handler of each main-menu button (by its label), for the words residents type instead of pressing it."""
     r = Router(name="fallback")
+    handlers: dict[str, CallableObject] = {MENU: CallableObject(menu), HELP: CallableObject(help_)}
+    handlers |= {label: CallableObject(h) for label, h in (sections or {}).items()}
+
+    async def typed_menu_word(message: Message, section: str, **data: Any) -> None:
+        """«показания», «жалоба», «помощь» typed outside a dialog: what the button (or /help) would answer."""
+        handler = handlers.get(section)
+        if handler is None:
+            await unknown_message(message, data["state"])
+            return
+        await handler.call(message, **data)
+
+    r.message.register(typed_menu_word, F.chat.type == "private", typed_section)
     r.message.register(unknown_message, F.chat.type == "private", StateFilter("*"))
     r.message.register(unknown_in_group_dialog, ~F.chat.type.in_({"private", "channel"}), ~StateFilter(None))
     r.callback_query.register(stale_button)

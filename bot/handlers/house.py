@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.filters import MenuText
 from bot.fsm.accounts import HouseInfoCD, HousePage
 from bot.handlers.dialog import leave_dialog
 from bot.handlers.messages import show
@@ -57,6 +56,6 @@ async def house_page(query: CallbackQuery, callback_data: HouseInfoCD, sessions:
 
 def router() -> Router:
     r = Router(name="house")
-    r.message.register(house_section, MenuText(ct.BTN_HOUSE), StateFilter("*"))
+    r.message.register(house_section, F.text == ct.BTN_HOUSE, StateFilter("*"))
     r.callback_query.register(house_page, HouseInfoCD.filter())
     return r

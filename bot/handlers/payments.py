@@ -16,7 +16,6 @@ from aiogram.types import BufferedInputFile, CallbackQuery, LabeledPrice, Messag
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.filters import MenuText
 from bot.fsm.accounts import (
     MAX_WRONG_NUMBERS,
     add_wrong_number,
@@ -477,7 +476,7 @@ def staff_router() -> Router:
 
 def router() -> Router:
     r = Router(name="payments")
-    r.message.register(pay_start, MenuText(ct.BTN_PAY), StateFilter("*"))
+    r.message.register(pay_start, F.text == ct.BTN_PAY, StateFilter("*"))
     r.message.register(pay_start, Command("pay"), StateFilter("*"))
     r.callback_query.register(account_picked, PayCD.filter(F.action == PayAction.account), StateFilter("*"))
     r.callback_query.register(pay_all, PayCD.filter(F.action == PayAction.all), PayFlow.amount)

@@ -20,7 +20,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.filters import CancelText, MenuText
+from bot.filters import cancel_words
 from bot.fsm.readings import (
     ConfirmAction,
     ConfirmCD,
@@ -432,13 +432,13 @@ def cancel_router() -> Router:
     whose /cancel says «ничего не сохранено»."""
     r = Router(name="readings_cancel")
     r.message.register(cancel_after_saved, StateFilter(SubmitReading), Command("cancel"), saved_some)
-    r.message.register(cancel_after_saved, StateFilter(SubmitReading), CancelText(), saved_some)
+    r.message.register(cancel_after_saved, StateFilter(SubmitReading), cancel_words, saved_some)
     return r
 
 
 def router() -> Router:
     r = Router(name="readings")
-    r.message.register(open_readings, MenuText(t.TITLE), StateFilter("*"))
+    r.message.register(open_readings, F.text == t.TITLE, StateFilter("*"))
     r.callback_query.register(back_to_list, MeterCD.filter(F.action == MeterAction.readings), StateFilter("*"))
     r.callback_query.register(pick_meter, MeterCD.filter(F.action == MeterAction.submit), StateFilter("*"))
     r.callback_query.register(pick_all, MeterCD.filter(F.action == MeterAction.all), StateFilter("*"))

@@ -9,7 +9,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.filters import MenuText
 from bot.fsm.settings import Action, NotifySettings, SettingsCD
 from bot.handlers.dialog import TYPED, leave_dialog
 from bot.keyboards.settings import settings_kb
@@ -64,7 +63,7 @@ async def got_quiet(message: Message, state: FSMContext, sessions: async_session
 
 def router() -> Router:
     r = Router(name="settings")
-    r.message.register(open_settings, MenuText(tc.BTN_SETTINGS), StateFilter("*"))
+    r.message.register(open_settings, F.text == tc.BTN_SETTINGS, StateFilter("*"))
     r.callback_query.register(toggle, SettingsCD.filter(F.action == Action.toggle))
     r.callback_query.register(quiet_default, SettingsCD.filter(F.action == Action.quiet_default))
     r.callback_query.register(ask_quiet, SettingsCD.filter(F.action == Action.quiet))

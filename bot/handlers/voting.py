@@ -9,7 +9,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.filters import MenuText
 from bot.fsm.voting import Act, BallotCD, MeetingCD, MeetingsCD, ProtocolCD, Voting, VotingData
 from bot.handlers.dialog import NOT_MENU, leave_dialog
 from bot.handlers.messages import answer_pages, show_pages
@@ -185,7 +184,7 @@ async def protocol(query: CallbackQuery, callback_data: ProtocolCD, sessions: Se
 
 def router() -> Router:
     r = Router(name="voting")
-    r.message.register(voting_section, MenuText(ct.BTN_VOTING), StateFilter("*"))
+    r.message.register(voting_section, F.text == ct.BTN_VOTING, StateFilter("*"))
     r.message.register(voting_section, Command("vote"), StateFilter("*"))
     r.message.register(contact_shared, StateFilter(Voting.phone), F.contact)
     r.message.register(phone_expected, StateFilter(Voting.phone), F.text & ~F.text.startswith("/"),
