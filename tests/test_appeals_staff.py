@@ -217,9 +217,9 @@ async def test_withdrawn_appeal_cannot_be_answered(sessions, clock, bot, setting
     note = calls(bot, "sendMessage", STAFF_CHAT_ID)[-1]
     assert "Заявитель отозвал" in note.text and note.reply_to_message_id == mid
     out = await reply(staff, mid, text="Ответ на отозванное")
-    assert any("отозвано заявителем — отвечать на него нельзя" in o.text for o in out)
+    assert any("отозвано заявителем — ни отвечать на него, ни брать в работу больше нельзя" in o.text for o in out)
     out = await staff.click_data(StaffAppealCD(action=CardAction.answer, appeal_id=appeal_id).pack(), mid)
-    assert any("отвечать на него нельзя" in o.text for o in out if o.method == "answerCallbackQuery")
+    assert any("ни отвечать на него, ни брать в работу больше нельзя" in o.text for o in out if o.method == "answerCallbackQuery")
     async with sessions() as s:
         assert (await s.execute(select(AppealAnswer))).scalars().all() == []
     assert calls(bot, "sendMessage", USER) == []
