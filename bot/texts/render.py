@@ -70,6 +70,7 @@ def count(n: int, one: str, few: str, many: str) -> str:
 
 # ------------------------------------------------------------------------------------------- Telegram's limit
 
+ALERT_LIMIT = 200  # characters of a callback query's alert (Telegram's limit)
 TEXT_LIMIT = 4000  # characters of one message as the user sees it (Telegram takes 4096; a margin kept)
 _TOKEN = re.compile(r"<[^>]*>|&#?[0-9a-zA-Z]+;|.", re.S)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")

@@ -12,7 +12,7 @@ from bot.services.appeals.validate import ALLOWED_EXTENSIONS, FILE_MAX_BYTES, FI
 from bot.services.appeals.views import AppealView
 from bot.texts.appeals import DECLARATION as DECLARATION
 from bot.texts.common import phone as show_phone
-from bot.texts.render import Html, count, escape, fmt, plural
+from bot.texts.render import ALERT_LIMIT, Html, count, escape, fmt, plural
 from bot.texts.vocab import APPEAL_RATING, APPEAL_STATUS
 from storage.vocab import AppealStatus
 
@@ -84,7 +84,6 @@ REDIRECT_STATE = {
 }
 REDIRECT_STATE_BY = " — {who}, {when}"
 REDIRECT_STATE_WHEN = " {when}"
-ALERT_MAX = 200  # characters of a callback query's alert (Telegram's limit)
 ORG_PROBLEMS = {
     "inn_length": "ИНН — 10 цифр у организации или 12 у ИП. Проверьте и напишите ещё раз.",
     "inn_checksum": "В ИНН ошибка: не сходится контрольная цифра. Проверьте и напишите ещё раз.",
@@ -250,7 +249,7 @@ def redirect_state(s: Since, local: dt.datetime | None, alert: bool = False) -> 
     by = render(REDIRECT_STATE_BY, who=s.by, when=when) if s.by and when else ""
     at = render(REDIRECT_STATE_WHEN, when=when) if when else ""
     out = render(template, number=s.number or "—", org=s.org or "другую организацию", by=by, when=at)
-    return out[:ALERT_MAX] if alert else out
+    return out[:ALERT_LIMIT] if alert else out
 
 
 def answer_file_refused(name: str | None, problem: FileProblem, size_bytes: int | None) -> Html:

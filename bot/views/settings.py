@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services.notify.prefs import Prefs
-from bot.services.notify.quiet import QuietError, fmt_minutes
+from bot.services.notify.quiet import QuietError, covers, fmt_minutes
 from bot.texts import settings as t
 from bot.texts.render import Html, fmt
 
@@ -17,16 +17,11 @@ def quiet_label(p: Prefs) -> str:
 NOON = 12 * 60
 
 
-def _covers(start: int, end: int, minute: int) -> bool:
-    """Is ``minute`` of the day within quiet hours from ``start`` to ``end`` (minutes; across midnight too)?"""
-    return start <= minute < end if start < end else minute >= start or minute < end
-
-
 def settings_text(p: Prefs) -> Html:
     none = p.quiet_from == p.quiet_to
     note = t.QUIET_NONE_NOTE if none else t.QUIET_NOTE.format(end=fmt_minutes(p.quiet_to))
     text = fmt(t.TITLE, quiet=quiet_label(p), default=t.QUIET_DEFAULT_MARK if p.quiet_is_default else "", note=note)
-    if not none and _covers(p.quiet_from, p.quiet_to, NOON):
+    if covers(p.quiet_from, p.quiet_to, NOON):
         text = Html(text + t.QUIET_DAYTIME)
     return text
 

@@ -67,18 +67,20 @@ def effective(user_from: int | None, user_to: int | None, default: tuple[int, in
     return user_from, user_to
 
 
+def covers(start: int, end: int, minute: int) -> bool:
+    """Is ``minute`` of the day inside the quiet window from ``start`` to ``end`` (minutes; it may wrap past
+    midnight; start == end: no quiet hours)?"""
+    if start == end:
+        return False
+    return start <= minute < end if start < end else minute >= start or minute < end
+
+
 def quiet_until(local_now: dt.datetime, start: int, end: int) -> dt.datetime | None:
     """When ``local_now`` (aware) falls inside the quiet window: the moment it ends (aware local). Else None."""
-    if start == end:
-        return None
     minute = local_now.hour * 60 + local_now.minute
-    day = local_now.date()
-    if start < end:
-        inside = start <= minute < end
-    else:  # wraps past midnight
-        inside = minute >= start or minute < end
-        if minute >= start:
-            day = day + dt.timedelta(days=1)
-    if not inside:
+    if not covers(start, end, minute):
         return None
+    day = local_now.date()
+    if start > end and minute >= start:  # wraps past midnight: it ends tomorrow
+        day = day + dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(end // 60, end % 60), tzinfo=local_now.tzinfo)
